@@ -1,0 +1,31 @@
+# NMGuard — the two commands a new user needs are `make demo` and `make test`.
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+PORT  ?= 8000
+
+.PHONY: install system-deps demo test bench lint clean
+
+install: $(VENV)/.installed  ## Python environment in .venv from uv.lock (installs uv with pip if missing)
+
+$(VENV)/.installed: pyproject.toml uv.lock
+	scripts/install.sh
+	@touch $@
+
+system-deps:  ## Debian packages the tests need: chromium, postgresql
+	scripts/system-deps.sh
+
+demo: install  ## start the demo department on SQLite and print the URL and logins
+	$(BIN)/nmguard demo --port $(PORT)
+
+test: install system-deps  ## the whole suite on SQLite and on a temporary PostgreSQL server
+	scripts/run-tests.sh
+
+bench: install  ## benchmarks: ratios against a baseline run in the same process
+	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+lint: install
+	$(BIN)/ruff check src tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole suite: first on the embedded SQLite default (browser tests included), then every
+# test but the browser ones again on a temporary PostgreSQL server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export NMGUARD_DATA_DIR
+NMGUARD_DATA_DIR=$(mktemp -d /tmp/nmguard-test-data.XXXXXX)
+trap 'rm -rf "$NMGUARD_DATA_DIR"' EXIT
+unset NMGUARD_DATABASE_URL
+echo "== tests on SQLite"
+.venv/bin/python -m pytest "$@"
+echo "== tests on PostgreSQL"
+scripts/with-postgres.sh .venv/bin/python -m pytest -m "not browser" "$@"

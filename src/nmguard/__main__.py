@@ -1,0 +1,5 @@
+"""``python -m nmguard`` runs the CLI."""
+
+from nmguard.cli import run
+
+run()

@@ -1,0 +1,1 @@
+"""Django apps: persistence and workflow around the pure layer."""

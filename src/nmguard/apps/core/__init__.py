@@ -1,0 +1,1 @@
+"""Core: users and roles, the department, the audit trail and e-signatures."""

@@ -1,0 +1,89 @@
+"""The demo department: a user per role, equipment, a radiopharmaceutical catalogue, some history.
+
+Loaded once into an empty database; a second run finds the department and reuses it. Passwords
+are printed by ``nmguard demo`` and are for trying NMGuard only.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.models import Department, User
+from nmguard.apps.core.roles import Role
+from nmguard.apps.core.signatures import sign
+from nmguard.apps.core.users import create_user
+
+DEMO_USERS: list[tuple[str, str, Role]] = [
+    (role.value.replace("_", "-"), f"demo-{role.value.replace('_', '-')}-pass", role) for role in Role
+]
+DEMO_NAMES = {
+    Role.TECHNOLOGIST: "Tara Technologist",
+    Role.RADIOPHARMACIST: "Rafael Radiopharmacist",
+    Role.PHYSICIST: "Pia Physicist",
+    Role.PHYSICIAN: "Dr Paul Physician",
+    Role.RPO: "Rosa RPO",
+    Role.QUALITY_MANAGER: "Quentin Quality",
+    Role.ADMINISTRATOR: "Ada Administrator",
+    Role.READ_ONLY: "Reggie Reader",
+}
+
+DEMO_EQUIPMENT = [
+    ("Activity meter 1 (hot lab)", "activity_meter", "Capintec", "CRC-55tR", "HL-AM-001", "Hot lab"),
+    ("Gamma camera A", "gamma_camera", "Siemens", "Symbia E", "GC-A-1042", "Room 1"),
+    ("SPECT/CT B", "spect_ct", "GE", "NM/CT 870 DR", "SC-B-2231", "Room 2"),
+    ("PET/CT 1", "pet_ct", "Siemens", "Biograph Vision 600", "PET-0931", "PET suite"),
+    ("Survey meter 1", "survey_meter", "Thermo", "RadEye G", "SM-7731", "Hot lab"),
+    ("Contamination monitor 1", "contamination_monitor", "Mirion", "CoMo 170", "CM-4410", "Hot lab exit"),
+]
+
+DEMO_RADIOPHARMACEUTICALS = [
+    ("99mTc-MDP (bone)", "Tc-99m", "iv", False),
+    ("99mTc-MAA (lung perfusion)", "Tc-99m", "iv", False),
+    ("99mTc-tetrofosmin (myocardial)", "Tc-99m", "iv", False),
+    ("18F-FDG", "F-18", "iv", False),
+    ("68Ga-DOTATATE", "Ga-68", "iv", False),
+    ("123I-ioflupane", "I-123", "iv", False),
+    ("131I-sodium iodide (therapy)", "I-131", "oral", True),
+    ("177Lu-PSMA-617", "Lu-177", "iv", True),
+    ("177Lu-DOTATATE", "Lu-177", "iv", True),
+    ("223Ra-dichloride", "Ra-223", "iv", True),
+]
+
+
+@transaction.atomic
+def load_demo() -> bool:
+    """Fill an empty database with the demo department; False if it was there already."""
+    from nmguard.apps.equipment.models import Equipment
+    from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+
+    if Department.objects.exists():
+        return False
+    users: dict[Role, User] = {}
+    for username, password, role in DEMO_USERS:
+        users[role] = create_user(
+            username, password, [role.value], display_name=DEMO_NAMES[role], actor="demo-loader", check_password=False
+        )
+    with acting_as(users[Role.ADMINISTRATOR], reason="demo department set up"):
+        Department.objects.create(name="Demo Nuclear Medicine", institution="NMGuard Demo Hospital")
+    with acting_as(users[Role.PHYSICIST], reason="commissioned"):
+        devices = [
+            Equipment.objects.create(name=n, kind=k, manufacturer=m, model_name=mo, serial_number=s, location=loc)
+            for n, k, m, mo, s, loc in DEMO_EQUIPMENT
+        ]
+    with acting_as(users[Role.RADIOPHARMACIST], reason="catalogue set up"):
+        for name, nuclide, route, therapy in DEMO_RADIOPHARMACEUTICALS:
+            item = Radiopharmaceutical(name=name, nuclide=nuclide, route=route, is_therapy=therapy)
+            item.full_clean()
+            item.save()
+    # Some history: a camera taken out of service and returned, with reasons and a signature.
+    camera = devices[1]
+    with acting_as(users[Role.PHYSICIST], reason="detector 2 uniformity out of tolerance"):
+        camera.status = Equipment.Status.OUT_OF_SERVICE
+        camera.save()
+    with acting_as(users[Role.PHYSICIST], reason="PMT tuned by service engineer; uniformity re-tested OK"):
+        camera.status = Equipment.Status.CLINICAL
+        camera.save()
+    passwords = {role: password for _, password, role in DEMO_USERS}
+    sign(camera, users[Role.PHYSICIST], passwords[Role.PHYSICIST], "approved", "Returned to clinical use after repair")
+    return True

@@ -1,0 +1,123 @@
+"""Core records: users, the department, the audit trail, e-signatures."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from nmguard.apps.core.records import AuditedModel
+
+
+class User(AbstractUser):
+    """A person who signs in. Roles are the groups named in :mod:`nmguard.apps.core.roles`."""
+
+    display_name = models.CharField(max_length=150, blank=True)
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    def role_names(self) -> list[str]:
+        return sorted(self.groups.values_list("name", flat=True))
+
+    def __str__(self) -> str:
+        return self.display_name or self.get_full_name() or self.username
+
+
+class Department(AuditedModel):
+    """The department this installation serves, and the rules that apply to it."""
+
+    class Jurisdiction(models.TextChoices):
+        IAEA = "iaea-gsr3", "IAEA GSR Part 3"
+        EURATOM = "euratom-2013-59", "Euratom 2013/59"
+        US_NRC = "us-nrc", "US NRC (10 CFR 20 and 35)"
+
+    name = models.CharField(max_length=200)
+    institution = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, default="Europe/Vienna")
+    jurisdiction = models.CharField(max_length=32, choices=Jurisdiction.choices, default=Jurisdiction.IAEA)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AuditEvent(models.Model):
+    """One append-only, hash-chained entry of the audit trail. Never updated, never deleted."""
+
+    class Action(models.TextChoices):
+        CREATE = "create"
+        UPDATE = "update"
+        SIGN = "sign"
+        SIGN_FAILED = "sign_failed"
+        LOGIN = "login"
+        LOGIN_FAILED = "login_failed"
+        DELETE_REFUSED = "delete_refused"
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_username = models.CharField(max_length=150)
+    action = models.CharField(max_length=32, choices=Action.choices)
+    model_label = models.CharField(max_length=100, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        permissions = [("verify_audit", "Can verify the audit chain")]
+
+    def save(self, *args, **kwargs):  # noqa: D401 - append-only
+        if self.pk is not None:
+            raise PermissionError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("audit events are never deleted")
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.model_label} {self.object_id} by {self.actor_username}"
+
+
+class AuditHead(models.Model):
+    """The chain's last (seq, hash), locked while an event is appended so appends are serial."""
+
+    last_seq = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+
+
+class Signature(models.Model):
+    """An e-signature: who signed which record, meaning what, when, over which record hash."""
+
+    class Meaning(models.TextChoices):
+        APPROVED = "approved"
+        RELEASED = "released"
+        REVIEWED = "reviewed"
+        VERIFIED = "verified"
+        AUTHORED = "authored"
+
+    signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
+    signer_name = models.CharField(max_length=200)
+    meaning = models.CharField(max_length=16, choices=Meaning.choices)
+    signed_at = models.DateTimeField()
+    model_label = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    record_hash = models.CharField(max_length=64)
+    statement = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-signed_at"]
+        indexes = [models.Index(fields=["model_label", "object_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("signatures are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("signatures are never deleted")
+
+    def __str__(self) -> str:
+        return f"{self.meaning} by {self.signer_name} at {self.signed_at:%Y-%m-%d %H:%M}Z"

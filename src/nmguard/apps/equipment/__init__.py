@@ -1,0 +1,1 @@
+"""Equipment register and QC programme (activity meters, cameras, PET)."""

@@ -1,0 +1,1 @@
+"""Patients and administrations: worklist, safety checks, patient dose."""

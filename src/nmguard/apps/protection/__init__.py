@@ -1,0 +1,1 @@
+"""Staff and public protection: dosimetry records, surveys, sealed sources."""

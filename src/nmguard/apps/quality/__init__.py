@@ -1,0 +1,1 @@
+"""Quality management: audits, findings, corrective actions, incidents, training, documents."""

@@ -1,0 +1,1 @@
+"""Records of this area arrive with its issue; the app exists so the area has a home."""

@@ -1,0 +1,1 @@
+"""Hot lab: radiopharmaceutical catalogue, generators, preparations, release, dispensing, waste."""

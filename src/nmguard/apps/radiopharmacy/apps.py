@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RadiopharmacyConfig(AppConfig):
+    name = "nmguard.apps.radiopharmacy"
+    label = "radiopharmacy"

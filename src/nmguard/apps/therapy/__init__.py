@@ -1,0 +1,1 @@
+"""Therapy courses and dosimetry."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TherapyConfig(AppConfig):
+    name = "nmguard.apps.therapy"
+    label = "therapy"

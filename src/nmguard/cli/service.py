@@ -1,0 +1,137 @@
+"""Service commands: demo, serve, migrate, createuser, audit verify."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from pathlib import Path
+
+import typer
+
+from nmguard.cli.output import emit_json, emit_table
+from nmguard.errors import InputError
+
+DATA_DIR = typer.Option(None, "--data-dir", help="Data folder (default: NMGUARD_DATA_DIR or the per-user data folder).")
+
+
+def setup_django(data_dir: Path | None) -> None:
+    """Point NMGuard at ``data_dir`` and start Django (once per process)."""
+    if data_dir is not None:
+        os.environ["NMGUARD_DATA_DIR"] = str(Path(data_dir).expanduser().resolve())
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nmguard.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _serve(host: str, port: int) -> None:
+    from waitress import serve as waitress_serve
+
+    from nmguard.web.wsgi import application
+
+    waitress_serve(application, host=host, port=port, threads=8, ident="NMGuard")
+
+
+def migrate(data_dir: Path | None = DATA_DIR) -> None:
+    """Create or update the database schema."""
+    setup_django(data_dir)
+    _migrate()
+    print("database is up to date")
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Serve NMGuard (waitress) on an existing database."""
+    setup_django(data_dir)
+    print(f"NMGuard at http://{host}:{port}/", flush=True)
+    _serve(host, port)
+
+
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    data_dir: Path | None = DATA_DIR,
+    no_serve: bool = typer.Option(False, "--no-serve", help="Set up the demo data and stop."),
+) -> None:
+    """Create (or reuse) a demo department, print the URL and logins, and serve until interrupted."""
+    setup_django(data_dir)
+    _migrate()
+    from django.conf import settings
+
+    from nmguard.apps.core.demo import DEMO_USERS, load_demo
+
+    created = load_demo()
+    print(("Created" if created else "Reusing") + f" the demo department in {settings.DATA_DIR}")
+    print("Demo logins (user name / password):")
+    for username, password, role in DEMO_USERS:
+        print(f"  {username:<16} {password:<24} {role.label}")
+    if no_serve:
+        return
+    print(f"\nNMGuard demo at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
+    _serve(host, port)
+
+
+def createuser(
+    username: str = typer.Argument(..., help="Sign-in name."),
+    role: list[str] = typer.Option(
+        ...,
+        "--role",
+        help="Role (repeatable): technologist, radiopharmacist, physicist, physician, rpo, "
+        "quality_manager, administrator, read_only.",
+    ),
+    display_name: str = typer.Option("", "--name", help="Name shown in the UI and on signatures."),
+    password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    data_dir: Path | None = DATA_DIR,
+) -> None:
+    """Create a user with one or more roles (the password is checked against the password rules)."""
+    setup_django(data_dir)
+    from nmguard.apps.core.users import create_user
+
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    user = create_user(username, password, role, display_name=display_name, actor=f"cli:{getpass.getuser()}")
+    print(f"created {user.username} ({', '.join(user.role_names())})")
+
+
+audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
+
+
+@audit_app.command("verify")
+def audit_verify(data_dir: Path | None = DATA_DIR, json: bool = typer.Option(False, "--json")) -> None:
+    """Recompute the audit hash chain and report the first broken link."""
+    setup_django(data_dir)
+    from nmguard.apps.core.audit import verify
+
+    report = verify()
+    if json:
+        emit_json(report.as_dict())
+    else:
+        emit_table(
+            [("Chain", "intact" if report.ok else "BROKEN"), ("Events", str(report.events))]
+            + (
+                []
+                if report.ok
+                else [("First bad event", str(report.first_bad_event)), ("Problem", report.problem or "")]
+            ),
+            title="Audit trail",
+        )
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    for command in (demo, serve, migrate, createuser):
+        app.command()(command)
+    app.add_typer(audit_app, name="audit")
+
+
+__all__ = ["InputError", "register", "setup_django"]

@@ -1,0 +1,1 @@
+"""Integrity primitives (pure Python): canonical JSON, record hashes and the audit hash chain."""

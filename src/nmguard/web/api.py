@@ -1,0 +1,62 @@
+"""The REST API under /api/v1/ (django-ninja; OpenAPI at /api/v1/openapi.json, docs at /api/v1/docs).
+
+Authentication: the browser session (with CSRF) for every endpoint except health. Bad input is a
+422 whose ``detail`` names the field, the same shape ninja uses for schema errors.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest
+from ninja import NinjaAPI, Schema
+from ninja.security import django_auth
+
+import nmguard
+from nmguard.errors import InputError
+from nmguard.web.api_calculators import router as calculators_router
+
+api = NinjaAPI(
+    title="NMGuard API",
+    version="1",
+    description="Radiation protection, safety and quality for nuclear medicine.",
+    urls_namespace="api-v1",
+    auth=django_auth,
+)
+
+
+@api.exception_handler(InputError)
+def _input_error(request: HttpRequest, exc: InputError):
+    loc = ["body", exc.field] if exc.field else ["body"]
+    return api.create_response(
+        request, {"detail": [{"loc": loc, "msg": exc.message, "type": "value_error"}]}, status=422
+    )
+
+
+class Health(Schema):
+    status: str
+    database: str
+    version: str
+
+
+@api.get("/health", response=Health, auth=None, tags=["system"])
+def health(request: HttpRequest) -> dict:
+    """Liveness and database reachability, for monitoring."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return {"status": "ok", "database": connection.vendor, "version": nmguard.__version__}
+
+
+class Me(Schema):
+    username: str
+    display_name: str
+    roles: list[str]
+
+
+@api.get("/me", response=Me, tags=["system"])
+def me(request: HttpRequest) -> dict:
+    user = request.user
+    return {"username": user.username, "display_name": str(user), "roles": user.role_names()}
+
+
+api.add_router("/calculators", calculators_router)

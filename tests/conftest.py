@@ -1,0 +1,37 @@
+"""Shared fixtures: users per role, the acting user for audited changes."""
+
+from __future__ import annotations
+
+import pytest
+
+PASSWORD = "correct-horse-battery-7"
+
+
+@pytest.fixture
+def make_user(db):
+    from nmguard.apps.core.users import create_user
+
+    def _make(role: str = "technologist", username: str | None = None, password: str = PASSWORD):
+        return create_user(
+            username or role, password, [role], display_name=f"Test {role}", actor="pytest", check_password=False
+        )
+
+    return _make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user("administrator", "admin1")
+
+
+@pytest.fixture
+def physicist(make_user):
+    return make_user("physicist", "phys1")
+
+
+@pytest.fixture
+def as_physicist(physicist):
+    from nmguard.apps.core.actor import acting_as
+
+    with acting_as(physicist, reason="test"):
+        yield physicist
