@@ -22,7 +22,7 @@ test: install system-deps  ## the whole suite on SQLite and on a temporary Postg
 	scripts/run-tests.sh
 
 bench: install  ## benchmarks: ratios against a baseline run in the same process
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
 lint: install
 	$(BIN)/ruff check src tests bench

@@ -119,6 +119,7 @@ def test_audit_verify_detects_tampering(tmp_path):
 
     assert run("demo", "--no-serve", data_dir=tmp_path).returncode == 0
     with sqlite3.connect(tmp_path / "nmguard.sqlite3") as db:
+        db.execute("DROP TRIGGER core_auditevent_no_update")  # as a database administrator could
         db.execute("UPDATE core_auditevent SET reason = 'edited by hand' WHERE seq = 7")
     v = run("audit", "verify", "--json", data_dir=tmp_path)
     assert v.returncode == 1

@@ -1,7 +1,7 @@
 """Audit trail: every change is attributed and chained; direct edits in the database are found."""
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from nmguard.apps.core import audit
 from nmguard.apps.core.actor import MissingActorError, acting_as
@@ -10,6 +10,16 @@ from nmguard.apps.core.records import RecordDeletionError
 from nmguard.apps.equipment.models import Equipment
 
 pytestmark = pytest.mark.django_db
+
+
+def _drop_append_only_triggers():
+    """What a database administrator could do before editing the trail by hand."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER core_auditevent_no_update")
+            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
+        else:
+            cursor.execute("DROP TRIGGER core_auditevent_append_only ON core_auditevent")
 
 
 def _camera(**extra):
@@ -76,6 +86,7 @@ def test_direct_database_edit_is_detected(as_physicist, column, value):
         Equipment.objects.create(name=f"Meter {i}", kind="activity_meter")
     target = AuditEvent.objects.order_by("seq")[2]
     table = AuditEvent._meta.db_table
+    _drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {column} = {value} WHERE seq = %s", [target.seq])
     report = audit.verify()
@@ -87,6 +98,7 @@ def test_json_edit_is_detected(as_physicist):
     camera = _camera(location="Room 1")
     target = AuditEvent.objects.get(model_label="equipment.Equipment", object_id=str(camera.pk))
     table = AuditEvent._meta.db_table
+    _drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET after = %s WHERE seq = %s", ['{"location": "Room 9"}', target.seq])
     assert audit.verify().first_bad_event == target.seq
@@ -96,6 +108,7 @@ def test_deleted_event_is_detected(as_physicist):
     for i in range(4):
         Equipment.objects.create(name=f"Meter {i}", kind="activity_meter")
     target = AuditEvent.objects.order_by("seq")[1]
+    _drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = %s", [target.seq])
     report = audit.verify()
@@ -106,7 +119,16 @@ def test_truncated_tail_is_detected(as_physicist):
     for i in range(3):
         Equipment.objects.create(name=f"Meter {i}", kind="activity_meter")
     last = AuditEvent.objects.order_by("seq").last()
+    _drop_append_only_triggers()
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {AuditEvent._meta.db_table} WHERE seq = %s", [last.seq])
     report = audit.verify()
     assert not report.ok and report.first_bad_event == last.seq
+
+
+@pytest.mark.parametrize("statement", ["UPDATE core_auditevent SET reason = 'x'", "DELETE FROM core_auditevent"])
+def test_database_refuses_edits_of_the_trail(as_physicist, statement):
+    _camera()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(statement)
+    assert audit.verify().ok

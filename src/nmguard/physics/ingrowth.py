@@ -57,3 +57,14 @@ def parent_daughter_activity(
         parent_Bq, parent_half_life_s, daughter_half_life_s, elapsed_s, branch_fraction, daughter_Bq
     )
     return parent, daughter
+
+
+def time_of_maximum_daughter(parent_half_life_s: float, daughter_half_life_s: float) -> float:
+    """Seconds after a clean separation (daughter = 0) at which the daughter activity peaks.
+
+    t_max = ln(λd/λp)/(λd − λp), from dA_d/dt = 0; only defined for a shorter-lived daughter.
+    """
+    if not daughter_half_life_s < parent_half_life_s:
+        raise InputError("the daughter activity peaks only when the daughter is shorter-lived", "half_life")
+    lp, ld = LN2 / parent_half_life_s, LN2 / daughter_half_life_s
+    return math.log(ld / lp) / (ld - lp)
