@@ -5,6 +5,7 @@ from django.db import DatabaseError, connection, transaction
 
 from nmguard.apps.core import audit
 from nmguard.apps.core.actor import MissingActorError, acting_as
+from nmguard.apps.core.append_only import drop_statements
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.core.records import RecordDeletionError
 from nmguard.apps.equipment.models import Equipment
@@ -15,11 +16,8 @@ pytestmark = pytest.mark.django_db
 def _drop_append_only_triggers():
     """What a database administrator could do before editing the trail by hand."""
     with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("DROP TRIGGER core_auditevent_no_update")
-            cursor.execute("DROP TRIGGER core_auditevent_no_delete")
-        else:
-            cursor.execute("DROP TRIGGER core_auditevent_append_only ON core_auditevent")
+        for sql in drop_statements(connection.vendor):
+            cursor.execute(sql)
 
 
 def _camera(**extra):

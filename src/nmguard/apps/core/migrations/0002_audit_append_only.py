@@ -6,56 +6,17 @@ stop everyone else, including a bug in our own code, from editing the trail at a
 
 from django.db import migrations
 
-TABLES = ("core_auditevent", "core_signature")
-
-
-def _sqlite(table: str) -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;",
-        f"CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only'); END;",
-    ]
-
-
-def _postgres(table: str) -> list[str]:
-    return [
-        f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
-        "FOR EACH ROW EXECUTE FUNCTION nmguard_refuse_change();",
-    ]
-
-
-PG_FUNCTION = """
-CREATE OR REPLACE FUNCTION nmguard_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '% is append-only', TG_TABLE_NAME;
-END;
-$$ LANGUAGE plpgsql;
-"""
+from nmguard.apps.core.append_only import create_statements, drop_statements
 
 
 def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements: list[str] = []
-    if vendor == "sqlite":
-        for table in TABLES:
-            statements += _sqlite(table)
-    elif vendor == "postgresql":
-        statements.append(PG_FUNCTION)
-        for table in TABLES:
-            statements += _postgres(table)
-    for sql in statements:
+    for sql in create_statements(schema_editor.connection.vendor):
         schema_editor.execute(sql, params=None)
 
 
 def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    for table in TABLES:
-        if vendor == "sqlite":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_update")
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_no_delete")
-        elif vendor == "postgresql":
-            schema_editor.execute(f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}")
+    for sql in drop_statements(schema_editor.connection.vendor):
+        schema_editor.execute(sql, params=None)
 
 
 class Migration(migrations.Migration):
