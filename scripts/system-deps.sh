@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Install the Debian packages the test suite needs when they are missing: Chromium (browser tests)
-# and PostgreSQL (the suite runs on SQLite and on PostgreSQL).
+# Install the Debian packages the test suite needs when they are missing: Chromium (browser tests),
+# PostgreSQL (the suite runs on SQLite and on PostgreSQL) and DCMTK (an independent DICOM parser
+# that checks the dose reports NMGuard writes).
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || [ -x /usr/bin/chromium ] || missing+=(chromium)
+command -v dsrdump >/dev/null 2>&1 || missing+=(dcmtk)
 if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   missing+=(postgresql)
 fi
