@@ -100,5 +100,30 @@ def test_derived_rows_name_their_derivation():
 
 
 def test_data_version_and_changelog():
-    assert data_version() == "2026.11.1"
-    assert changelog()[0]["version"] == data_version()
+    import re
+
+    assert re.fullmatch(r"\d{4}\.\d{1,2}\.\d+", data_version())
+    versions = [entry["version"] for entry in changelog()]
+    assert versions[0] == data_version()  # the newest changelog entry is the version in force
+    assert len(set(versions)) == len(versions)
+
+
+def test_every_csv_row_has_a_resolving_source_and_a_valid_status():
+    """Every value column group `<x>_source`/`<x>_status` (or plain source/status) in every data file."""
+    import tomllib
+
+    sources = set(tomllib.loads(DATA.joinpath("sources.toml").read_text(encoding="utf-8")))
+    statuses = {"verified", "derived", "secondary", "unverified"}
+    checked = 0
+    for path in sorted(p for p in DATA.iterdir() if p.name.endswith(".csv")):
+        table = rows(path.name)
+        pairs = [(c, c[: -len("source")] + "status") for c in table[0] if c.endswith("source")]
+        assert pairs, f"{path.name} has no source column"
+        for i, row in enumerate(table, start=2):
+            for source_col, status_col in pairs:
+                if not row[source_col] and not row.get(status_col) and source_col != "source":
+                    continue  # an optional value left empty (e.g. no threshold given)
+                assert row[source_col] in sources, f"{path.name}:{i} {source_col}={row[source_col]!r}"
+                assert row[status_col] in statuses, f"{path.name}:{i} {status_col}={row[status_col]!r}"
+                checked += 1
+    assert checked > 1000

@@ -1,7 +1,9 @@
 """The nuclide table: half-life, decay branches, mean energies, photon lines, air-kerma constant.
 
 Data files (``data/``): ``nuclides.csv`` (one row per nuclide), ``decay_branches.csv``,
-``photon_lines.csv``; each row names its source (``sources.toml``) and status. The mean photon
+``photon_lines.csv``; each row names its source (``sources.toml``) and status. The mean electron
+energy comes from ``electron_energy.csv`` (ENSDF-derived) where that row is usable, else from the
+placeholder in ``nuclides.csv``. The mean photon
 energy and the air-kerma-rate constant are derived here from the shipped photon lines.
 """
 
@@ -21,6 +23,7 @@ from nmguard.reference.air_kerma import (
     air_table,
 )
 from nmguard.reference.citations import Citation, SourcedValue, Status, get_citation
+from nmguard.reference.electron_energy import derived_electron_energy
 
 NUCLIDES_FILE = "nuclides.csv"
 BRANCHES_FILE = "decay_branches.csv"
@@ -297,7 +300,7 @@ def _table() -> dict[str, Nuclide]:
             name=name,
             half_life=_half_life(row, where),
             decay_branches=tuple(branches.get(name, [])),
-            mean_electron_energy=_electron(row, where),
+            mean_electron_energy=derived_electron_energy(name) or _electron(row, where),
             mean_photon_energy=mean_photon,
             air_kerma_rate_constant=gamma,
             photon_lines=nuclide_lines,

@@ -12,6 +12,7 @@ from ninja import NinjaAPI, Schema
 from ninja.security import django_auth
 
 import nmguard
+from nmguard.apps.patients.api import router as patients_router
 from nmguard.errors import InputError
 from nmguard.web.api_calculators import router as calculators_router
 
@@ -60,3 +61,4 @@ def me(request: HttpRequest) -> dict:
 
 
 api.add_router("/calculators", calculators_router)
+api.add_router("/", patients_router)

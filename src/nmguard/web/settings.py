@@ -144,3 +144,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("NMGUARD_LOG_LEVEL", "WARNING")},
 }
+
+# Times entered for measurements and administrations may lie at most this far in the future
+# (clocks of devices and workstations differ a little); beyond it the entry is refused.
+NMGUARD_FUTURE_MARGIN_MINUTES = int(os.environ.get("NMGUARD_FUTURE_MARGIN_MINUTES", "10"))

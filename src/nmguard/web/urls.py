@@ -6,5 +6,6 @@ from nmguard.web.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("administrations/", include("nmguard.apps.patients.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]

@@ -6,7 +6,10 @@ are printed by ``nmguard demo`` and are for trying NMGuard only.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import Department, User
@@ -37,17 +40,18 @@ DEMO_EQUIPMENT = [
     ("Contamination monitor 1", "contamination_monitor", "Mirion", "CoMo 170", "CM-4410", "Hot lab exit"),
 ]
 
-DEMO_RADIOPHARMACEUTICALS = [
-    ("99mTc-MDP (bone)", "Tc-99m", "iv", False),
-    ("99mTc-MAA (lung perfusion)", "Tc-99m", "iv", False),
-    ("99mTc-tetrofosmin (myocardial)", "Tc-99m", "iv", False),
-    ("18F-FDG", "F-18", "iv", False),
-    ("68Ga-DOTATATE", "Ga-68", "iv", False),
-    ("123I-ioflupane", "I-123", "iv", False),
-    ("131I-sodium iodide (therapy)", "I-131", "oral", True),
-    ("177Lu-PSMA-617", "Lu-177", "iv", True),
-    ("177Lu-DOTATATE", "Lu-177", "iv", True),
-    ("223Ra-dichloride", "Ra-223", "iv", True),
+DEMO_RADIOPHARMACEUTICALS = [  # (name, catalogue id, nuclide, route, therapy)
+    ("99mTc-MDP (bone)", "tc99m-mdp", "Tc-99m", "iv", False),
+    ("99mTc-MAA (lung perfusion)", "tc99m-maa", "Tc-99m", "iv", False),
+    ("99mTc-tetrofosmin (myocardial, rest)", "tc99m-tetrofosmin-rest", "Tc-99m", "iv", False),
+    ("99mTc-DMSA (renal cortex)", "tc99m-dmsa", "Tc-99m", "iv", False),
+    ("18F-FDG", "f18-fdg", "F-18", "iv", False),
+    ("68Ga-DOTATATE", "ga68-dotatate", "Ga-68", "iv", False),
+    ("123I-ioflupane", "i123-ioflupane", "I-123", "iv", False),
+    ("131I-sodium iodide (therapy)", "i131-iodide", "I-131", "oral", True),
+    ("177Lu-PSMA-617", "lu177-psma-617", "Lu-177", "iv", True),
+    ("177Lu-DOTATATE", "lu177-dotatate", "Lu-177", "iv", True),
+    ("223Ra-dichloride", "ra223-dichloride", "Ra-223", "iv", True),
 ]
 
 
@@ -72,8 +76,10 @@ def load_demo() -> bool:
             for n, k, m, mo, s, loc in DEMO_EQUIPMENT
         ]
     with acting_as(users[Role.RADIOPHARMACIST], reason="catalogue set up"):
-        for name, nuclide, route, therapy in DEMO_RADIOPHARMACEUTICALS:
-            item = Radiopharmaceutical(name=name, nuclide=nuclide, route=route, is_therapy=therapy)
+        for name, catalogue_id, nuclide, route, therapy in DEMO_RADIOPHARMACEUTICALS:
+            item = Radiopharmaceutical(
+                name=name, catalogue_id=catalogue_id, nuclide=nuclide, route=route, is_therapy=therapy
+            )
             item.full_clean()
             item.save()
     # Some history: a camera taken out of service and returned, with reasons and a signature.
@@ -86,4 +92,11 @@ def load_demo() -> bool:
         camera.save()
     passwords = {role: password for _, password, role in DEMO_USERS}
     sign(camera, users[Role.PHYSICIST], passwords[Role.PHYSICIST], "approved", "Returned to clinical use after repair")
+    meter = devices[0]
+    with acting_as(users[Role.PHYSICIST], reason="constancy and accuracy tests passed"):
+        meter.qc_valid_until = timezone.localdate() + dt.timedelta(days=30)
+        meter.save()
+    from nmguard.apps.patients.demo import load_administration_demo
+
+    load_administration_demo(users, passwords, meter)
     return True

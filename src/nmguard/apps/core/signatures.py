@@ -22,20 +22,31 @@ class SignatureError(InputError):
 
 
 def record_hash(instance: models.Model) -> str:
-    """SHA-256 over the record's label, key and field values."""
-    values = {k: v for k, v in snapshot(instance).items() if k not in _VOLATILE}
+    """SHA-256 over the record's label, key and field values.
+
+    A model may name fields that link to its own signatures in ``SIGNATURE_EXCLUDED_FIELDS``
+    (attnames): storing the link after signing must not look like a change of what was signed.
+    """
+    excluded = _VOLATILE | set(getattr(instance, "SIGNATURE_EXCLUDED_FIELDS", ()))
+    values = {k: v for k, v in snapshot(instance).items() if k not in excluded}
     return sha256_hex(canonical_json({"model": instance._meta.label, "pk": str(instance.pk), "fields": values}))
+
+
+def reauthenticate(signer, password: str, instance: models.Model, meaning: str) -> None:
+    """Check the signer's password; a failure is audited (call it outside a transaction that a
+    failure would roll back, or the failed attempt is not kept)."""
+    if meaning not in Signature.Meaning.values:
+        raise SignatureError(f"unknown signature meaning {meaning!r}", field="meaning")
+    if not (signer.is_active and signer.check_password(password)):
+        record_event("sign_failed", instance=instance, actor=signer, reason=f"re-authentication failed ({meaning})")
+        raise SignatureError("the password does not match the signer's account", field="password")
 
 
 def sign(instance: models.Model, signer, password: str, meaning: str, statement: str = "") -> Signature:
     """Sign ``instance`` as ``signer`` after checking ``password``; audited either way."""
-    if meaning not in Signature.Meaning.values:
-        raise SignatureError(f"unknown signature meaning {meaning!r}", field="meaning")
     if instance.pk is None:
         raise SignatureError("a record must be saved before it is signed", field="record")
-    if not (signer.is_active and signer.check_password(password)):
-        record_event("sign_failed", instance=instance, actor=signer, reason=f"re-authentication failed ({meaning})")
-        raise SignatureError("the password does not match the signer's account", field="password")
+    reauthenticate(signer, password, instance, meaning)
     with transaction.atomic():
         signature = Signature.objects.create(
             signer=signer,

@@ -30,6 +30,9 @@ class Equipment(AuditedModel):
     serial_number = models.CharField(max_length=120, blank=True)
     location = models.CharField(max_length=120, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CLINICAL)
+    # Until the QC programme (issue 4) computes it, the date up to which the device's QC is valid
+    # is a stored value that the physicist maintains.
+    qc_valid_until = models.DateField(null=True, blank=True, help_text="QC in date up to and including this day")
 
     class Meta:
         verbose_name_plural = "equipment"
@@ -37,3 +40,13 @@ class Equipment(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clinical_use_refusal(self, on_day) -> str | None:
+        """Why the device may not be used clinically on ``on_day``, or None when it may."""
+        if self.status != self.Status.CLINICAL:
+            return f"{self.name} is {self.get_status_display().lower()}"
+        if self.qc_valid_until is None:
+            return f"{self.name} has no QC on record"
+        if self.qc_valid_until < on_day:
+            return f"{self.name}: QC overdue since {self.qc_valid_until:%Y-%m-%d}"
+        return None

@@ -8,6 +8,7 @@ from django.db import models
 from nmguard.apps.core.records import AuditedModel
 from nmguard.errors import InputError
 from nmguard.reference import normalize_nuclide_name
+from nmguard.reference.radiopharmaceuticals import get_radiopharmaceutical
 
 
 def validate_nuclide(value: str) -> None:
@@ -19,7 +20,18 @@ def validate_nuclide(value: str) -> None:
         raise ValidationError(f"write the nuclide as {canonical}")
 
 
+def validate_catalogue_id(value: str) -> None:
+    try:
+        found = get_radiopharmaceutical(value)
+    except InputError as exc:
+        raise ValidationError(exc.message) from None
+    if found.id != value:
+        raise ValidationError(f"use the catalogue id {found.id}")
+
+
 class Radiopharmaceutical(AuditedModel):
+    """A product the department uses, linked to the reference catalogue (dose coefficients etc.)."""
+
     class Route(models.TextChoices):
         IV = "iv", "Intravenous"
         ORAL = "oral", "Oral"
@@ -29,6 +41,10 @@ class Radiopharmaceutical(AuditedModel):
         INTRA_ARTERIAL = "intra_arterial", "Intra-arterial"
 
     name = models.CharField(max_length=120, unique=True)
+    catalogue_id = models.CharField(
+        max_length=40, blank=True, validators=[validate_catalogue_id],
+        help_text="Reference catalogue id (e.g. f18-fdg): dose coefficients, paediatric cards, codes",
+    )
     nuclide = models.CharField(max_length=16, validators=[validate_nuclide])
     route = models.CharField(max_length=20, choices=Route.choices, default=Route.IV)
     is_therapy = models.BooleanField(default=False)
@@ -39,3 +55,7 @@ class Radiopharmaceutical(AuditedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def reference(self):
+        """The reference catalogue entry, or None when the product is not linked."""
+        return get_radiopharmaceutical(self.catalogue_id) if self.catalogue_id else None

@@ -1,0 +1,440 @@
+"""The administration path as business actions, each one transaction, each attributed.
+
+Views and API handlers call these; the decisions themselves live in the pure layer
+(:mod:`nmguard.rules`, :mod:`nmguard.dosimetry`, :mod:`nmguard.physics`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.models import Department
+from nmguard.apps.core.roles import Role
+from nmguard.apps.core.signatures import reauthenticate, sign
+from nmguard.apps.equipment.models import Equipment
+from nmguard.apps.patients.models import (
+    Administration,
+    DoseMeasurement,
+    MedicalEvent,
+    Patient,
+    Prescription,
+    Protocol,
+    SafetyCheck,
+)
+from nmguard.errors import InputError
+from nmguard.physics.decay import decay_factor
+from nmguard.reference import get_nuclide
+from nmguard.rules import administration_checks as checks
+from nmguard.rules.protocol_activity import ProtocolRule, protocol_activity
+
+
+class AdministrationBlocked(InputError):
+    """The administration may not go ahead; nothing was stored."""
+
+
+# ---------------------------------------------------------------- helpers
+def jurisdiction_profile_id() -> str:
+    department = Department.objects.first()
+    mapping = {"iaea-gsr3": "iaea", "euratom-2013-59": "euratom", "us-nrc": "nrc"}
+    return mapping.get(department.jurisdiction if department else "", "iaea")
+
+
+def _require_role(user, *roles: Role, what: str) -> None:
+    names = set(user.groups.values_list("name", flat=True))
+    if not names & {r.value for r in roles}:
+        allowed = ", ".join(r.label for r in roles)
+        raise InputError(f"{what} needs the role {allowed}", "user")
+
+
+def _check_time(value: dt.datetime, field: str, now: dt.datetime | None = None) -> dt.datetime:
+    """Aware, and not in the future beyond the configured margin (clock skew between devices)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise InputError(f"{field}: time must carry a UTC offset", field)
+    now = now or timezone.now()
+    margin = dt.timedelta(minutes=settings.NMGUARD_FUTURE_MARGIN_MINUTES)
+    if value > now + margin:
+        raise InputError(
+            f"{field}: {value.isoformat()} lies more than {settings.NMGUARD_FUTURE_MARGIN_MINUTES} min in the future",
+            field,
+        )
+    return value
+
+
+def protocol_rule(protocol: Protocol) -> ProtocolRule:
+    return ProtocolRule(
+        radiopharmaceutical_id=protocol.radiopharmaceutical.catalogue_id,
+        mode=protocol.activity_mode,
+        adult_activity_MBq=protocol.adult_activity_MBq,
+        activity_per_kg_MBq=protocol.activity_per_kg_MBq,
+        min_activity_MBq=protocol.min_activity_MBq,
+        max_activity_MBq=protocol.max_activity_MBq,
+        paediatric_method=protocol.paediatric_method,
+        paediatric_indication=protocol.paediatric_indication or None,
+    )
+
+
+def tolerance_percent(protocol: Protocol) -> tuple[float, str]:
+    """The protocol's tolerance, else the jurisdiction profile's for diagnostic or therapy use."""
+    if protocol.tolerance_percent is not None:
+        return protocol.tolerance_percent, f"protocol '{protocol.name}'"
+    from nmguard.reference.jurisdictions import get_profile
+
+    profile = get_profile(jurisdiction_profile_id())
+    value = profile.tolerance_percent(protocol.radiopharmaceutical.is_therapy)
+    return value.value, f"{profile.name} ({value.source.id}, {value.status.value})"
+
+
+# ---------------------------------------------------------------- prescription
+@dataclass(frozen=True)
+class ProtocolProposal:
+    activity_MBq: float
+    rule: str
+    warnings: tuple[str, ...]
+
+
+def propose_activity(
+    protocol: Protocol, patient: Patient, weight_kg: float | None, on_day: dt.date
+) -> ProtocolProposal:
+    result = protocol_activity(protocol_rule(protocol), patient.age_years(on_day), weight_kg)
+    rule = result.rule + (f" [{result.source}, {result.status}]" if result.source else "")
+    return ProtocolProposal(result.activity_MBq, rule, result.warnings)
+
+
+@transaction.atomic
+def prescribe(
+    *,
+    patient: Patient,
+    protocol: Protocol,
+    scheduled_for: dt.datetime,
+    weight_kg: float | None,
+    prescriber,
+    activity_MBq: float | None = None,
+    override_reason: str = "",
+) -> Prescription:
+    """An authorised physician prescribes; a different activity than the protocol's needs a reason."""
+    _require_role(prescriber, Role.PHYSICIAN, what="prescribing")
+    if not protocol.active:
+        raise InputError(f"protocol {protocol} is not active", "protocol")
+    if scheduled_for.tzinfo is None:
+        raise InputError("scheduled time must carry a UTC offset", "scheduled_for")
+    proposal = propose_activity(protocol, patient, weight_kg, timezone.localdate(scheduled_for))
+    prescribed = proposal.activity_MBq if activity_MBq is None else activity_MBq
+    if prescribed <= 0:
+        raise InputError("prescribed activity must be positive", "activity_MBq")
+    differs = abs(prescribed - proposal.activity_MBq) > 1e-9 * proposal.activity_MBq
+    if differs and not override_reason.strip():
+        raise InputError(
+            f"{prescribed:g} MBq differs from the protocol's {proposal.activity_MBq:.4g} MBq: give a reason",
+            "override_reason",
+        )
+    with acting_as(prescriber, reason=override_reason or "prescribed"):
+        return Prescription.objects.create(
+            patient=patient,
+            protocol=protocol,
+            scheduled_for=scheduled_for,
+            weight_kg=weight_kg,
+            protocol_activity_Bq=proposal.activity_MBq * 1e6,
+            activity_rule=proposal.rule,
+            prescribed_activity_Bq=prescribed * 1e6,
+            override_reason=override_reason.strip() if differs else "",
+            prescribed_by=prescriber,
+        )
+
+
+# ---------------------------------------------------------------- measurement
+def _half_life_s(prescription: Prescription) -> float:
+    return get_nuclide(prescription.protocol.radiopharmaceutical.nuclide).half_life_s
+
+
+@transaction.atomic
+def record_measurement(
+    prescription: Prescription,
+    *,
+    meter: Equipment,
+    activity_Bq: float,
+    measured_at: dt.datetime,
+    user,
+) -> DoseMeasurement:
+    """The syringe reading on an activity meter that is in clinical use with its QC in date."""
+    if prescription.status not in (Prescription.Status.PRESCRIBED, Prescription.Status.MEASURED):
+        raise InputError(f"prescription is {prescription.get_status_display().lower()}", "prescription")
+    if meter.kind != Equipment.Kind.ACTIVITY_METER:
+        raise InputError(f"{meter} is not an activity meter", "activity_meter")
+    _check_time(measured_at, "measured_at")
+    if refusal := meter.clinical_use_refusal(timezone.localdate(measured_at)):
+        raise InputError(f"{refusal}: measure on another meter", "activity_meter")
+    if not activity_Bq > 0:
+        raise InputError("measured activity must be positive", "activity")
+    with acting_as(user, reason="dose measured"):
+        measurement = DoseMeasurement.objects.create(
+            prescription=prescription,
+            activity_meter=meter,
+            measured_activity_Bq=activity_Bq,
+            measured_at=measured_at,
+            measured_by=user,
+        )
+        prescription.status = Prescription.Status.MEASURED
+        prescription.save()
+    return measurement
+
+
+def latest_measurement(prescription: Prescription) -> DoseMeasurement:
+    measurement = prescription.measurements.order_by("-measured_at", "-pk").first()
+    if measurement is None:
+        raise InputError("measure the dose first", "measurement")
+    return measurement
+
+
+def activity_at(measurement: DoseMeasurement, at: dt.datetime, half_life_s: float) -> float:
+    """Syringe activity decayed from its reading to ``at``."""
+    return measurement.measured_activity_Bq * decay_factor(half_life_s, (at - measurement.measured_at).total_seconds())
+
+
+# ---------------------------------------------------------------- checks
+@dataclass(frozen=True)
+class CheckAnswers:
+    """What the technologist records at the bedside."""
+
+    patient_id: str
+    birth_date: dt.date | None
+    pregnancy: str  # not_pregnant | pregnant | unknown
+    breastfeeding: bool
+    breastfeeding_advice_given: bool
+    previous_reaction: bool
+    reaction_note: str
+    radiopharmaceutical_id: int  # the department product drawn up (Radiopharmaceutical pk)
+    planned_at: dt.datetime
+
+
+def evaluate_checks(prescription: Prescription, answers: CheckAnswers) -> list[checks.CheckResult]:
+    """All checks for this prescription, decided by the pure rules (nothing stored)."""
+    from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+    from nmguard.reference.jurisdictions import get_profile
+    from nmguard.rules.pregnancy import breastfeeding_check, should_ask_pregnancy
+
+    patient, protocol = prescription.patient, prescription.protocol
+    product = protocol.radiopharmaceutical
+    profile = get_profile(jurisdiction_profile_id())
+    age = patient.age_years(timezone.localdate(answers.planned_at))
+    measurement = latest_measurement(prescription)
+    net = activity_at(measurement, answers.planned_at, _half_life_s(prescription))
+    tolerance, tolerance_basis = tolerance_percent(protocol)
+    question = should_ask_pregnancy(profile, patient.sex, age)
+    female = patient.sex == Patient.Sex.FEMALE
+    advice = breastfeeding_check(product.catalogue_id, net).advice if female and product.catalogue_id else None
+    drawn = Radiopharmaceutical.objects.filter(pk=answers.radiopharmaceutical_id).first()
+    if drawn is None:
+        raise InputError("choose the radiopharmaceutical drawn up", "radiopharmaceutical")
+    return [
+        checks.identity_check(patient.mrn, patient.birth_date, answers.patient_id, answers.birth_date),
+        checks.pregnancy_check(question.ask, answers.pregnancy, question.reason),
+        checks.breastfeeding_check(female, answers.breastfeeding, advice, answers.breastfeeding_advice_given),
+        checks.allergy_check(answers.previous_reaction, answers.reaction_note),
+        checks.radiopharmaceutical_check(str(product.pk), product.name, str(drawn.pk), drawn.name),
+        checks.activity_check(prescription.prescribed_activity_Bq, net, tolerance, tolerance_basis),
+        checks.meter_qc_check(
+            measurement.activity_meter.clinical_use_refusal(timezone.localdate(answers.planned_at)),
+            str(measurement.activity_meter),
+        ),
+    ]
+
+
+@transaction.atomic
+def record_checks(prescription: Prescription, answers: CheckAnswers, user) -> list[SafetyCheck]:
+    """Store every check with who answered; the prescription moves on only if none blocks."""
+    if prescription.status not in (Prescription.Status.MEASURED, Prescription.Status.CHECKED):
+        raise InputError("measure the dose before the checks", "prescription")
+    _check_time(answers.planned_at, "planned_at")
+    results = evaluate_checks(prescription, answers)
+    with acting_as(user, reason="pre-administration checks"):
+        stored = [
+            SafetyCheck.objects.create(
+                prescription=prescription,
+                kind=r.kind,
+                outcome=r.outcome,
+                message=r.message,
+                detail=r.detail,
+                answered_by=user,
+            )
+            for r in results
+        ]
+        if not any(c.blocks for c in stored):
+            prescription.status = Prescription.Status.CHECKED
+            prescription.save()
+    return stored
+
+
+def current_checks(prescription: Prescription) -> dict[str, SafetyCheck]:
+    """The latest check of each kind (a re-check supersedes an earlier one)."""
+    latest: dict[str, SafetyCheck] = {}
+    for check in prescription.checks.order_by("created_at", "pk"):
+        latest[check.kind] = check
+    return latest
+
+
+def override_check(check: SafetyCheck, *, physician, password: str, reason: str) -> SafetyCheck:
+    """A physician accepts a failed check, with a reason and an e-signature over the overridden check."""
+    _require_role(physician, Role.PHYSICIAN, what="overriding a failed check")
+    if check.outcome != SafetyCheck.Outcome.FAIL or check.overridden_by_id:
+        raise InputError("only a failed, not yet overridden check can be overridden", "check")
+    if not reason.strip():
+        raise InputError("an override needs a reason", "reason")
+    reauthenticate(physician, password, check, "approved")  # a failed attempt stays in the trail
+    with transaction.atomic(), acting_as(physician, reason=f"override: {reason.strip()}"):
+        check.overridden_by = physician
+        check.override_reason = reason.strip()
+        check.save()
+        check.override_signature = sign(check, physician, password, "approved", f"override: {reason.strip()}")
+        check.save()
+        prescription = check.prescription
+        if not any(c.blocks for c in current_checks(prescription).values()):
+            prescription.status = Prescription.Status.CHECKED
+            prescription.save()
+    return check
+
+
+# ---------------------------------------------------------------- administration
+@dataclass(frozen=True)
+class AdministrationInput:
+    administered_at: dt.datetime
+    route: str
+    site: str = ""
+    residual_Bq: float | None = None
+    residual_measured_at: dt.datetime | None = None
+    extravasation: bool = False
+    extravasation_follow_up: str = ""
+    adverse_reaction: str = ""
+
+
+def net_administered_activity(prescription: Prescription, data: AdministrationInput) -> float:
+    """Syringe reading decayed to the injection time minus the residual decayed back to it."""
+    half_life = _half_life_s(prescription)
+    gross = activity_at(latest_measurement(prescription), data.administered_at, half_life)
+    residual = 0.0
+    if data.residual_Bq:
+        if data.residual_measured_at is None:
+            raise InputError("give the time the residual was measured", "residual_measured_at")
+        if data.residual_measured_at < data.administered_at:
+            raise InputError("the residual is measured after the injection", "residual_measured_at")
+        back = (data.administered_at - data.residual_measured_at).total_seconds()
+        residual = data.residual_Bq * decay_factor(half_life, back)
+    net = gross - residual
+    if net <= 0:
+        raise InputError("the residual is not smaller than the syringe activity", "residual")
+    return net
+
+
+def _blocking_reasons(prescription: Prescription) -> list[str]:
+    latest = current_checks(prescription)
+    reasons = [f"{SafetyCheck.Kind(kind).label}: not done" for kind in SafetyCheck.Kind.values if kind not in latest]
+    reasons += [f"{c.get_kind_display()}: {c.message}" for c in latest.values() if c.blocks]
+    return reasons
+
+
+def administer(prescription: Prescription, data: AdministrationInput, user) -> Administration:
+    """Record the administration, its dose and any medical event, or refuse and store nothing."""
+    from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+    from nmguard.dosimetry.effective_dose import age_group_for
+    from nmguard.reference.jurisdictions import get_profile
+    from nmguard.rules.medical_events import evaluate_administration
+
+    _require_role(user, Role.TECHNOLOGIST, Role.PHYSICIAN, what="administering")
+    if prescription.status == Prescription.Status.ADMINISTERED:
+        raise AdministrationBlocked("this prescription was administered already", "prescription")
+    reasons = _blocking_reasons(prescription)
+    if reasons or prescription.status != Prescription.Status.CHECKED:
+        raise AdministrationBlocked("blocked: " + "; ".join(reasons or ["checks not passed"]), "checks")
+    _check_time(data.administered_at, "administered_at")
+    if data.route not in Administration.Route.values:
+        raise InputError(f"unknown route {data.route!r}", "route")
+    if data.extravasation and not data.extravasation_follow_up.strip():
+        raise InputError("record the follow-up of the extravasation", "extravasation_follow_up")
+    net = net_administered_activity(prescription, data)
+    patient, product = prescription.patient, prescription.protocol.radiopharmaceutical
+    age = patient.age_years(timezone.localdate(data.administered_at))
+    dose = _patient_dose(product, net, age)
+    checks_now = current_checks(prescription)
+    drawn_pk = checks_now["radiopharmaceutical"].detail.get("given") or str(product.pk)
+    drawn = Radiopharmaceutical.objects.get(pk=int(drawn_pk))
+    profile = get_profile(jurisdiction_profile_id())
+    evaluation = evaluate_administration(
+        profile,
+        prescribed_rp=product.catalogue_id,
+        administered_rp=drawn.catalogue_id,
+        prescribed_activity_Bq=prescription.prescribed_activity_Bq,
+        administered_activity_Bq=net,
+        prescribed_route=product.route,
+        administered_route=data.route,
+        right_patient=checks_now["identity"].outcome == SafetyCheck.Outcome.PASS
+        or bool(checks_now["identity"].overridden_by_id),
+        age_group=age_group_for(age),
+        discovered_at=timezone.now(),
+    )
+    evaluation_record = evaluation.to_dict()
+    with transaction.atomic(), acting_as(user, reason="administered"):
+        measurement = latest_measurement(prescription)
+        if data.residual_Bq:
+            measurement.residual_activity_Bq = data.residual_Bq
+            measurement.residual_measured_at = data.residual_measured_at
+            measurement.save()
+        administration = Administration.objects.create(
+            prescription=prescription,
+            administered_at=data.administered_at,
+            route=data.route,
+            site=data.site,
+            administered_activity_Bq=net,
+            administered_by=user,
+            extravasation=data.extravasation,
+            extravasation_follow_up=data.extravasation_follow_up,
+            adverse_reaction=data.adverse_reaction,
+            effective_dose_mSv=dose["effective_dose_mSv"],
+            dose_basis=dose["basis"],
+            organ_doses=dose["organ_doses"],
+        )
+        prescription.status = Prescription.Status.ADMINISTERED
+        prescription.save()
+        if evaluation.medical_event:
+            MedicalEvent.objects.create(
+                administration=administration,
+                profile=profile.id,
+                criteria=evaluation_record["criteria"],
+                reporting_steps=evaluation_record["reporting_steps"],
+                detected_at=timezone.now(),
+            )
+    return administration
+
+
+def _patient_dose(product, net_Bq: float, age_years: float) -> dict:
+    """Effective dose (ICRP 128, age-appropriate) and, for therapy, label organ doses."""
+    from nmguard.dosimetry.effective_dose import effective_dose
+    from nmguard.reference.dose_coefficients import therapy_organ_doses
+
+    if not product.catalogue_id:
+        return {"effective_dose_mSv": None, "basis": {"note": "product not linked to the catalogue"}, "organ_doses": []}
+    organ_doses = (
+        [
+            {
+                "organ": t.organ,
+                "dose_Gy": t.dose_per_activity.value * net_Bq / 1e9,
+                "per_GBq": t.dose_per_activity.value,
+                "unit": t.dose_per_activity.unit,
+                "dataset": t.dataset,
+                "source": t.dose_per_activity.source.id,
+                "status": t.dose_per_activity.status.value,
+            }
+            for t in therapy_organ_doses(product.catalogue_id)
+        ]
+        if product.is_therapy
+        else []
+    )
+    try:
+        result = effective_dose(product.catalogue_id, net_Bq, age_years=age_years)
+    except InputError as exc:  # no coefficient published for this product / age
+        return {"effective_dose_mSv": None, "basis": {"note": exc.message}, "organ_doses": organ_doses}
+    return {"effective_dose_mSv": result.effective_dose_mSv, "basis": result.to_dict(), "organ_doses": organ_doses}

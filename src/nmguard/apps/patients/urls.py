@@ -1,0 +1,17 @@
+from django.urls import path
+
+from nmguard.apps.patients import views
+
+urlpatterns = [
+    path("", views.worklist, name="worklist"),
+    path("patients/new/", views.patient_new, name="patient-new"),
+    path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
+    path("prescriptions/new/", views.prescription_new, name="prescription-new"),
+    path("prescriptions/<int:pk>/", views.prescription_detail, name="prescription-detail"),
+    path("prescriptions/<int:pk>/measure/", views.prescription_measure, name="prescription-measure"),
+    path("prescriptions/<int:pk>/checks/", views.prescription_checks, name="prescription-checks"),
+    path("prescriptions/<int:pk>/administer/", views.prescription_administer, name="prescription-administer"),
+    path("prescriptions/<int:pk>/checks/<int:check_pk>/override/", views.check_override, name="check-override"),
+    path("medical-events/", views.medical_events, name="medical-events"),
+    path("drl/", views.drl_dashboard, name="drl"),
+]

@@ -1,0 +1,238 @@
+"""Pages of the administration path. Thin: parse a form, call a service, show the result."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from nmguard.apps.patients import services
+from nmguard.apps.patients.drl import drl_overview
+from nmguard.apps.patients.forms import (
+    AdministrationForm,
+    ChecksForm,
+    MeasurementForm,
+    OverrideForm,
+    PatientForm,
+    PrescriptionForm,
+)
+from nmguard.apps.patients.models import Administration, MedicalEvent, Patient, Prescription, SafetyCheck
+from nmguard.errors import InputError
+
+VIEW = "patients.view_patient"
+
+
+def _apply_error(form, exc: InputError) -> None:
+    """Show a service's refusal next to the field it names, or above the form."""
+    field = exc.field if exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def worklist(request: HttpRequest) -> HttpResponse:
+    day = timezone.localdate()
+    if request.GET.get("day"):
+        with contextlib.suppress(ValueError):
+            day = dt.date.fromisoformat(request.GET["day"])
+    start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+    items = (
+        Prescription.objects.filter(scheduled_for__gte=start, scheduled_for__lt=start + dt.timedelta(days=1))
+        .select_related("patient", "protocol__radiopharmaceutical")
+        .order_by("scheduled_for")
+    )
+    return render(request, "patients/worklist.html", {"items": items, "day": day})
+
+
+@login_required
+@permission_required("patients.add_patient", raise_exception=True)
+def patient_new(request: HttpRequest) -> HttpResponse:
+    form = PatientForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        patient = form.save()
+        return redirect("patient-detail", pk=patient.pk)
+    return render(request, "patients/form.html", {"form": form, "title": "New patient"})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    patient = get_object_or_404(Patient, pk=pk)
+    administrations = (
+        Administration.objects.filter(prescription__patient=patient)
+        .select_related("prescription__protocol__radiopharmaceutical")
+        .order_by("administered_at")
+    )
+    total = sum(a.effective_dose_mSv or 0.0 for a in administrations)
+    return render(
+        request,
+        "patients/patient.html",
+        {
+            "patient": patient,
+            "administrations": administrations,
+            "total_mSv": total,
+            "prescriptions": patient.prescriptions.order_by("-scheduled_for"),
+        },
+    )
+
+
+@login_required
+@permission_required("patients.add_prescription", raise_exception=True)
+def prescription_new(request: HttpRequest) -> HttpResponse:
+    initial = {"patient": request.GET.get("patient")}
+    form = PrescriptionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            prescription = services.prescribe(
+                patient=data["patient"],
+                protocol=data["protocol"],
+                scheduled_for=data["scheduled_for"],
+                weight_kg=data["weight_kg"],
+                prescriber=request.user,
+                activity_MBq=data["activity"] / 1e6 if data["activity"] else None,
+                override_reason=data["override_reason"],
+            )
+        except InputError as exc:
+            _apply_error(form, exc)
+        else:
+            return redirect("prescription-detail", pk=prescription.pk)
+    return render(request, "patients/form.html", {"form": form, "title": "New prescription"})
+
+
+def _step_forms(prescription: Prescription) -> dict:
+    patient = prescription.patient
+    return {
+        "measure_form": MeasurementForm(),
+        "checks_form": ChecksForm(initial={"radiopharmaceutical": prescription.protocol.radiopharmaceutical_id}),
+        "administer_form": AdministrationForm(initial={"route": prescription.protocol.radiopharmaceutical.route}),
+        "override_form": OverrideForm(),
+        "female": patient.sex == Patient.Sex.FEMALE,
+    }
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def prescription_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
+    prescription = get_object_or_404(
+        Prescription.objects.select_related("patient", "protocol__radiopharmaceutical", "prescribed_by"), pk=pk
+    )
+    context = {
+        "p": prescription,
+        "checks": list(services.current_checks(prescription).values()),
+        "measurement": prescription.measurements.order_by("-measured_at").first(),
+        "administration": getattr(prescription, "administration", None),
+        **_step_forms(prescription),
+        **forms,
+    }
+    return render(request, "patients/prescription.html", context)
+
+
+@login_required
+@permission_required("patients.change_prescription", raise_exception=True)
+def prescription_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = get_object_or_404(Prescription, pk=pk)
+    form = MeasurementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_measurement(
+                prescription,
+                meter=form.cleaned_data["activity_meter"],
+                activity_Bq=form.cleaned_data["activity"],
+                measured_at=form.cleaned_data["measured_at"],
+                user=request.user,
+            )
+            return redirect("prescription-detail", pk=pk)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return prescription_detail(request, pk, measure_form=form)
+
+
+@login_required
+@permission_required("patients.add_safetycheck", raise_exception=True)
+def prescription_checks(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = get_object_or_404(Prescription, pk=pk)
+    form = ChecksForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        answers = services.CheckAnswers(
+            patient_id=d["patient_id"],
+            birth_date=d["birth_date"],
+            pregnancy=d["pregnancy"],
+            breastfeeding=d["breastfeeding"],
+            breastfeeding_advice_given=d["breastfeeding_advice_given"],
+            previous_reaction=d["previous_reaction"],
+            reaction_note=d["reaction_note"],
+            radiopharmaceutical_id=d["radiopharmaceutical"].pk,
+            planned_at=d["planned_at"],
+        )
+        try:
+            services.record_checks(prescription, answers, request.user)
+            return redirect("prescription-detail", pk=pk)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return prescription_detail(request, pk, checks_form=form)
+
+
+@login_required
+@permission_required("patients.add_administration", raise_exception=True)
+def prescription_administer(request: HttpRequest, pk: int) -> HttpResponse:
+    prescription = get_object_or_404(Prescription, pk=pk)
+    form = AdministrationForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        data = services.AdministrationInput(
+            administered_at=d["administered_at"],
+            route=d["route"],
+            site=d["site"],
+            residual_Bq=d["residual"],
+            residual_measured_at=d["residual_measured_at"],
+            extravasation=d["extravasation"],
+            extravasation_follow_up=d["extravasation_follow_up"],
+            adverse_reaction=d["adverse_reaction"],
+        )
+        try:
+            services.administer(prescription, data, request.user)
+            return redirect("prescription-detail", pk=pk)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return prescription_detail(request, pk, administer_form=form)
+
+
+@login_required
+@permission_required("patients.change_safetycheck", raise_exception=True)
+def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
+    check = get_object_or_404(SafetyCheck, pk=check_pk, prescription_id=pk)
+    form = OverrideForm(request.POST)
+    if form.is_valid():
+        try:
+            services.override_check(
+                check,
+                physician=request.user,
+                password=form.cleaned_data["password"],
+                reason=form.cleaned_data["reason"],
+            )
+            return redirect("prescription-detail", pk=pk)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return prescription_detail(request, pk, override_form=form, override_check_pk=check.pk)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def medical_events(request: HttpRequest) -> HttpResponse:
+    events = MedicalEvent.objects.select_related(
+        "administration__prescription__patient", "administration__prescription__protocol"
+    )
+    return render(request, "patients/medical_events.html", {"events": events})
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def drl_dashboard(request: HttpRequest) -> HttpResponse:
+    days = int(request.GET.get("days", "365")) if request.GET.get("days", "365").isdigit() else 365
+    return render(request, "patients/drl.html", {"rows": drl_overview(days), "days": days})

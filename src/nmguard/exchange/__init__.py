@@ -1,0 +1,1 @@
+"""Data exchange with other systems (FHIR). Pure layer, no Django."""

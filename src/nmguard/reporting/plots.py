@@ -1,0 +1,35 @@
+"""Plots as SVG text for pages and PDFs (matplotlib, non-interactive backend)."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def _svg(fig) -> str:
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", bbox_inches="tight")
+    plt.close(fig)
+    text = buffer.getvalue()
+    return text[text.index("<svg"):]
+
+
+def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl_MBq: float | None) -> str:
+    """Administered activities (points and box) against the median and the DRL line."""
+    fig, ax = plt.subplots(figsize=(6.0, 1.9))
+    ax.boxplot(activities_MBq, vert=False, widths=0.5, showfliers=False)
+    jitter = [1 + 0.12 * ((i * 7919) % 13 - 6) / 6 for i in range(len(activities_MBq))]
+    ax.scatter(activities_MBq, jitter, s=10, alpha=0.5, color="#0b6e75", label="administered")
+    ax.axvline(median_MBq, color="#1d2733", linestyle="-", linewidth=1.5, label=f"median {median_MBq:.4g} MBq")
+    if drl_MBq:
+        ax.axvline(drl_MBq, color="#a4262c", linestyle="--", linewidth=1.5, label=f"DRL {drl_MBq:.4g} MBq")
+    ax.set_yticks([])
+    ax.set_xlabel("Administered activity (MBq)")
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize=8, frameon=False)
+    return _svg(fig)
