@@ -68,7 +68,7 @@ def test_dsrdump_reads_the_report(admin, tmp_path):
     assert '"Administered activity")="312.456789" (MBq,UCUM,"MBq")' in out.stdout
     assert '(77004003,SCT,"^18^Fluorine")' in out.stdout
     assert '(35321007,SCT,"Fluorodeoxyglucose F^18^")' in out.stdout
-    assert "20260301091530.250000+0100" in out.stdout
+    assert "20260301091530.250000" in out.stdout  # local time; the offset is in TimezoneOffsetFromUTC
     assert "E:" not in out.stderr
 
 
@@ -153,12 +153,9 @@ def test_parse_accepts_sct_codes_of_a_foreign_file(admin):
 
 def test_parse_uses_file_timezone_for_naive_datetimes(admin):
     ds = build_rrdsr(admin, **BUILD)
-    for item in _walk(ds.ContentSequence):
-        if "DateTime" in item:
-            item.DateTime = str(item.DateTime)[:-5]  # drop +0100
-        if "ObservationDateTime" in item:
-            item.ObservationDateTime = str(item.ObservationDateTime)[:-5]
-    ds.TimezoneOffsetFromUTC = "+0100"
+    # DT values are written without an offset; the file's TimezoneOffsetFromUTC gives it
+    assert all("+" not in str(item.DateTime) for item in _walk(ds.ContentSequence) if "DateTime" in item)
+    assert ds.TimezoneOffsetFromUTC == "+0100"
     assert parse_rrdsr(ds).administration_start == admin.administration_start
     del ds.TimezoneOffsetFromUTC
     with pytest.raises(InputError, match="time-zone"):
@@ -263,3 +260,19 @@ def test_code_table_loads_with_sources_and_statuses():
                                       "procedure", "intent"}
     assert {r.key for r in all_codes("route")} == {"iv", "oral", "inhalation", "intra_arterial", "intradermal",
                                                     "subcutaneous"}
+
+
+def test_dsrdump_reads_a_utc_report(admin, tmp_path):
+    """DCMTK 3.6.7 refuses a DT ending in +0000; a report written in UTC must still parse."""
+    import dataclasses
+
+    utc_admin = dataclasses.replace(
+        admin,
+        administration_start=admin.administration_start.astimezone(dt.UTC),
+        administration_end=admin.administration_end.astimezone(dt.UTC) if admin.administration_end else None,
+    )
+    ds = build_rrdsr(utc_admin, **BUILD)
+    assert ds.TimezoneOffsetFromUTC == "+0000"
+    out = _dcmtk("dsrdump", _write(ds, tmp_path))
+    assert out.returncode == 0, out.stderr
+    assert parse_rrdsr(ds).administration_start == admin.administration_start

@@ -110,6 +110,16 @@ def _num(name: str, value: float, unit: Code, relationship: str) -> NumContentIt
     return NumContentItem(name=_c(name), value=value, unit=unit, relationship_type=relationship)
 
 
+def _in_zone(value: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    """``value`` as a naive time in the document's zone (its TimezoneOffsetFromUTC).
+
+    DT values are written without their own offset: DCMTK 3.6.7 (dsrdump) rejects a DT whose
+    offset is "+0000", which the standard allows; with TimezoneOffsetFromUTC set, an offset-less
+    DT means the same instant to every reader (PS3.5 DT; PS3.3 C.12.1.1.8).
+    """
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
 def _with_children(item: Dataset, children: Iterable[Dataset]) -> Dataset:
     kids = list(children)
     if kids:
@@ -261,7 +271,7 @@ def build_rrdsr(
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InputError(f"{name} must be a positive integer", field=name)
     if content_datetime is None:
-        content_datetime = dt.datetime.now(dt.UTC)
+        content_datetime = dt.datetime.now(admin.administration_start.tzinfo)
     elif content_datetime.tzinfo is None:
         raise InputError("content_datetime must carry a time zone", field="content_datetime")
 
@@ -308,10 +318,11 @@ def build_rrdsr(
     event.append(
         UIDRefContentItem(name=_c("event_uid"), value=admin.administration_event_uid, relationship_type="CONTAINS")
     )
-    event.append(DateTimeContentItem(name=_c("start_datetime"), value=admin.administration_start,
+    zone = content_datetime.tzinfo
+    event.append(DateTimeContentItem(name=_c("start_datetime"), value=_in_zone(admin.administration_start, zone),
                                      relationship_type="CONTAINS"))
     if admin.administration_end is not None:
-        event.append(DateTimeContentItem(name=_c("stop_datetime"), value=admin.administration_end,
+        event.append(DateTimeContentItem(name=_c("stop_datetime"), value=_in_zone(admin.administration_end, zone),
                                          relationship_type="CONTAINS"))
     event.append(_num("administered_activity", _mbq(admin.administered_activity_Bq), _ucum("MBq"), "CONTAINS"))
     if admin.volume_ml is not None:
@@ -323,7 +334,7 @@ def build_rrdsr(
         if activity is None or when is None:
             continue
         item = _num(key, _mbq(activity), _ucum("MBq"), "CONTAINS")
-        item.ObservationDateTime = DT(when)
+        item.ObservationDateTime = DT(_in_zone(when, zone))
         _with_children(item, [CodeContentItem(
             name=_c("activity_measurement_device"), value=_c("dose_calibrator"), relationship_type="HAS OBS CONTEXT"
         )])

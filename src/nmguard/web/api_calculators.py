@@ -1,4 +1,5 @@
-"""Calculator endpoints: the same computations as the CLI (:mod:`nmguard.calculators`)."""
+"""Calculator endpoints: the same computations as the CLI (:mod:`nmguard.calculators`,
+:mod:`nmguard.administration_calculators`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
-from nmguard import calculators
+from nmguard import administration_calculators, calculators
 
 router = Router(tags=["calculators"])
 
@@ -29,3 +30,64 @@ class DecayIn(Schema):
 def decay(request: HttpRequest, payload: DecayIn) -> dict[str, Any]:
     """Decay an activity between two ISO 8601 instants (with UTC offsets), forwards or backwards."""
     return calculators.decay(payload.nuclide, payload.activity, payload.start, payload.end)
+
+
+@router.get("/radiopharmaceuticals")
+def radiopharmaceuticals(request: HttpRequest) -> dict[str, Any]:
+    """The radiopharmaceutical catalogue: id, name, nuclide, route, therapy, aliases, typical activity."""
+    return administration_calculators.radiopharmaceuticals()
+
+
+class EffectiveDoseIn(Schema):
+    radiopharmaceutical: str = Field(examples=["18F-FDG"])
+    activity: str = Field(examples=["370 MBq"])
+    age: str = Field("adult", examples=["adult", "15", "10", "5", "1"])
+
+
+@router.post("/effective-dose")
+def effective_dose(request: HttpRequest, payload: EffectiveDoseIn) -> dict[str, Any]:
+    """Patient effective dose: ICRP 128 coefficient for the age group x administered activity."""
+    return administration_calculators.effective_dose(payload.radiopharmaceutical, payload.activity, payload.age)
+
+
+class PaediatricActivityIn(Schema):
+    radiopharmaceutical: str = Field(examples=["99mTc-DMSA"])
+    weight: float | str = Field(examples=[10])
+    card: str = Field("eanm-2016", examples=["eanm-2016", "na-2016"])
+    indication: str | None = None
+
+
+@router.post("/paediatric-activity")
+def paediatric_activity(request: HttpRequest, payload: PaediatricActivityIn) -> dict[str, Any]:
+    """Paediatric activity from the EANM dosage card 2016 or the North American consensus 2016."""
+    return administration_calculators.paediatric_activity(
+        payload.radiopharmaceutical, payload.weight, payload.card, payload.indication
+    )
+
+
+class MedicalEventIn(Schema):
+    radiopharmaceutical: str = Field(examples=["18F-FDG"])
+    prescribed_activity: str = Field(examples=["370 MBq"])
+    administered_activity: str = Field(examples=["481 MBq"])
+    profile: str = Field("nrc", examples=["nrc", "euratom", "iaea"])
+    administered_radiopharmaceutical: str | None = None
+    route: str | None = None
+    administered_route: str | None = None
+    wrong_patient: bool = False
+    age: str = "adult"
+
+
+@router.post("/medical-event")
+def medical_event(request: HttpRequest, payload: MedicalEventIn) -> dict[str, Any]:
+    """Deviation, tolerance and the profile's medical-event / unintended-exposure criteria met."""
+    return administration_calculators.medical_event(
+        payload.radiopharmaceutical,
+        payload.prescribed_activity,
+        payload.administered_activity,
+        payload.profile,
+        administered_radiopharmaceutical=payload.administered_radiopharmaceutical,
+        route=payload.route,
+        administered_route=payload.administered_route,
+        wrong_patient=payload.wrong_patient,
+        age=payload.age,
+    )

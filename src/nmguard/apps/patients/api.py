@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, File, Router, Schema, UploadedFile
+from ninja import Field, File, Router, Schema, Status, UploadedFile
 from ninja.errors import HttpError
 
 from nmguard.apps.patients import services
@@ -46,7 +46,7 @@ def create_patient(request: HttpRequest, payload: PatientIn):
         raise InputError(f"a patient with ID {payload.mrn} exists", "mrn")
     if payload.birth_date > dt.date.today():
         raise InputError("birth date lies in the future", "birth_date")
-    return 201, Patient.objects.create(**payload.dict())
+    return Status(201, Patient.objects.create(**payload.dict()))
 
 
 @router.get("/patients/{patient_id}/doses")
@@ -127,7 +127,7 @@ def create_prescription(request: HttpRequest, payload: PrescriptionIn):
         activity_MBq=parse_activity(payload.activity, "activity") / 1e6 if payload.activity else None,
         override_reason=payload.override_reason,
     )
-    return 201, _prescription_out(p)
+    return Status(201, _prescription_out(p))
 
 
 @router.get("/prescriptions/{prescription_id}")
@@ -158,7 +158,7 @@ def measure(request: HttpRequest, prescription_id: int, payload: MeasurementIn):
         measured_at=parse_instant(payload.measured_at, "measured_at"),
         user=request.user,
     )
-    return 201, {"id": m.pk, "activity_MBq": m.measured_activity_Bq / 1e6, "status": p.status}
+    return Status(201, {"id": m.pk, "activity_MBq": m.measured_activity_Bq / 1e6, "status": p.status})
 
 
 class ChecksIn(Schema):
@@ -181,7 +181,7 @@ def checks(request: HttpRequest, prescription_id: int, payload: ChecksIn):
     data["planned_at"] = parse_instant(payload.planned_at, "planned_at")
     services.record_checks(p, services.CheckAnswers(**data), request.user)
     p.refresh_from_db()
-    return 201, _prescription_out(p)
+    return Status(201, _prescription_out(p))
 
 
 class OverrideIn(Schema):
@@ -240,7 +240,7 @@ def administer(request: HttpRequest, prescription_id: int, payload: Administrati
         extravasation_follow_up=payload.extravasation_follow_up,
         adverse_reaction=payload.adverse_reaction,
     )
-    return 201, administration_out(services.administer(p, data, request.user))
+    return Status(201, administration_out(services.administer(p, data, request.user)))
 
 
 @router.get("/medical-events")
@@ -288,11 +288,11 @@ def import_dose_report(request: HttpRequest, file: UploadedFile = File(...)):
 
     _require(request, "patients.add_importeddosereport")
     report = import_rrdsr(file.read(), request.user)
-    return 201, {
+    return Status(201, {
         "id": report.pk,
         "patient_id": report.patient_id,
         "administered_at": report.administered_at.isoformat(),
         "radiopharmaceutical": report.radiopharmaceutical_name,
         "activity_MBq": report.administered_activity_Bq / 1e6,
         "effective_dose_mSv": report.effective_dose_mSv,
-    }
+    })

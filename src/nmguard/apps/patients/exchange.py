@@ -7,6 +7,7 @@ import io
 import pydicom
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from pydicom.uid import generate_uid
 
 from nmguard.apps.core.actor import acting_as
@@ -23,6 +24,14 @@ def _stable_uid(*parts: str) -> str:
     return generate_uid(entropy_srcs=[settings.SECRET_KEY[:32], *parts])
 
 
+def _person_name(user) -> str:
+    """DICOM PN: Family^Given."""
+    if user.last_name or user.first_name:
+        return f"{user.last_name}^{user.first_name}"
+    parts = str(user).rsplit(" ", 1)
+    return f"{parts[1]}^{parts[0]}" if len(parts) == 2 else f"{parts[0]}^"
+
+
 def report_for(a: Administration) -> RadiopharmaceuticalAdministration:
     p = a.prescription
     patient, product = p.patient, p.protocol.radiopharmaceutical
@@ -37,14 +46,17 @@ def report_for(a: Administration) -> RadiopharmaceuticalAdministration:
         radiopharmaceutical_id=product.catalogue_id or None,
         nuclide=product.nuclide,
         administered_activity_Bq=a.administered_activity_Bq,
-        administration_start=a.administered_at,
+        administration_start=timezone.localtime(a.administered_at),
         route=a.route,
-        administered_by=str(a.administered_by),
+        administered_by=_person_name(a.administered_by),
         patient_weight_kg=p.weight_kg,
         pre_activity_Bq=measurement.measured_activity_Bq if measurement else None,
-        pre_activity_time=measurement.measured_at if measurement else None,
+        pre_activity_time=timezone.localtime(measurement.measured_at) if measurement else None,
         residual_activity_Bq=measurement.residual_activity_Bq if measurement else None,
-        residual_activity_time=measurement.residual_measured_at if measurement else None,
+        residual_activity_time=(
+            timezone.localtime(measurement.residual_measured_at)
+            if measurement and measurement.residual_measured_at else None
+        ),
         site=a.site or None,
         effective_dose_mSv=a.effective_dose_mSv,
         effective_dose_method=(

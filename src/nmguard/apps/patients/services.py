@@ -339,6 +339,13 @@ def _blocking_reasons(prescription: Prescription) -> list[str]:
 
 def administer(prescription: Prescription, data: AdministrationInput, user) -> Administration:
     """Record the administration, its dose and any medical event, or refuse and store nothing."""
+    with transaction.atomic():
+        # lock the prescription: two devices must not administer the same dose twice
+        locked = Prescription.objects.select_for_update().get(pk=prescription.pk)
+        return _administer_locked(locked, data, user)
+
+
+def _administer_locked(prescription: Prescription, data: AdministrationInput, user) -> Administration:
     from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
     from nmguard.dosimetry.effective_dose import age_group_for
     from nmguard.reference.jurisdictions import get_profile
@@ -377,7 +384,7 @@ def administer(prescription: Prescription, data: AdministrationInput, user) -> A
         discovered_at=timezone.now(),
     )
     evaluation_record = evaluation.to_dict()
-    with transaction.atomic(), acting_as(user, reason="administered"):
+    with acting_as(user, reason="administered"):
         measurement = latest_measurement(prescription)
         if data.residual_Bq:
             measurement.residual_activity_Bq = data.residual_Bq

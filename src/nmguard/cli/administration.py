@@ -1,0 +1,156 @@
+"""Administration calculators: ``radiopharmaceuticals``, ``effective-dose``, ``paediatric-activity``,
+``medical-event`` (shared logic in :mod:`nmguard.administration_calculators`)."""
+
+from __future__ import annotations
+
+import typer
+
+from nmguard import administration_calculators as calc
+from nmguard.cli.output import emit_json, emit_table
+
+JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
+RP_HELP = "catalogue id or common name, e.g. 18F-FDG, FDG, 99mTc-MDP"
+
+
+def _src(source: str, status: str) -> str:
+    return f"[{source}, {status}]"
+
+
+def _warnings(rows: list[tuple[str, str]], warnings: list[str]) -> None:
+    rows += [("Warning" if i == 0 else "", w) for i, w in enumerate(warnings)]
+
+
+def radiopharmaceuticals(json: bool = JSON) -> None:
+    """The radiopharmaceutical catalogue: id, name, nuclide, route, therapy and aliases."""
+    result = calc.radiopharmaceuticals()
+    if json:
+        emit_json(result)
+        return
+    rows = []
+    for rp in result["radiopharmaceuticals"]:
+        typical = rp["typical_adult_activity_MBq"] or rp["typical_adult_activity_MBq_per_kg"]
+        activity = f"typical {typical['value']:g} {typical['unit']} {_src(typical['source'], typical['status'])}"
+        kind = "therapy" if rp["therapy"] else "diagnostic"
+        rows.append((rp["id"], f"{rp['name']} · {rp['nuclide']} · {rp['route']} · {kind} · {activity}"))
+        if rp["aliases"]:
+            rows.append(("", "aliases: " + "; ".join(rp["aliases"])))
+    emit_table(rows, title=f"Radiopharmaceuticals ({result['count']})")
+
+
+def effective_dose(
+    radiopharmaceutical: str = typer.Argument(..., help=RP_HELP),
+    activity: str = typer.Argument(..., help="e.g. '370 MBq', '10 mCi' (unit required)"),
+    age: str = typer.Option("adult", "--age", help="ICRP 128 age group: adult, 15, 10, 5 or 1"),
+    json: bool = JSON,
+) -> None:
+    """Patient effective dose: ICRP 128 coefficient for the age group x administered activity."""
+    r = calc.effective_dose(radiopharmaceutical, activity, age)
+    if json:
+        emit_json(r)
+        return
+    rows = [
+        ("Radiopharmaceutical", f"{r['radiopharmaceutical']} ({r['radiopharmaceutical_id']})"),
+        ("Activity", f"{r['activity_MBq']:.4g} MBq"),
+        ("Age group", r["age_group"]),
+        ("Coefficient", f"{r['coefficient_mSv_per_MBq']:g} mSv/MBq ({r['edition']}) {_src(r['source'], r['status'])}"),
+        ("Effective dose", f"{r['effective_dose_mSv']:.3g} mSv"),
+        ("Source", f"{r['source']}: {r['source_text']}"),
+    ]
+    _warnings(rows, r["warnings"])
+    emit_table(rows, title="Effective dose")
+
+
+def paediatric_activity(
+    radiopharmaceutical: str = typer.Argument(..., help=RP_HELP),
+    weight: str = typer.Option(..., "--weight", help="body weight in kg, e.g. 20"),
+    card: str = typer.Option("eanm-2016", "--card", help="eanm-2016 or na-2016"),
+    indication: str | None = typer.Option(None, "--indication", help="card indication, e.g. brain (optional)"),
+    json: bool = JSON,
+) -> None:
+    """Paediatric administered activity from the EANM dosage card 2016 or North American consensus 2016."""
+    r = calc.paediatric_activity(radiopharmaceutical, weight, card, indication)
+    if json:
+        emit_json(r)
+        return
+    src = _src(r["source"], r["status"])
+    rows = [
+        ("Radiopharmaceutical", f"{r['radiopharmaceutical']} ({r['radiopharmaceutical_id']})"),
+        ("Card", f"{r['card']}, indication {r['indication']}"),
+        ("Weight", f"{r['weight_kg']:g} kg" + (f" (row {r['weight_band']})" if r["weight_band"] else "")),
+    ]
+    if r["eanm_class"]:
+        rows.append(("Class / multiple", f"{r['eanm_class']} / {r['multiple'] if r['multiple'] is not None else '—'}"))
+    if r["baseline_MBq"] is not None:
+        rows.append(("Baseline activity", f"{r['baseline_MBq']:g} MBq {src}"))
+    if r["MBq_per_kg"] is not None:
+        rows.append(("Activity per kg", f"{r['MBq_per_kg']:g} MBq/kg {src}"))
+    if r["minimum_MBq"] is not None:
+        rows.append(("Minimum", f"{r['minimum_MBq']:g} MBq {src}" + (" (applied)" if r["minimum_applied"] else "")))
+    if r["maximum_MBq"] is not None:
+        rows.append(("Maximum", f"{r['maximum_MBq']:g} MBq {src}" + (" (applied)" if r["maximum_applied"] else "")))
+    rows += [
+        ("Activity", f"{r['activity_MBq']:.4g} MBq"),
+        ("Rule", r["explanation"]),
+        ("Source", f"{r['source']}: {r['source_text']}"),
+    ]
+    _warnings(rows, r["warnings"])
+    emit_table(rows, title="Paediatric activity")
+
+
+def medical_event(
+    radiopharmaceutical: str = typer.Option(..., "--radiopharmaceutical", help="prescribed; " + RP_HELP),
+    prescribed: str = typer.Option(..., "--prescribed", help="prescribed activity, e.g. '370 MBq'"),
+    administered: str = typer.Option(..., "--administered", help="administered activity, e.g. '481 MBq'"),
+    profile: str = typer.Option("nrc", "--profile", help="jurisdiction profile: nrc, euratom or iaea"),
+    administered_radiopharmaceutical: str | None = typer.Option(
+        None, "--administered-radiopharmaceutical", help="if another product was given"
+    ),
+    route: str | None = typer.Option(None, "--route", help="prescribed route (default: the catalogue route)"),
+    administered_route: str | None = typer.Option(None, "--administered-route", help="if given by another route"),
+    wrong_patient: bool = typer.Option(False, "--wrong-patient", help="given to the wrong individual"),
+    age: str = typer.Option("adult", "--age", help="ICRP 128 age group: adult, 15, 10, 5 or 1"),
+    json: bool = JSON,
+) -> None:
+    """Is an administration outside tolerance, and a medical event / unintended exposure under the profile?"""
+    r = calc.medical_event(
+        radiopharmaceutical, prescribed, administered, profile,
+        administered_radiopharmaceutical=administered_radiopharmaceutical, route=route,
+        administered_route=administered_route, wrong_patient=wrong_patient, age=age,
+    )
+    if json:
+        emit_json(r)
+        return
+    yes = {True: "yes", False: "no"}
+    wrong = [n for n, f in (("radiopharmaceutical", r["wrong_radiopharmaceutical"]), ("route", r["wrong_route"]),
+                            ("individual", r["wrong_individual"])) if f]
+    rows = [
+        ("Profile", f"{r['profile_name']} ({r['profile_id']})"),
+        ("Radiopharmaceutical", r["radiopharmaceutical"] + (f" → given {r['administered_radiopharmaceutical']}"
+                                                            if r["wrong_radiopharmaceutical"] else "")),
+        ("Prescribed / given", f"{r['prescribed_activity_MBq']:.4g} MBq / {r['administered_activity_MBq']:.4g} MBq"),
+        ("Deviation", f"{r['deviation_percent']:+.1f} %"),
+        ("Tolerance", f"±{r['tolerance_percent']:g} % {_src(r['tolerance_source'], r['tolerance_status'])}"),
+        ("Outside tolerance", yes[r["outside_tolerance"]]),
+        ("Wrong", ", ".join(wrong) if wrong else "none"),
+    ]
+    if r["effective_dose_difference_mSv"] is not None:
+        rows.append(("Effective dose counted", f"{r['effective_dose_difference_mSv']:.3g} mSv"))
+    if r["organ"] is not None:
+        rows.append(("Largest organ dose", f"{r['organ_dose_difference_mGy']:.4g} mGy ({r['organ']})"))
+    rows.append((r["event_term"].capitalize(), yes[r["medical_event"]]
+                 + (" (needs a dose assessment)" if r["needs_dose_assessment"] else "")))
+    rows += [("Criterion met" if i == 0 else "",
+              f"{c['description']} — {c['citation']} {_src(c['source'], c['status'])}")
+             for i, c in enumerate(r["criteria"])]
+    rows += [("Report" if i == 0 else "", f"{s['action']}: {s['deadline']} ({s['citation']})")
+             for i, s in enumerate(r["reporting_steps"])]
+    rows += [("Not evaluated" if i == 0 else "", n) for i, n in enumerate(r["not_evaluated"])]
+    _warnings(rows, r["warnings"])
+    emit_table(rows, title="Medical event evaluation")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(radiopharmaceuticals)
+    app.command("effective-dose")(effective_dose)
+    app.command("paediatric-activity")(paediatric_activity)
+    app.command("medical-event")(medical_event)
