@@ -311,3 +311,77 @@ def test_dose_report_round_trip_and_fhir(dept, tmp_path):
     resource = fhir_medication_administration(a)
     assert resource["resourceType"] == "MedicationAdministration"
     assert resource["dosage"]["dose"]["unit"] == "MBq"
+
+
+def _therapy_event(dept):
+    at = now_minute()
+    p = services.prescribe(
+        patient=dept["man"],
+        protocol=dept["iodine_protocol"],
+        scheduled_for=at,
+        weight_kg=80,
+        prescriber=dept["physician"],
+    )
+    measure_for(dept, p, at, factor=7400 / 5550, half_life=get_nuclide("I-131").half_life_s)
+    services.record_checks(p, answers(dept["man"], dept["iodine"], at), dept["technologist"])
+    services.override_check(
+        SafetyCheck.objects.get(prescription=p, kind="activity"),
+        physician=dept["physician"],
+        password=PASSWORD,
+        reason="dose drawn wrong",
+    )
+    a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
+    return MedicalEvent.objects.get(administration=a)
+
+
+def test_medical_event_reporting_workflow_is_signed(dept, make_user, client):
+    event = _therapy_event(dept)
+    rpo = make_user("rpo", "rpo-x")
+    # the event shows on the dashboards of those who report it, with its first deadline
+    client.force_login(dept["physician"])
+    page = client.get("/").content.decode()
+    assert "Needs attention" in page and "Medical event (open)" in page
+    client.force_login(dept["technologist"])
+    assert "Needs attention" not in client.get("/").content.decode()
+    with pytest.raises(InputError, match="role"):
+        services.advance_medical_event(event, user=dept["technologist"], password=PASSWORD, note="x")
+    with pytest.raises(SignatureError):
+        services.advance_medical_event(event, user=rpo, password="wrong", note="phoned NRC")
+    services.advance_medical_event(event, user=rpo, password=PASSWORD, note="NRC Operations Center, event 12345")
+    event.refresh_from_db()
+    assert event.status == "reported" and "event 12345" in event.notes
+    services.advance_medical_event(event, user=dept["physician"], password=PASSWORD, note="written report sent")
+    event.refresh_from_db()
+    assert event.status == "closed"
+    assert list(Signature.objects.filter(model_label="patients.MedicalEvent").values_list("meaning", flat=True)) == [
+        "closed",
+        "reported",
+    ]
+    with pytest.raises(InputError, match="closed"):
+        services.advance_medical_event(event, user=rpo, password=PASSWORD, note="again")
+
+
+def test_dose_history_joins_imported_reports(dept, client):
+    from nmguard.apps.patients.exchange import rrdsr_bytes
+
+    at = now_minute()
+    p = prescribe_fdg(dept, at)
+    measure_for(dept, p, at)
+    services.record_checks(p, answers(dept["man"], dept["fdg"], at), dept["technologist"])
+    a = services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+    data = rrdsr_bytes(a)
+    client.force_login(dept["technologist"])
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    bad = client.post(
+        f"/administrations/patients/{dept['man'].pk}/import-report/",
+        {"file": SimpleUploadedFile("x.dcm", b"not dicom")},
+    )
+    assert bad.status_code == 200 and b"not a readable DICOM file" in bad.content
+    ok = client.post(
+        f"/administrations/patients/{dept['man'].pk}/import-report/", {"file": SimpleUploadedFile("r.dcm", data)}
+    )
+    assert ok.status_code == 302
+    history = services.dose_history(dept["man"])
+    assert [row.origin for row in history] == ["NMGuard", "Test NM"]
+    assert history[1].activity_Bq == pytest.approx(history[0].activity_Bq, rel=1e-9)

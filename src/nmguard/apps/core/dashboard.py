@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.apps import apps
@@ -37,3 +38,24 @@ def area_summaries(user) -> list[AreaSummary]:
         ]
         summaries.append(AreaSummary(label, title, purpose, records))
     return summaries
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """Something a person must act on, shown at the top of the dashboard."""
+
+    title: str
+    detail: str
+    url: str
+    due: str | None = None
+
+
+# Apps register functions (user -> items) in their AppConfig.ready; the core knows none of them.
+ATTENTION_PROVIDERS: list[Callable[..., list[AttentionItem]]] = []
+
+
+def attention_items(user) -> list[AttentionItem]:
+    items: list[AttentionItem] = []
+    for provider in ATTENTION_PROVIDERS:
+        items.extend(provider(user))
+    return items

@@ -97,6 +97,8 @@ class Signature(models.Model):
         REVIEWED = "reviewed"
         VERIFIED = "verified"
         AUTHORED = "authored"
+        REPORTED = "reported"
+        CLOSED = "closed"
 
     signer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="signatures")
     signer_name = models.CharField(max_length=200)

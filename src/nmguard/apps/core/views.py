@@ -8,13 +8,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from nmguard.apps.core import audit
-from nmguard.apps.core.dashboard import area_summaries
+from nmguard.apps.core.dashboard import area_summaries, attention_items
 from nmguard.apps.core.models import AuditEvent
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/dashboard.html", {"areas": area_summaries(request.user)})
+    return render(
+        request,
+        "core/dashboard.html",
+        {"areas": area_summaries(request.user), "attention": attention_items(request.user)},
+    )
 
 
 @login_required

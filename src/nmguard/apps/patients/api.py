@@ -51,21 +51,20 @@ def create_patient(request: HttpRequest, payload: PatientIn):
 
 @router.get("/patients/{patient_id}/doses")
 def patient_doses(request: HttpRequest, patient_id: int) -> dict:
-    """The patient's dose history."""
+    """The patient's dose history: administrations here and imported dose reports."""
     _require(request, "patients.view_patient")
     patient = get_object_or_404(Patient, pk=patient_id)
-    items = Administration.objects.filter(prescription__patient=patient).order_by("administered_at")
     rows = [
         {
-            "administration_id": a.pk,
-            "administered_at": a.administered_at.isoformat(),
-            "protocol": a.prescription.protocol.name,
-            "activity_MBq": a.administered_activity_Bq / 1e6,
-            "effective_dose_mSv": a.effective_dose_mSv,
-            "dose_basis": a.dose_basis,
-            "organ_doses": a.organ_doses,
+            "administered_at": r.administered_at.isoformat(),
+            "description": r.description,
+            "activity_MBq": r.activity_Bq / 1e6,
+            "effective_dose_mSv": r.effective_dose_mSv,
+            "basis": r.basis,
+            "origin": r.origin,
+            "administration_id": r.administration_id,
         }
-        for a in items
+        for r in services.dose_history(patient)
     ]
     return {
         "patient_id": patient.pk,
@@ -288,11 +287,14 @@ def import_dose_report(request: HttpRequest, file: UploadedFile = File(...)):
 
     _require(request, "patients.add_importeddosereport")
     report = import_rrdsr(file.read(), request.user)
-    return Status(201, {
-        "id": report.pk,
-        "patient_id": report.patient_id,
-        "administered_at": report.administered_at.isoformat(),
-        "radiopharmaceutical": report.radiopharmaceutical_name,
-        "activity_MBq": report.administered_activity_Bq / 1e6,
-        "effective_dose_mSv": report.effective_dose_mSv,
-    })
+    return Status(
+        201,
+        {
+            "id": report.pk,
+            "patient_id": report.patient_id,
+            "administered_at": report.administered_at.isoformat(),
+            "radiopharmaceutical": report.radiopharmaceutical_name,
+            "activity_MBq": report.administered_activity_Bq / 1e6,
+            "effective_dose_mSv": report.effective_dose_mSv,
+        },
+    )

@@ -47,7 +47,8 @@ def drl_overview(days: int) -> list[DrlRow]:
 
     since = timezone.now() - dt.timedelta(days=days)
     result = []
-    for protocol in Protocol.objects.filter(active=True).select_related("radiopharmaceutical"):
+    diagnostic = Protocol.objects.filter(active=True, radiopharmaceutical__is_therapy=False)
+    for protocol in diagnostic.select_related("radiopharmaceutical"):
         adults, children = _split_by_age(protocol, since)
         bands = ()
         if children:

@@ -55,7 +55,8 @@ def report_for(a: Administration) -> RadiopharmaceuticalAdministration:
         residual_activity_Bq=measurement.residual_activity_Bq if measurement else None,
         residual_activity_time=(
             timezone.localtime(measurement.residual_measured_at)
-            if measurement and measurement.residual_measured_at else None
+            if measurement and measurement.residual_measured_at
+            else None
         ),
         site=a.site or None,
         effective_dose_mSv=a.effective_dose_mSv,

@@ -57,8 +57,22 @@ class PrescriptionForm(forms.Form):
     override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+def _usable_meter():
+    """The first activity meter in clinical use with its QC in date (pre-selected for speed)."""
+    today = timezone.localdate()
+    return (
+        Equipment.objects.filter(
+            kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL, qc_valid_until__gte=today
+        )
+        .order_by("name")
+        .first()
+    )
+
+
 class MeasurementForm(forms.Form):
-    activity_meter = forms.ModelChoiceField(Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER))
+    activity_meter = forms.ModelChoiceField(
+        Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER), initial=_usable_meter
+    )
     activity = ActivityField(label="Syringe reading")
     measured_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
 
@@ -96,3 +110,12 @@ class AdministrationForm(forms.Form):
 class OverrideForm(forms.Form):
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
+
+
+class MedicalEventStepForm(forms.Form):
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Report reference / findings")
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
+
+
+class DoseReportUploadForm(forms.Form):
+    file = forms.FileField(label="RRDSR file (DICOM)")

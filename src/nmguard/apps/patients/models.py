@@ -199,6 +199,7 @@ class MedicalEvent(AuditedModel):
     reporting_steps = models.JSONField(default=list)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     detected_at = models.DateTimeField()
+    notes = models.TextField(blank=True, help_text="Report references, findings, corrective actions")
 
     class Meta:
         ordering = ["-detected_at"]

@@ -445,3 +445,94 @@ def _patient_dose(product, net_Bq: float, age_years: float) -> dict:
     except InputError as exc:  # no coefficient published for this product / age
         return {"effective_dose_mSv": None, "basis": {"note": exc.message}, "organ_doses": organ_doses}
     return {"effective_dose_mSv": result.effective_dose_mSv, "basis": result.to_dict(), "organ_doses": organ_doses}
+
+
+# ---------------------------------------------------------------- medical events
+_NEXT_STATUS = {
+    MedicalEvent.Status.OPEN: MedicalEvent.Status.REPORTED,
+    MedicalEvent.Status.REPORTED: MedicalEvent.Status.CLOSED,
+}
+
+
+def advance_medical_event(event: MedicalEvent, *, user, password: str, note: str) -> MedicalEvent:
+    """Open → reported → closed; each step signed by a physician or the RPO, with a note
+    (the report reference, then the findings and corrective actions)."""
+    _require_role(user, Role.PHYSICIAN, Role.RPO, what="reporting a medical event")
+    target = _NEXT_STATUS.get(event.status)
+    if target is None:
+        raise InputError("this medical event is closed", "status")
+    if not note.strip():
+        raise InputError("say what was reported or done", "note")
+    reauthenticate(user, password, event, target.value)
+    with transaction.atomic(), acting_as(user, reason=f"medical event {target.value}: {note.strip()}"):
+        stamp = f"[{timezone.localtime():%Y-%m-%d %H:%M} {target.label} by {user}] {note.strip()}"
+        event.notes = f"{event.notes}\n{stamp}".strip()
+        event.status = target
+        event.save()
+        sign(event, user, password, target.value, note.strip())
+    return event
+
+
+def open_medical_events():
+    """Events still to be reported or closed, soonest deadline first (for the dashboards)."""
+    events = list(
+        MedicalEvent.objects.exclude(status=MedicalEvent.Status.CLOSED).select_related(
+            "administration__prescription__patient"
+        )
+    )
+
+    def first_due(e: MedicalEvent) -> str:
+        dues = [s.get("due") for s in e.reporting_steps if s.get("due")]
+        return min(dues) if dues else "9999"
+
+    return sorted(events, key=first_due)
+
+
+# ---------------------------------------------------------------- dose history
+@dataclass(frozen=True)
+class DoseHistoryRow:
+    administered_at: dt.datetime
+    description: str
+    activity_Bq: float
+    effective_dose_mSv: float | None
+    basis: str
+    origin: str  # "NMGuard" or the institution of an imported report
+    administration_id: int | None = None
+
+
+def dose_history(patient: Patient) -> list[DoseHistoryRow]:
+    """Every administration to the patient, recorded here or imported from a dose report, by time."""
+    from nmguard.apps.patients.models import ImportedDoseReport
+
+    rows = []
+    for a in Administration.objects.filter(prescription__patient=patient).select_related("prescription__protocol"):
+        b = a.dose_basis or {}
+        basis = (
+            f"{b.get('coefficient_mSv_per_MBq')} mSv/MBq, {b.get('edition')}, age group {b.get('age_group')}, "
+            f"{b.get('status')}"
+            if a.effective_dose_mSv is not None
+            else b.get("note", "")
+        )
+        rows.append(
+            DoseHistoryRow(
+                a.administered_at,
+                a.prescription.protocol.name,
+                a.administered_activity_Bq,
+                a.effective_dose_mSv,
+                basis,
+                "NMGuard",
+                a.pk,
+            )
+        )
+    for r in ImportedDoseReport.objects.filter(patient=patient):
+        rows.append(
+            DoseHistoryRow(
+                r.administered_at,
+                r.radiopharmaceutical_name,
+                r.administered_activity_Bq,
+                r.effective_dose_mSv,
+                r.effective_dose_method,
+                r.institution or "imported report",
+            )
+        )
+    return sorted(rows, key=lambda row: row.administered_at)

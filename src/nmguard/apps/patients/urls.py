@@ -12,6 +12,8 @@ urlpatterns = [
     path("prescriptions/<int:pk>/checks/", views.prescription_checks, name="prescription-checks"),
     path("prescriptions/<int:pk>/administer/", views.prescription_administer, name="prescription-administer"),
     path("prescriptions/<int:pk>/checks/<int:check_pk>/override/", views.check_override, name="check-override"),
+    path("patients/<int:pk>/import-report/", views.patient_import_report, name="patient-import-report"),
     path("medical-events/", views.medical_events, name="medical-events"),
+    path("medical-events/<int:pk>/advance/", views.medical_event_advance, name="medical-event-advance"),
     path("drl/", views.drl_dashboard, name="drl"),
 ]

@@ -15,12 +15,14 @@ from nmguard.apps.patients.drl import drl_overview
 from nmguard.apps.patients.forms import (
     AdministrationForm,
     ChecksForm,
+    DoseReportUploadForm,
     MeasurementForm,
+    MedicalEventStepForm,
     OverrideForm,
     PatientForm,
     PrescriptionForm,
 )
-from nmguard.apps.patients.models import Administration, MedicalEvent, Patient, Prescription, SafetyCheck
+from nmguard.apps.patients.models import MedicalEvent, Patient, Prescription, SafetyCheck
 from nmguard.errors import InputError
 
 VIEW = "patients.view_patient"
@@ -60,22 +62,18 @@ def patient_new(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def patient_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def patient_detail(request: HttpRequest, pk: int, upload_form=None) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
-    administrations = (
-        Administration.objects.filter(prescription__patient=patient)
-        .select_related("prescription__protocol__radiopharmaceutical")
-        .order_by("administered_at")
-    )
-    total = sum(a.effective_dose_mSv or 0.0 for a in administrations)
+    history = services.dose_history(patient)
     return render(
         request,
         "patients/patient.html",
         {
             "patient": patient,
-            "administrations": administrations,
-            "total_mSv": total,
+            "history": history,
+            "total_mSv": sum(row.effective_dose_mSv or 0.0 for row in history),
             "prescriptions": patient.prescriptions.order_by("-scheduled_for"),
+            "upload_form": upload_form or DoseReportUploadForm(),
         },
     )
 
@@ -111,6 +109,7 @@ def _step_forms(prescription: Prescription) -> dict:
         "checks_form": ChecksForm(initial={"radiopharmaceutical": prescription.protocol.radiopharmaceutical_id}),
         "administer_form": AdministrationForm(initial={"route": prescription.protocol.radiopharmaceutical.route}),
         "override_form": OverrideForm(),
+        "blank_override_form": OverrideForm(),
         "female": patient.sex == Patient.Sex.FEMALE,
     }
 
@@ -224,11 +223,54 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def medical_events(request: HttpRequest) -> HttpResponse:
+def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> HttpResponse:
     events = MedicalEvent.objects.select_related(
         "administration__prescription__patient", "administration__prescription__protocol"
     )
-    return render(request, "patients/medical_events.html", {"events": events})
+    return render(
+        request,
+        "patients/medical_events.html",
+        {
+            "events": events,
+            "step_form": step_form or MedicalEventStepForm(),
+            "step_event_pk": step_event_pk,
+            "blank_step_form": MedicalEventStepForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("patients.change_medicalevent", raise_exception=True)
+def medical_event_advance(request: HttpRequest, pk: int) -> HttpResponse:
+    event = get_object_or_404(MedicalEvent, pk=pk)
+    form = MedicalEventStepForm(request.POST)
+    if form.is_valid():
+        try:
+            services.advance_medical_event(
+                event, user=request.user, password=form.cleaned_data["password"], note=form.cleaned_data["note"]
+            )
+            return redirect("medical-events")
+        except InputError as exc:
+            _apply_error(form, exc)
+    return medical_events(request, step_form=form, step_event_pk=pk)
+
+
+@login_required
+@permission_required("patients.add_importeddosereport", raise_exception=True)
+def patient_import_report(request: HttpRequest, pk: int) -> HttpResponse:
+    from nmguard.apps.patients.exchange import import_rrdsr
+
+    patient = get_object_or_404(Patient, pk=pk)
+    form = DoseReportUploadForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            report = import_rrdsr(form.cleaned_data["file"].read(), request.user)
+            if report.patient_id != patient.pk:
+                return redirect("patient-detail", pk=report.patient_id)
+            return redirect("patient-detail", pk=pk)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return patient_detail(request, pk, upload_form=form)
 
 
 @login_required

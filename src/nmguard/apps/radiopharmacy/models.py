@@ -42,7 +42,9 @@ class Radiopharmaceutical(AuditedModel):
 
     name = models.CharField(max_length=120, unique=True)
     catalogue_id = models.CharField(
-        max_length=40, blank=True, validators=[validate_catalogue_id],
+        max_length=40,
+        blank=True,
+        validators=[validate_catalogue_id],
         help_text="Reference catalogue id (e.g. f18-fdg): dose coefficients, paediatric cards, codes",
     )
     nuclide = models.CharField(max_length=16, validators=[validate_nuclide])
