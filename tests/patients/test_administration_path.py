@@ -186,7 +186,7 @@ def test_override_needs_physician_signature_then_no_medical_event_for_small_dose
     assert not a.medical_events.exists()
 
 
-def test_therapy_overdose_raises_a_medical_event(dept):
+def _therapy_event(dept):
     at = now_minute()
     p = services.prescribe(
         patient=dept["man"],
@@ -195,13 +195,20 @@ def test_therapy_overdose_raises_a_medical_event(dept):
         weight_kg=80,
         prescriber=dept["physician"],
     )
-    i131 = get_nuclide("I-131").half_life_s
-    measure_for(dept, p, at, factor=7400 / 5550, half_life=i131)
+    measure_for(dept, p, at, factor=7400 / 5550, half_life=get_nuclide("I-131").half_life_s)
     services.record_checks(p, answers(dept["man"], dept["iodine"], at), dept["technologist"])
-    activity = SafetyCheck.objects.get(prescription=p, kind="activity")
-    services.override_check(activity, physician=dept["physician"], password=PASSWORD, reason="dose drawn wrong")
+    services.override_check(
+        SafetyCheck.objects.get(prescription=p, kind="activity"),
+        physician=dept["physician"],
+        password=PASSWORD,
+        reason="dose drawn wrong",
+    )
     a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
-    event = MedicalEvent.objects.get(administration=a)
+    return MedicalEvent.objects.get(administration=a)
+
+
+def test_therapy_overdose_raises_a_medical_event(dept):
+    event = _therapy_event(dept)  # 7.4 GBq 131I given for 5.55 GBq prescribed (+33 %)
     assert event.profile == "nrc" and event.criteria
     assert any("35.3045" in c["citation"] for c in event.criteria)
     assert event.reporting_steps and all(s["due"] for s in event.reporting_steps)
@@ -311,27 +318,6 @@ def test_dose_report_round_trip_and_fhir(dept, tmp_path):
     resource = fhir_medication_administration(a)
     assert resource["resourceType"] == "MedicationAdministration"
     assert resource["dosage"]["dose"]["unit"] == "MBq"
-
-
-def _therapy_event(dept):
-    at = now_minute()
-    p = services.prescribe(
-        patient=dept["man"],
-        protocol=dept["iodine_protocol"],
-        scheduled_for=at,
-        weight_kg=80,
-        prescriber=dept["physician"],
-    )
-    measure_for(dept, p, at, factor=7400 / 5550, half_life=get_nuclide("I-131").half_life_s)
-    services.record_checks(p, answers(dept["man"], dept["iodine"], at), dept["technologist"])
-    services.override_check(
-        SafetyCheck.objects.get(prescription=p, kind="activity"),
-        physician=dept["physician"],
-        password=PASSWORD,
-        reason="dose drawn wrong",
-    )
-    a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
-    return MedicalEvent.objects.get(administration=a)
 
 
 def test_medical_event_reporting_workflow_is_signed(dept, make_user, client):

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from nmguard.apps.core.records import AuditedModel
+from nmguard.apps.radiopharmacy.models import Route
 
 
 class Patient(AuditedModel):
@@ -157,13 +158,7 @@ class SafetyCheck(AuditedModel):
 
 
 class Administration(AuditedModel):
-    class Route(models.TextChoices):
-        IV = "iv", "Intravenous"
-        ORAL = "oral", "Oral"
-        INHALATION = "inhalation", "Inhalation"
-        INTRADERMAL = "intradermal", "Intradermal"
-        SUBCUTANEOUS = "subcutaneous", "Subcutaneous"
-        INTRA_ARTERIAL = "intra_arterial", "Intra-arterial"
+    Route = Route
 
     prescription = models.OneToOneField(Prescription, on_delete=models.PROTECT, related_name="administration")
     administered_at = models.DateTimeField()

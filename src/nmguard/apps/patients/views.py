@@ -131,33 +131,38 @@ def prescription_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     return render(request, "patients/prescription.html", context)
 
 
-@login_required
-@permission_required("patients.change_prescription", raise_exception=True)
-def prescription_measure(request: HttpRequest, pk: int) -> HttpResponse:
+def _run_step(request: HttpRequest, pk: int, form, action, form_key: str) -> HttpResponse:
+    """Validate ``form``, run ``action(prescription, cleaned_data)``; on refusal show the page again
+    with the error next to the field the service named."""
     prescription = get_object_or_404(Prescription, pk=pk)
-    form = MeasurementForm(request.POST)
     if form.is_valid():
         try:
-            services.record_measurement(
-                prescription,
-                meter=form.cleaned_data["activity_meter"],
-                activity_Bq=form.cleaned_data["activity"],
-                measured_at=form.cleaned_data["measured_at"],
-                user=request.user,
-            )
+            action(prescription, form.cleaned_data)
             return redirect("prescription-detail", pk=pk)
         except InputError as exc:
             _apply_error(form, exc)
-    return prescription_detail(request, pk, measure_form=form)
+    return prescription_detail(request, pk, **{form_key: form})
+
+
+@login_required
+@permission_required("patients.change_prescription", raise_exception=True)
+def prescription_measure(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(prescription, d):
+        services.record_measurement(
+            prescription,
+            meter=d["activity_meter"],
+            activity_Bq=d["activity"],
+            measured_at=d["measured_at"],
+            user=request.user,
+        )
+
+    return _run_step(request, pk, MeasurementForm(request.POST), action, "measure_form")
 
 
 @login_required
 @permission_required("patients.add_safetycheck", raise_exception=True)
 def prescription_checks(request: HttpRequest, pk: int) -> HttpResponse:
-    prescription = get_object_or_404(Prescription, pk=pk)
-    form = ChecksForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
+    def action(prescription, d):
         answers = services.CheckAnswers(
             patient_id=d["patient_id"],
             birth_date=d["birth_date"],
@@ -169,21 +174,15 @@ def prescription_checks(request: HttpRequest, pk: int) -> HttpResponse:
             radiopharmaceutical_id=d["radiopharmaceutical"].pk,
             planned_at=d["planned_at"],
         )
-        try:
-            services.record_checks(prescription, answers, request.user)
-            return redirect("prescription-detail", pk=pk)
-        except InputError as exc:
-            _apply_error(form, exc)
-    return prescription_detail(request, pk, checks_form=form)
+        services.record_checks(prescription, answers, request.user)
+
+    return _run_step(request, pk, ChecksForm(request.POST), action, "checks_form")
 
 
 @login_required
 @permission_required("patients.add_administration", raise_exception=True)
 def prescription_administer(request: HttpRequest, pk: int) -> HttpResponse:
-    prescription = get_object_or_404(Prescription, pk=pk)
-    form = AdministrationForm(request.POST)
-    if form.is_valid():
-        d = form.cleaned_data
+    def action(prescription, d):
         data = services.AdministrationInput(
             administered_at=d["administered_at"],
             route=d["route"],
@@ -194,12 +193,9 @@ def prescription_administer(request: HttpRequest, pk: int) -> HttpResponse:
             extravasation_follow_up=d["extravasation_follow_up"],
             adverse_reaction=d["adverse_reaction"],
         )
-        try:
-            services.administer(prescription, data, request.user)
-            return redirect("prescription-detail", pk=pk)
-        except InputError as exc:
-            _apply_error(form, exc)
-    return prescription_detail(request, pk, administer_form=form)
+        services.administer(prescription, data, request.user)
+
+    return _run_step(request, pk, AdministrationForm(request.POST), action, "administer_form")
 
 
 @login_required

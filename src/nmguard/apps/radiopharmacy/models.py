@@ -29,16 +29,21 @@ def validate_catalogue_id(value: str) -> None:
         raise ValidationError(f"use the catalogue id {found.id}")
 
 
+class Route(models.TextChoices):
+    """Routes of administration (the catalogue's route values; DICOM CID 11 codes map from these)."""
+
+    IV = "iv", "Intravenous"
+    ORAL = "oral", "Oral"
+    INHALATION = "inhalation", "Inhalation"
+    INTRADERMAL = "intradermal", "Intradermal"
+    SUBCUTANEOUS = "subcutaneous", "Subcutaneous"
+    INTRA_ARTERIAL = "intra_arterial", "Intra-arterial"
+
+
 class Radiopharmaceutical(AuditedModel):
     """A product the department uses, linked to the reference catalogue (dose coefficients etc.)."""
 
-    class Route(models.TextChoices):
-        IV = "iv", "Intravenous"
-        ORAL = "oral", "Oral"
-        INHALATION = "inhalation", "Inhalation"
-        INTRADERMAL = "intradermal", "Intradermal"
-        SUBCUTANEOUS = "subcutaneous", "Subcutaneous"
-        INTRA_ARTERIAL = "intra_arterial", "Intra-arterial"
+    Route = Route
 
     name = models.CharField(max_length=120, unique=True)
     catalogue_id = models.CharField(
