@@ -7,6 +7,8 @@ export NMGUARD_DATA_DIR
 NMGUARD_DATA_DIR=$(mktemp -d /tmp/nmguard-test-data.XXXXXX)
 trap 'rm -rf "$NMGUARD_DATA_DIR"' EXIT
 unset NMGUARD_DATABASE_URL
+echo "== NEMA NU 1 uniformity against pylinac on the same floods (pylinac in its own environment: its pydicom pin conflicts)"
+.venv/bin/python bench/qc_uniformity.py --install --venv .venv-pylinac --n 2
 echo "== tests on SQLite"
 .venv/bin/python -m pytest "$@"
 echo "== tests on PostgreSQL"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["tests.department"]
+
 PASSWORD = "correct-horse-battery-7"
 
 

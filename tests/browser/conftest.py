@@ -6,7 +6,6 @@ import os
 import shutil
 
 import pytest
-from tests.patients.conftest import dept  # noqa: F401 - shared fixture
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.patients.conftest import now_minute
+from tests.department import now_minute
 
 from nmguard.apps.patients.models import Administration, Prescription
 

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 from tests.conftest import PASSWORD
-from tests.patients.conftest import now_minute
+from tests.department import now_minute
 
 from nmguard.apps.core.models import AuditEvent, Signature
 from nmguard.apps.core.signatures import SignatureError

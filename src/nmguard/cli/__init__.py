@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from nmguard.cli import administration, calculators, service
+from nmguard.cli import administration, calculators, qc, service
 from nmguard.errors import InputError
 
 app = typer.Typer(
@@ -24,6 +24,7 @@ app = typer.Typer(
 calculators.register(app)
 service.register(app)
 administration.register(app)
+qc.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:

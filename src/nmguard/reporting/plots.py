@@ -33,3 +33,30 @@ def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl
     ax.set_title(title, fontsize=10, loc="left")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.45), ncol=3, fontsize=8, frameon=False)
     return _svg(fig)
+
+
+def _control_chart_axes(ax, title, times, values, unit, bands, outcomes=None):
+    colours = {"ok": "#1e7b34", "tolerance": "#c77c02", "action": "#a4262c"}
+    ax.plot(times, values, color="#1d2733", linewidth=1, zorder=1)
+    ax.scatter(times, values, s=18, zorder=2,
+               c=[colours.get(o, "#0b6e75") for o in (outcomes or ["ok"] * len(values))])
+    styles = {"tolerance": ("#c77c02", ":"), "action": ("#a4262c", "--")}
+    for key, value in (bands or {}).items():
+        if value is None:
+            continue
+        kind = key.split("_")[0]
+        colour, style = styles.get(kind, ("#5b6775", "-"))
+        ax.axhline(value, color=colour, linestyle=style, linewidth=1, label=f"{key.replace('_', ' ')} {value:g}")
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.set_ylabel(unit)
+    if bands:
+        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    ax.figure.autofmt_xdate()
+
+
+def control_chart(title: str, times: Sequence, values: Sequence[float], unit: str,
+                  bands: dict[str, float | None] | None = None, outcomes: Sequence[str] | None = None) -> str:
+    """A QC control chart: results over time, coloured by outcome, with tolerance and action bands."""
+    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    _control_chart_axes(ax, title, times, values, unit, bands, outcomes)
+    return _svg(fig)

@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("administrations/", include("nmguard.apps.patients.urls")),
+    path("equipment/", include("nmguard.apps.equipment.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]

@@ -6,10 +6,7 @@ are printed by ``nmguard demo`` and are for trying NMGuard only.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db import transaction
-from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import Department, User
@@ -93,10 +90,11 @@ def load_demo() -> bool:
     passwords = {role: password for _, password, role in DEMO_USERS}
     sign(camera, users[Role.PHYSICIST], passwords[Role.PHYSICIST], "approved", "Returned to clinical use after repair")
     meter = devices[0]
-    with acting_as(users[Role.PHYSICIST], reason="constancy and accuracy tests passed"):
-        meter.qc_valid_until = timezone.localdate() + dt.timedelta(days=30)
-        meter.save()
+    from nmguard.apps.equipment.demo import load_qc_demo
     from nmguard.apps.patients.demo import load_administration_demo
+
+    load_qc_demo(devices, users)
+    meter.refresh_from_db()
 
     load_administration_demo(users, passwords, meter)
     return True

@@ -33,6 +33,7 @@ class Equipment(AuditedModel):
     # Until the QC programme (issue 4) computes it, the date up to which the device's QC is valid
     # is a stored value that the physicist maintains.
     qc_valid_until = models.DateField(null=True, blank=True, help_text="QC in date up to and including this day")
+    locked_by_qc = models.BooleanField(default=False, help_text="Taken out of use by an action-level QC result")
 
     class Meta:
         verbose_name_plural = "equipment"
@@ -44,9 +45,138 @@ class Equipment(AuditedModel):
     def clinical_use_refusal(self, on_day) -> str | None:
         """Why the device may not be used clinically on ``on_day``, or None when it may."""
         if self.status != self.Status.CLINICAL:
-            return f"{self.name} is {self.get_status_display().lower()}"
+            why = " after an action-level QC result" if self.locked_by_qc else ""
+            return f"{self.name} is {self.get_status_display().lower()}{why}"
+        if self.qc_exemptions.filter(day=on_day).exists():
+            return f"{self.name} is marked not in use on {on_day:%Y-%m-%d}"
         if self.qc_valid_until is None:
             return f"{self.name} has no QC on record"
         if self.qc_valid_until < on_day:
             return f"{self.name}: QC overdue since {self.qc_valid_until:%Y-%m-%d}"
         return None
+
+
+class CheckSource(AuditedModel):
+    """A long-lived reference source used for constancy checks (e.g. Cs-137, Co-57, Ba-133)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    nuclide = models.CharField(max_length=16)
+    serial_number = models.CharField(max_length=120, blank=True)
+    certified_activity_Bq = models.FloatField()
+    certified_at = models.DateTimeField()
+    certificate = models.CharField(max_length=200, blank=True, help_text="Calibration certificate reference")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.nuclide})"
+
+
+class QCTest(AuditedModel):
+    """A test of the department's QC programme, from the reference catalogue; bands may be adjusted
+    by the department with a reason (audited)."""
+
+    catalogue_id = models.CharField(max_length=60, unique=True)
+    name = models.CharField(max_length=200)
+    frequency = models.CharField(max_length=20)
+    tolerance_low = models.FloatField(null=True, blank=True)
+    tolerance_high = models.FloatField(null=True, blank=True)
+    action_low = models.FloatField(null=True, blank=True)
+    action_high = models.FloatField(null=True, blank=True)
+    bands_adjusted_reason = models.TextField(
+        blank=True, help_text="Why the department's bands differ from the catalogue"
+    )
+    window_days = models.PositiveIntegerField(
+        default=0, help_text="Grace days after the due date before the test is overdue"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "QC test"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class QCSchedule(AuditedModel):
+    """Which test is due on which device, how often."""
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="qc_schedules")
+    test = models.ForeignKey(QCTest, on_delete=models.PROTECT, related_name="schedules")
+    frequency = models.CharField(max_length=20, blank=True, help_text="Empty: the test's frequency")
+    check_source = models.ForeignKey(CheckSource, null=True, blank=True, on_delete=models.PROTECT)
+    nuclide_setting = models.CharField(max_length=16, blank=True, help_text="Activity-meter setting used")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["equipment__name", "test__name"]
+        constraints = [models.UniqueConstraint(fields=["equipment", "test"], name="one_schedule_per_device_test")]
+        verbose_name = "QC schedule"
+
+    def __str__(self) -> str:
+        return f"{self.test} on {self.equipment}"
+
+    @property
+    def effective_frequency(self) -> str:
+        return self.frequency or self.test.frequency
+
+
+class QCExemption(AuditedModel):
+    """ "Not in use today": a device not used clinically on a day needs no QC that day."""
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="qc_exemptions")
+    day = models.DateField()
+    reason = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["equipment", "day"], name="one_exemption_per_day")]
+
+
+class QCResult(AuditedModel):
+    """One performance of a scheduled test: the value, the evaluation, and the physicist's review."""
+
+    class Outcome(models.TextChoices):
+        OK = "ok", "Within tolerance"
+        TOLERANCE = "tolerance", "Outside tolerance (watch)"
+        ACTION = "action", "Action level: remove from clinical use"
+
+    schedule = models.ForeignKey(QCSchedule, on_delete=models.PROTECT, related_name="results")
+    performed_at = models.DateTimeField()
+    performed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    value = models.FloatField(help_text="The evaluated quantity (e.g. deviation %, integral uniformity %)")
+    unit = models.CharField(max_length=20, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    evaluation = models.JSONField(default=dict, help_text="Bands, deviation, source and status that decided")
+    analysis = models.JSONField(default=dict, help_text="The full analysis result: inputs, parameters, numbers")
+    figure_svg = models.TextField(blank=True)
+    comment = models.TextField(blank=True)
+    approved_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approval = models.ForeignKey("core.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    SIGNATURE_EXCLUDED_FIELDS = ("approved_by_id", "approval_id")
+
+    class Meta:
+        ordering = ["-performed_at"]
+        verbose_name = "QC result"
+
+
+class ServiceLogEntry(AuditedModel):
+    """Service, repair, acceptance and maintenance work on a device."""
+
+    class Kind(models.TextChoices):
+        ACCEPTANCE = "acceptance", "Acceptance testing"
+        REPAIR = "repair", "Repair"
+        MAINTENANCE = "maintenance", "Preventive maintenance"
+        SOFTWARE = "software", "Software change"
+        OTHER = "other", "Other"
+
+    equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="service_log")
+    performed_on = models.DateField()
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    description = models.TextField()
+    performed_by = models.CharField(max_length=160, help_text="Engineer or company")
+
+    class Meta:
+        ordering = ["-performed_on"]

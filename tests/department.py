@@ -1,4 +1,5 @@
-"""A small department for the administration path: products, protocols, a meter, people."""
+"""A small department shared by the patients, equipment and browser tests: products, protocols,
+a meter, people (registered for every test module by the root conftest)."""
 
 from __future__ import annotations
 

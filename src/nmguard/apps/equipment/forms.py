@@ -1,0 +1,55 @@
+"""Forms of the QC programme; parsing only — the services evaluate and decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+
+from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
+
+_NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
+
+
+class NumericResultForm(forms.Form):
+    performed_at = LocalDateTimeField(initial=_NOW)
+    value = forms.FloatField(label="Result")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ConstancyForm(forms.Form):
+    performed_at = LocalDateTimeField(initial=_NOW)
+    reading = ActivityField(label="Reading of the check source")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ImageResultForm(forms.Form):
+    performed_at = LocalDateTimeField(initial=_NOW)
+    file = forms.FileField(label="DICOM file (or a .zip of a series)")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ApprovalForm(forms.Form):
+    comment = forms.CharField(required=False)
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
+
+
+class ExemptionForm(forms.Form):
+    reason = forms.CharField(max_length=200, initial="not in clinical use today")
+
+
+class EarlForm(ImageResultForm):
+    standard = forms.ChoiceField(choices=[("earl1", "EARL 18F standards 1"), ("earl2", "EARL 18F standards 2")])
+    sphere_kbq_ml = forms.FloatField(min_value=0.001, label="Sphere concentration (kBq/mL)")
+    background_kbq_ml = forms.FloatField(min_value=0.001, required=False, label="Background concentration (kBq/mL)")
+
+
+class SuvCalibrationForm(ImageResultForm):
+    volume_ml = forms.FloatField(min_value=1, label="Phantom volume (mL)")
+    activity = ActivityField(required=False, label="Activity put in (empty: from the DICOM header)")
+
+
+class LinearityForm(forms.Form):
+    performed_at = LocalDateTimeField(initial=_NOW)
+    file = forms.FileField(label="CSV with columns time (ISO 8601 with offset) and activity (e.g. '35.2 GBq')")
+    nuclide = forms.CharField(initial="Tc-99m")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

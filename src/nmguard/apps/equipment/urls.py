@@ -1,0 +1,14 @@
+from django.urls import path
+
+from nmguard.apps.equipment import views
+
+urlpatterns = [
+    path("", views.register, name="equipment"),
+    path("qc/", views.qc_today, name="qc-today"),
+    path("<int:pk>/not-in-use/", views.exempt, name="qc-exempt"),
+    path("qc/schedules/<int:pk>/", views.schedule_detail, name="qc-schedule"),
+    path("qc/schedules/<int:pk>/results/", views.enter_result, name="qc-enter"),
+    path("qc/results/<int:pk>/", views.result_detail, name="qc-result"),
+    path("qc/results/<int:pk>/approve/", views.approve, name="qc-approve"),
+    path("<int:pk>/report/<int:year>-<int:month>.pdf", views.monthly_report, name="qc-report"),
+]
