@@ -102,7 +102,8 @@ def test_earl_report_in_the_browser(live_server, page, dept, tmp_path):
     _login(page, live_server.url, dept["physicist"])
     page.goto(f"{live_server.url}/equipment/qc/results/{result.pk}/")
     assert page.locator("[data-testid=qc-outcome]").inner_text() == "Within tolerance"
-    assert "rc_max_37mm" in page.locator("[data-testid=analysis-values]").inner_text()
+    table = page.locator("[data-testid=sphere-table]").inner_text()
+    assert "37 mm" in table and "10 mm" in table and "fail" not in table
     assert page.locator("[data-testid=qc-figure] svg").count() == 1
     page.fill("#id_password", PASSWORD)
     page.click("text=Approve (e-signature)")

@@ -266,3 +266,37 @@ def monthly_report(device: Equipment, year: int, month: int) -> bytes:
     return monthly_report_pdf(
         f"QC report — {device}", f"{calendar.month_name[month]} {year} · {device.location}", rows, series
     )
+
+
+def sphere_table(analysis: dict) -> dict | None:
+    """EARL / NEMA IQ values regrouped as sphere × metric (value, band, pass) for the result page."""
+    import re
+
+    values = analysis.get("values") or {}
+    pattern = re.compile(r"^(rc_[a-z]+)_(\d+)mm$")
+    metrics: list[str] = []
+    spheres: dict[int, dict[str, dict]] = {}
+    for key, q in values.items():
+        m = pattern.match(key)
+        if not m:
+            continue
+        metric, diameter = m.group(1), int(m.group(2))
+        if metric not in metrics:
+            metrics.append(metric)
+        spheres.setdefault(diameter, {})[metric] = {
+            "value": q["value"],
+            "lower": (values.get(f"{key}_lower") or {}).get("value"),
+            "upper": (values.get(f"{key}_upper") or {}).get("value"),
+            "passed": (values.get(f"{key}_pass") or {}).get("value"),
+        }
+    if not spheres:
+        return None
+    rows = [
+        {
+            "diameter": d,
+            "cells": [spheres[d].get(m) for m in metrics],
+            "passed": (values.get(f"sphere_{d}mm_pass") or {}).get("value"),
+        }
+        for d in sorted(spheres)
+    ]
+    return {"metrics": [m.replace("rc_", "RC").replace("RCmean", "RCmean (A50)") for m in metrics], "rows": rows}

@@ -97,7 +97,15 @@ def enter_result(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required(VIEW, raise_exception=True)
 def result_detail(request: HttpRequest, pk: int, approval_form=None) -> HttpResponse:
     result = get_object_or_404(QCResult.objects.select_related("schedule__equipment", "schedule__test"), pk=pk)
-    return render(request, "equipment/result.html", {"r": result, "approval_form": approval_form or ApprovalForm()})
+    return render(
+        request,
+        "equipment/result.html",
+        {
+            "r": result,
+            "approval_form": approval_form or ApprovalForm(),
+            "spheres": qc_entry.sphere_table(result.analysis),
+        },
+    )
 
 
 @login_required
