@@ -60,8 +60,9 @@ def _weight(text: str | float) -> float:
 def _route(text: str | None, field: str) -> str | None:
     route = _norm_route(text)
     if route is not None and route not in ROUTES:
-        raise InputError(f"{field.replace('_', ' ')}: unknown route {text!r} (choices: {', '.join(sorted(ROUTES))})",
-                         field)
+        raise InputError(
+            f"{field.replace('_', ' ')}: unknown route {text!r} (choices: {', '.join(sorted(ROUTES))})", field
+        )
     return route
 
 
@@ -104,8 +105,9 @@ def effective_dose(radiopharmaceutical: str, activity: str, age: str | None = "a
     }
 
 
-def paediatric_activity(radiopharmaceutical: str, weight: str | float, card: str | None = "eanm-2016",
-                        indication: str | None = None) -> dict[str, Any]:
+def paediatric_activity(
+    radiopharmaceutical: str, weight: str | float, card: str | None = "eanm-2016", indication: str | None = None
+) -> dict[str, Any]:
     """Paediatric activity from the EANM 2016 card or the North American consensus 2016."""
     product = _rp(radiopharmaceutical)
     weight_kg = _weight(weight)
@@ -128,8 +130,11 @@ def medical_event(
 ) -> dict[str, Any]:
     """Deviation, tolerance and the jurisdiction profile's medical-event / unintended-exposure criteria."""
     prescribed = _rp(radiopharmaceutical)
-    given = (_rp(administered_radiopharmaceutical, "administered_radiopharmaceutical")
-             if administered_radiopharmaceutical and str(administered_radiopharmaceutical).strip() else prescribed)
+    given = (
+        _rp(administered_radiopharmaceutical, "administered_radiopharmaceutical")
+        if administered_radiopharmaceutical and str(administered_radiopharmaceutical).strip()
+        else prescribed
+    )
     p_Bq = _activity(prescribed_activity, "prescribed_activity")
     a_Bq = _activity(administered_activity, "administered_activity")
     prof = get_profile(profile or "nrc")

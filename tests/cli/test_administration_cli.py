@@ -92,8 +92,9 @@ def test_paediatric_na_card_and_table():
 
 
 def test_medical_event_fdg_30_percent_over_is_outside_tolerance_not_an_event():
-    out = run_json("medical-event", "--radiopharmaceutical", "18F-FDG", "--prescribed", "370 MBq",
-                   "--administered", "481 MBq")
+    out = run_json(
+        "medical-event", "--radiopharmaceutical", "18F-FDG", "--prescribed", "370 MBq", "--administered", "481 MBq"
+    )
     # 481/370 = +30 % > 20 % (10 CFR 35.63) but the dose part of 35.3045(a)(1)(i) is not met:
     # 111 MBq x 0.019 mSv/MBq = 2.1 mSv < 50 mSv; bladder 111 x 0.13 mGy/MBq = 14 mGy < 500 mSv
     assert out["deviation_percent"] == pytest.approx(30.0)
@@ -103,8 +104,17 @@ def test_medical_event_fdg_30_percent_over_is_outside_tolerance_not_an_event():
 
 
 def test_medical_event_i131_therapy_overdosage_is_an_event():
-    out = run_json("medical-event", "--radiopharmaceutical", "i131-iodide", "--prescribed", "5.55 GBq",
-                   "--administered", "7.4 GBq", "--profile", "nrc")
+    out = run_json(
+        "medical-event",
+        "--radiopharmaceutical",
+        "i131-iodide",
+        "--prescribed",
+        "5.55 GBq",
+        "--administered",
+        "7.4 GBq",
+        "--profile",
+        "nrc",
+    )
     # +33 % (>= 20 %) and thyroid 1850 MBq x 430 mGy/MBq = 795 500 mGy > 500 mSv -> 35.3045(a)(1)(i)
     assert out["deviation_percent"] == pytest.approx(33.33, abs=0.01)
     assert out["medical_event"] is True and out["outside_tolerance"] is True
@@ -112,21 +122,49 @@ def test_medical_event_i131_therapy_overdosage_is_an_event():
     assert {"organ-dose:thyroid", "dosage-difference"} <= ids
     assert all(c["citation"].startswith("10 CFR 35.3045") for c in out["criteria"])
     assert out["reporting_steps"]
-    table = run("medical-event", "--radiopharmaceutical", "i131-iodide", "--prescribed", "5.55 GBq",
-                "--administered", "7.4 GBq")
+    table = run(
+        "medical-event", "--radiopharmaceutical", "i131-iodide", "--prescribed", "5.55 GBq", "--administered", "7.4 GBq"
+    )
     assert table.returncode == 0 and "Medical event" in table.stdout and "10 CFR 35.3045" in table.stdout
 
 
 def test_medical_event_wrong_patient_and_other_profiles():
-    out = run_json("medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370 MBq",
-                   "--administered", "370 MBq", "--wrong-patient")
+    out = run_json(
+        "medical-event",
+        "--radiopharmaceutical",
+        "FDG",
+        "--prescribed",
+        "370 MBq",
+        "--administered",
+        "370 MBq",
+        "--wrong-patient",
+    )
     # (ii): 370 x 0.019 = 7.03 mSv from the wrong administration < 50 mSv: not a medical event
     assert out["wrong_individual"] is True and out["medical_event"] is False
-    out = run_json("medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370 MBq",
-                   "--administered", "370 MBq", "--wrong-patient", "--profile", "euratom")
+    out = run_json(
+        "medical-event",
+        "--radiopharmaceutical",
+        "FDG",
+        "--prescribed",
+        "370 MBq",
+        "--administered",
+        "370 MBq",
+        "--wrong-patient",
+        "--profile",
+        "euratom",
+    )
     assert out["medical_event"] is True and "wrong-individual" in {c["id"] for c in out["criteria"]}
-    out = run_json("medical-event", "--radiopharmaceutical", "i123-iodide", "--prescribed", "14.8 MBq",
-                   "--administered", "14.8 MBq", "--administered-radiopharmaceutical", "i131-iodide")
+    out = run_json(
+        "medical-event",
+        "--radiopharmaceutical",
+        "i123-iodide",
+        "--prescribed",
+        "14.8 MBq",
+        "--administered",
+        "14.8 MBq",
+        "--administered-radiopharmaceutical",
+        "i131-iodide",
+    )
     # 14.8 MBq x 22 mSv/MBq (131I) = 326 mSv > 50 mSv
     assert out["wrong_radiopharmaceutical"] is True and out["medical_event"] is True
 
@@ -144,14 +182,50 @@ def test_medical_event_wrong_patient_and_other_profiles():
         (["paediatric-activity", "MDP", "--weight", "400"], "not plausible"),
         (["paediatric-activity", "MDP", "--weight", "ten"], "weight"),
         (["paediatric-activity", "MDP", "--weight", "20", "--card", "who-1999"], "unknown paediatric card"),
-        (["medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370", "--administered", "400 MBq"],
-         "no unit"),
-        (["medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370 MBq", "--administered", "400 MBq",
-          "--profile", "mars"], "unknown jurisdiction profile"),
-        (["medical-event", "--radiopharmaceutical", "Unobtainium-X", "--prescribed", "370 MBq",
-          "--administered", "400 MBq"], "unknown radiopharmaceutical"),
-        (["medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370 MBq", "--administered", "400 MBq",
-          "--age", "old"], "age group"),
+        (
+            ["medical-event", "--radiopharmaceutical", "FDG", "--prescribed", "370", "--administered", "400 MBq"],
+            "no unit",
+        ),
+        (
+            [
+                "medical-event",
+                "--radiopharmaceutical",
+                "FDG",
+                "--prescribed",
+                "370 MBq",
+                "--administered",
+                "400 MBq",
+                "--profile",
+                "mars",
+            ],
+            "unknown jurisdiction profile",
+        ),
+        (
+            [
+                "medical-event",
+                "--radiopharmaceutical",
+                "Unobtainium-X",
+                "--prescribed",
+                "370 MBq",
+                "--administered",
+                "400 MBq",
+            ],
+            "unknown radiopharmaceutical",
+        ),
+        (
+            [
+                "medical-event",
+                "--radiopharmaceutical",
+                "FDG",
+                "--prescribed",
+                "370 MBq",
+                "--administered",
+                "400 MBq",
+                "--age",
+                "old",
+            ],
+            "age group",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_error_line(args, needle):

@@ -155,8 +155,9 @@ def test_uniformity_entry_from_a_dicom_flood(dept, tmp_path):
     schedule = qc_services.schedule_test(camera, "gc-uniformity-daily", dept["physicist"])
     path = tmp_path / "flood.dcm"
     write_nm(path, flood((256, 256), counts_per_pixel=12000, squares=[Square(96, 96, 24, 0.12)], seed=3)[None])
-    form = qc_entry.entry_form_for(schedule, {"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
-                                   {"file": _upload(path)})
+    form = qc_entry.entry_form_for(
+        schedule, {"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}, {"file": _upload(path)}
+    )
     assert form.is_valid(), form.errors
     result = qc_entry.record_from_form(schedule, form.cleaned_data, dept["technologist"])
     # a +12 % plateau after smoothing gives an integral uniformity near 100·0.12/2.12 = 5.7 %: above the 5 % action
@@ -172,8 +173,11 @@ def test_bad_dicom_upload_names_the_problem(dept, tmp_path):
     with acting_as(dept["physicist"], reason="fixture"):
         camera = Equipment.objects.create(name="Camera R", kind="gamma_camera")
     schedule = qc_services.schedule_test(camera, "gc-uniformity-daily", dept["physicist"])
-    form = qc_entry.entry_form_for(schedule, {"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
-                                   {"file": SimpleUploadedFile("x.dcm", b"not dicom")})
+    form = qc_entry.entry_form_for(
+        schedule,
+        {"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")},
+        {"file": SimpleUploadedFile("x.dcm", b"not dicom")},
+    )
     assert form.is_valid()
     with pytest.raises(InputError, match="not a DICOM file"):
         qc_entry.record_from_form(schedule, form.cleaned_data, dept["technologist"])

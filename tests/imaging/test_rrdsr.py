@@ -13,8 +13,9 @@ from nmguard.imaging import RRDSR_SOP_CLASS_UID, build_rrdsr, parse_rrdsr, read_
 from nmguard.reference.dicom_codes import all_codes, concept
 from tests.imaging.factory import TZ, make_admin
 
-BUILD = dict(institution_name="Test Hospital", device_observer_uid="1.2.826.0.1.3680043.8.498.99",
-             device_observer_name="NMGuard")
+BUILD = dict(
+    institution_name="Test Hospital", device_observer_uid="1.2.826.0.1.3680043.8.498.99", device_observer_name="NMGuard"
+)
 
 
 def _write(ds, tmp_path, name="rrdsr.dcm"):
@@ -88,19 +89,39 @@ def test_round_trip_build_parse_equals_input(admin, tmp_path):
     assert back.administered_activity_Bq == pytest.approx(admin.administered_activity_Bq, rel=1e-9)
 
 
-@pytest.mark.parametrize("rid,nuclide,route,site", [
-    ("tc99m-mdp", "Tc-99m", "iv", "arm-vein"),
-    ("i131-iodide", "I-131", "oral", None),
-    ("lu177-psma-617", "Lu-177", "iv", "vein"),  # private 99NMG agent code
-    (None, "Ac-225", "intra_arterial", "artery"),  # no DICOM code for the nuclide either
-])
+@pytest.mark.parametrize(
+    "rid,nuclide,route,site",
+    [
+        ("tc99m-mdp", "Tc-99m", "iv", "arm-vein"),
+        ("i131-iodide", "I-131", "oral", None),
+        ("lu177-psma-617", "Lu-177", "iv", "vein"),  # private 99NMG agent code
+        (None, "Ac-225", "intra_arterial", "artery"),  # no DICOM code for the nuclide either
+    ],
+)
 def test_round_trip_other_products(rid, nuclide, route, site, tmp_path):
-    admin = make_admin(radiopharmaceutical_id=rid, radiopharmaceutical_name=f"test {nuclide}", nuclide=nuclide,
-                       route=route, site=site, procedure=None, intent="therapeutic", effective_dose_mSv=None,
-                       effective_dose_method=None, administered_by=None, administration_end=None,
-                       pre_activity_Bq=None, pre_activity_time=None, residual_activity_Bq=None,
-                       residual_activity_time=None, comment=None, patient_weight_kg=None, patient_height_m=None,
-                       accession_number=None, volume_ml=None, specific_activity_Bq_per_mmol=1.5e15)
+    admin = make_admin(
+        radiopharmaceutical_id=rid,
+        radiopharmaceutical_name=f"test {nuclide}",
+        nuclide=nuclide,
+        route=route,
+        site=site,
+        procedure=None,
+        intent="therapeutic",
+        effective_dose_mSv=None,
+        effective_dose_method=None,
+        administered_by=None,
+        administration_end=None,
+        pre_activity_Bq=None,
+        pre_activity_time=None,
+        residual_activity_Bq=None,
+        residual_activity_time=None,
+        comment=None,
+        patient_weight_kg=None,
+        patient_height_m=None,
+        accession_number=None,
+        volume_ml=None,
+        specific_activity_Bq_per_mmol=1.5e15,
+    )
     path = _write(build_rrdsr(admin, **BUILD), tmp_path)
     assert read_rrdsr(path) == admin
     if shutil.which("dsrdump"):
@@ -140,8 +161,9 @@ def test_parse_accepts_sct_codes_of_a_foreign_file(admin):
     """A producer writing the current SCT codes and no NMGuard extensions (no 99NMG items)."""
     ds = build_rrdsr(admin, **BUILD)
     for item in list(_walk(ds.ContentSequence)):
-        kept = [c for c in item.get("ContentSequence", [])
-                if c.ConceptNameCodeSequence[0].CodingSchemeDesignator != "99NMG"]
+        kept = [
+            c for c in item.get("ContentSequence", []) if c.ConceptNameCodeSequence[0].CodingSchemeDesignator != "99NMG"
+        ]
         if "ContentSequence" in item:
             item.ContentSequence = kept
     back = parse_rrdsr(ds)
@@ -217,21 +239,24 @@ def test_concept_codes_match_pydicom_transcription():
 # --------------------------------------------------------------------------- construction
 
 
-@pytest.mark.parametrize("overrides,field", [
-    ({"administered_activity_Bq": 0}, "administered_activity_Bq"),
-    ({"administered_activity_Bq": -5e6}, "administered_activity_Bq"),
-    ({"administered_activity_Bq": float("nan")}, "administered_activity_Bq"),
-    ({"administration_start": dt.datetime(2026, 3, 1, 9, 0)}, "administration_start"),
-    ({"pre_activity_time": dt.datetime(2026, 3, 1, 9, 0)}, "pre_activity_time"),
-    ({"route": "intravenous"}, "route"),
-    ({"patient_sex": "X"}, "patient_sex"),
-    ({"radiopharmaceutical_id": "F18 FDG"}, "radiopharmaceutical_id"),
-    ({"effective_dose_method": None}, "effective_dose_method"),
-    ({"pre_activity_time": None}, "pre_activity_time"),
-    ({"administration_end": dt.datetime(2026, 3, 1, 9, 0, tzinfo=TZ)}, "administration_end"),
-    ({"patient_height_m": 168}, "patient_height_m"),
-    ({"study_instance_uid": "1.2.abc"}, "study_instance_uid"),
-])
+@pytest.mark.parametrize(
+    "overrides,field",
+    [
+        ({"administered_activity_Bq": 0}, "administered_activity_Bq"),
+        ({"administered_activity_Bq": -5e6}, "administered_activity_Bq"),
+        ({"administered_activity_Bq": float("nan")}, "administered_activity_Bq"),
+        ({"administration_start": dt.datetime(2026, 3, 1, 9, 0)}, "administration_start"),
+        ({"pre_activity_time": dt.datetime(2026, 3, 1, 9, 0)}, "pre_activity_time"),
+        ({"route": "intravenous"}, "route"),
+        ({"patient_sex": "X"}, "patient_sex"),
+        ({"radiopharmaceutical_id": "F18 FDG"}, "radiopharmaceutical_id"),
+        ({"effective_dose_method": None}, "effective_dose_method"),
+        ({"pre_activity_time": None}, "pre_activity_time"),
+        ({"administration_end": dt.datetime(2026, 3, 1, 9, 0, tzinfo=TZ)}, "administration_end"),
+        ({"patient_height_m": 168}, "patient_height_m"),
+        ({"study_instance_uid": "1.2.abc"}, "study_instance_uid"),
+    ],
+)
 def test_construction_refuses_invalid(overrides, field):
     with pytest.raises(InputError) as err:
         make_admin(**overrides)
@@ -256,10 +281,23 @@ def test_code_table_loads_with_sources_and_statuses():
     rows = all_codes()
     assert len(rows) > 100
     assert all(r.source.text and r.status.value in {"verified", "secondary", "unverified"} for r in rows)
-    assert {r.kind for r in rows} == {"concept", "radiopharmaceutical", "radionuclide", "route", "site",
-                                      "procedure", "intent"}
-    assert {r.key for r in all_codes("route")} == {"iv", "oral", "inhalation", "intra_arterial", "intradermal",
-                                                    "subcutaneous"}
+    assert {r.kind for r in rows} == {
+        "concept",
+        "radiopharmaceutical",
+        "radionuclide",
+        "route",
+        "site",
+        "procedure",
+        "intent",
+    }
+    assert {r.key for r in all_codes("route")} == {
+        "iv",
+        "oral",
+        "inhalation",
+        "intra_arterial",
+        "intradermal",
+        "subcutaneous",
+    }
 
 
 def test_dsrdump_reads_a_utc_report(admin, tmp_path):

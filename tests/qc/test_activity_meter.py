@@ -52,8 +52,14 @@ def test_constancy_without_decay_correction_would_be_action():
 
 def test_constancy_per_setting_baselines():
     # on the Tc-99m setting the source read 7.9 MBq at the reference time → expected 7.9 × 0.8909604 = 7.038587
-    r = constancy("Cs-137", 7.4 * MBQ, T0, T5Y, {"Cs-137": 6.6 * MBQ, "Tc-99m": 7.45 * MBQ},
-                  baseline_readings={"Tc-99m": 7.9 * MBQ})
+    r = constancy(
+        "Cs-137",
+        7.4 * MBQ,
+        T0,
+        T5Y,
+        {"Cs-137": 6.6 * MBQ, "Tc-99m": 7.45 * MBQ},
+        baseline_readings={"Tc-99m": 7.9 * MBQ},
+    )
     rows = {row["setting"]: row for row in r.values["settings"].value}
     assert rows["Tc-99m"]["expected_MBq"] == pytest.approx(7.038587, rel=1e-6)
     # (7.45 / 7.038587 − 1) × 100 = 5.845 % → tolerance
@@ -125,8 +131,9 @@ def test_decay_linearity_finds_planted_three_percent_at_high_activity():
         assert p["deviation_percent"] == pytest.approx(-0.26836, abs=1e-4)
     assert r.values["outcome"].value == "ok"
     # a department band of ±2 % puts exactly the planted point in tolerance
-    tight = linearity_decay(times, acts, "Tc-99m", BandOverride.from_limits("local ±2 %", tolerance_low=-2,
-                                                                           tolerance_high=2))
+    tight = linearity_decay(
+        times, acts, "Tc-99m", BandOverride.from_limits("local ±2 %", tolerance_low=-2, tolerance_high=2)
+    )
     outcomes = [p["outcome"] for p in tight.values["points"].value]
     assert outcomes == ["tolerance"] + ["ok"] * 10
     assert tight.values["within_tolerance"].value is False
@@ -158,8 +165,12 @@ def test_decay_linearity_low_end_warning_and_errors():
 
 def test_sleeves():
     a0 = 10e9  # unsleeved reading 10 GBq
-    sleeves = [SleeveReading("A", a0 / 2.0, 2.0), SleeveReading("B", a0 / 5.0, 5.0),
-               SleeveReading("C", a0 / 20.0 * 0.94, 20.0), SleeveReading("D", a0 / 100.0, 100.0)]
+    sleeves = [
+        SleeveReading("A", a0 / 2.0, 2.0),
+        SleeveReading("B", a0 / 5.0, 5.0),
+        SleeveReading("C", a0 / 20.0 * 0.94, 20.0),
+        SleeveReading("D", a0 / 100.0, 100.0),
+    ]
     r = linearity_sleeves(a0, sleeves)
     rows = {row["sleeve"]: row for row in r.values["sleeves"].value}
     assert rows["A"]["deviation_percent"] == pytest.approx(0.0, abs=1e-9)

@@ -25,8 +25,9 @@ def test_constancy_band_edges(reading, outcome, decided_by):
     assert ev.outcome == outcome
     assert ev.decided_by == decided_by
     assert ev.deviation_unit == "%"
-    assert ev.source == ("answersco-dose-calibrator-notes" if decided_by == "tolerance" else
-                         "intended-cfr-2002-10-35-50c")
+    assert ev.source == (
+        "answersco-dose-calibrator-notes" if decided_by == "tolerance" else "intended-cfr-2002-10-35-50c"
+    )
     assert ev.status == ("secondary" if decided_by == "tolerance" else "unverified")
     assert any("unverified" in w for w in ev.warnings)
 
@@ -58,8 +59,7 @@ def test_verified_band_has_no_warning():
 
 
 def test_department_override_keeps_reason_and_names_department():
-    bands = BandOverride.from_limits("tighter local protocol after audit", unit="%", tolerance_low=-2,
-                                     tolerance_high=2)
+    bands = BandOverride.from_limits("tighter local protocol after audit", unit="%", tolerance_low=-2, tolerance_high=2)
     ev = evaluate("am-constancy", 103.0, 100.0, bands=bands)
     assert ev.outcome == "tolerance" and ev.decided_by == "tolerance"
     assert ev.source == "department" and ev.status is None

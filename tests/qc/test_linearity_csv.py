@@ -12,8 +12,9 @@ TC99M_H = 6.0072
 
 def _rows(a0_gbq=35.2, n=6, step_h=12):
     t0 = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=1)))
-    return [((t0 + dt.timedelta(hours=step_h * i)).isoformat(), a0_gbq * 2 ** (-step_h * i / TC99M_H))
-            for i in range(n)]
+    return [
+        ((t0 + dt.timedelta(hours=step_h * i)).isoformat(), a0_gbq * 2 ** (-step_h * i / TC99M_H)) for i in range(n)
+    ]
 
 
 def write(tmp_path, text, name="lin.csv"):
@@ -48,10 +49,12 @@ def test_activity_mbq_header_variant(tmp_path):
 @pytest.mark.parametrize(
     ("body", "words", "field"),
     [
-        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00,9 GBq\n", ["line 3", "'time'"],
-         "time"),
-        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00+01:00,9 mbq\n",
-         ["line 3", "'activity'"], "activity"),
+        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00,9 GBq\n", ["line 3", "'time'"], "time"),
+        (
+            "time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00+01:00,9 mbq\n",
+            ["line 3", "'activity'"],
+            "activity",
+        ),
         ("time,activity\n2026-03-02T08:00:00+01:00,35\n", ["line 2", "'activity'", "no unit"], "activity"),
         ("time,activity_MBq\n2026-03-02T08:00:00+01:00,abc\n", ["line 2", "'activity_MBq'"], "activity_MBq"),
         ("time,activity_MBq\n2026-03-02T08:00:00+01:00,-3\n", ["line 2", "positive"], "activity_MBq"),
@@ -59,10 +62,12 @@ def test_activity_mbq_header_variant(tmp_path):
         ("time,activity\n2026-03-02T08:00:00+01:00\n", ["line 2", "'activity' is empty"], "activity"),
         ("when,activity\n2026-03-02T08:00:00+01:00,1 GBq\n", ["line 1", "'time'"], "file"),
         ("", ["empty"], "file"),
-        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T08:00:00+01:00,34 GBq\n",
-         ["line 3", "same time as line 2"], "time"),
-        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00+01:00,9 GBq\n", ["at least 3"],
-         "file"),
+        (
+            "time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T08:00:00+01:00,34 GBq\n",
+            ["line 3", "same time as line 2"],
+            "time",
+        ),
+        ("time,activity\n2026-03-02T08:00:00+01:00,35 GBq\n2026-03-02T20:00:00+01:00,9 GBq\n", ["at least 3"], "file"),
     ],
 )
 def test_bad_files_name_row_and_column(tmp_path, body, words, field):

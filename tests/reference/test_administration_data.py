@@ -23,12 +23,37 @@ from nmguard.reference.paediatric_cards import eanm_band_for, eanm_weight_bands
 DATA = resources.files("nmguard.reference.data")
 STATUSES = {s.value for s in Status}
 REQUIRED_IDS = [
-    "f18-fdg", "f18-fluoride", "tc99m-mdp", "tc99m-maa", "tc99m-dmsa", "tc99m-mag3", "tc99m-dtpa",
-    "tc99m-sestamibi-rest", "tc99m-sestamibi-stress", "tc99m-tetrofosmin-rest", "tc99m-tetrofosmin-stress",
-    "tc99m-pertechnetate", "tc99m-colloid", "tc99m-hmpao", "tc99m-ida", "tc99m-rbc", "ga68-dotatate",
-    "ga68-psma-11", "ga67-citrate", "i123-ioflupane", "i123-mibg", "i123-iodide", "in111-pentetreotide",
-    "tl201-chloride", "n13-ammonia", "rb82-chloride", "o15-water", "i131-iodide", "lu177-psma-617",
-    "lu177-dotatate", "ra223-dichloride",
+    "f18-fdg",
+    "f18-fluoride",
+    "tc99m-mdp",
+    "tc99m-maa",
+    "tc99m-dmsa",
+    "tc99m-mag3",
+    "tc99m-dtpa",
+    "tc99m-sestamibi-rest",
+    "tc99m-sestamibi-stress",
+    "tc99m-tetrofosmin-rest",
+    "tc99m-tetrofosmin-stress",
+    "tc99m-pertechnetate",
+    "tc99m-colloid",
+    "tc99m-hmpao",
+    "tc99m-ida",
+    "tc99m-rbc",
+    "ga68-dotatate",
+    "ga68-psma-11",
+    "ga67-citrate",
+    "i123-ioflupane",
+    "i123-mibg",
+    "i123-iodide",
+    "in111-pentetreotide",
+    "tl201-chloride",
+    "n13-ammonia",
+    "rb82-chloride",
+    "o15-water",
+    "i131-iodide",
+    "lu177-psma-617",
+    "lu177-dotatate",
+    "ra223-dichloride",
 ]
 THERAPY = {"i131-iodide", "lu177-psma-617", "lu177-dotatate", "ra223-dichloride"}
 
@@ -41,8 +66,10 @@ FILES = {
     "eanm_card_2016_multiples.csv": (None, [("source", "status")]),
     "eanm_card_2016_baselines.csv": ("radiopharmaceutical_id", [("source", "status")]),
     "na_consensus_2016.csv": ("radiopharmaceutical_id", [("source", "status")]),
-    "breastfeeding.csv": ("applies_to", [("interruption_source", "interruption_status"),
-                                         ("threshold_source", "threshold_status")]),
+    "breastfeeding.csv": (
+        "applies_to",
+        [("interruption_source", "interruption_status"), ("threshold_source", "threshold_status")],
+    ),
 }
 
 
@@ -76,12 +103,26 @@ def test_catalogue_has_exactly_the_agreed_ids_and_therapy_flags():
     assert {rp.id for rp in all_radiopharmaceuticals() if rp.therapy} == THERAPY
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("18F-FDG", "f18-fdg"), ("FDG", "f18-fdg"), ("F-18 FDG", "f18-fdg"), ("fdg", "f18-fdg"), ("f18-fdg", "f18-fdg"),
-    ("99mTc-MDP", "tc99m-mdp"), ("MDP", "tc99m-mdp"), ("HDP", "tc99m-mdp"), ("Tc-99m HDP", "tc99m-mdp"),
-    ("177Lu-PSMA-617", "lu177-psma-617"), ("Lutathera", "lu177-dotatate"), ("Ra-223", "ra223-dichloride"),
-    ("99mTc-MAA", "tc99m-maa"), ("Tc99m DMSA", "tc99m-dmsa"), ("¹²³I-ioflupane", "i123-ioflupane"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("18F-FDG", "f18-fdg"),
+        ("FDG", "f18-fdg"),
+        ("F-18 FDG", "f18-fdg"),
+        ("fdg", "f18-fdg"),
+        ("f18-fdg", "f18-fdg"),
+        ("99mTc-MDP", "tc99m-mdp"),
+        ("MDP", "tc99m-mdp"),
+        ("HDP", "tc99m-mdp"),
+        ("Tc-99m HDP", "tc99m-mdp"),
+        ("177Lu-PSMA-617", "lu177-psma-617"),
+        ("Lutathera", "lu177-dotatate"),
+        ("Ra-223", "ra223-dichloride"),
+        ("99mTc-MAA", "tc99m-maa"),
+        ("Tc99m DMSA", "tc99m-dmsa"),
+        ("¹²³I-ioflupane", "i123-ioflupane"),
+    ],
+)
 def test_lookup_ignores_case_spaces_and_hyphens(text, expected):
     assert get_radiopharmaceutical(text).id == expected
 

@@ -164,3 +164,11 @@ def test_mo99_lines_exclude_daughter_and_cs137_has_none():
 def test_status_enum_is_str():
     assert Status("verified") is Status.VERIFIED
     assert Status.SECONDARY == "secondary"
+
+
+@pytest.mark.parametrize(
+    ("text", "name"), [("99Mo", "Mo-99"), ("99MO", "Mo-99"), ("68Ge", "Ge-68"), ("99mTc", "Tc-99m")]
+)
+def test_mass_first_names_prefer_the_nuclide_in_the_table(text, name):
+    """'99Mo' is molybdenum-99, not a metastable state of oxygen-99."""
+    assert normalize_nuclide_name(text) == name

@@ -12,8 +12,16 @@ from nmguard.reference.citations import citations
 
 RAW = tomllib.loads(resources.files("nmguard.reference.data").joinpath("qc_tests.toml").read_text("utf-8"))
 # the values of nmguard.apps.equipment.models.Equipment.Kind (kept literal: this test runs without Django)
-DJANGO_KINDS = {"activity_meter", "gamma_camera", "spect_ct", "pet_ct", "uptake_probe", "well_counter",
-                "survey_meter", "contamination_monitor"}
+DJANGO_KINDS = {
+    "activity_meter",
+    "gamma_camera",
+    "spect_ct",
+    "pet_ct",
+    "uptake_probe",
+    "well_counter",
+    "survey_meter",
+    "contamination_monitor",
+}
 STATUSES = {"verified", "derived", "secondary", "unverified"}
 FREQS = {"daily", "weekly", "monthly", "quarterly", "annual", "after_repair", "acceptance"}
 
@@ -50,9 +58,22 @@ def test_every_frequency_and_band_has_a_resolving_source_and_valid_status():
 def test_catalogue_loads_and_holds_the_required_tests():
     tests = {t.id: t for t in qc.qc_tests()}
     assert len(tests) == len(RAW["test"])
-    for tid in ("am-constancy", "am-accuracy", "am-linearity", "am-geometry", "gc-uniformity-daily", "gc-cor",
-                "gc-resolution", "gc-sensitivity", "spect-tomographic-uniformity", "pet-daily-qc",
-                "pet-suv-calibration", "pet-image-quality", "counter-chi-square", "survey-meter-calibration"):
+    for tid in (
+        "am-constancy",
+        "am-accuracy",
+        "am-linearity",
+        "am-geometry",
+        "gc-uniformity-daily",
+        "gc-cor",
+        "gc-resolution",
+        "gc-sensitivity",
+        "spect-tomographic-uniformity",
+        "pet-daily-qc",
+        "pet-suv-calibration",
+        "pet-image-quality",
+        "counter-chi-square",
+        "survey-meter-calibration",
+    ):
         assert tid in tests, tid
     for t in tests.values():
         assert t.instructions and t.quantity and t.name, t.id
@@ -108,8 +129,11 @@ action = { low = -10.0, high = 10.0, source = "cfr-10-35-61", status = "verified
         ('basis = "percent"', 'basis = "ratio"', "basis"),
         ("low = -10.0, high = 10.0", "low = -4.0, high = 4.0", "contain the tolerance"),
         ('status = "verified" }]', 'status = "sure" }]', "status"),
-        ('source = "cfr-10-35-61", status = "verified" }\naction', 'source = "nowhere", status = "verified" }\naction',
-         "nowhere"),
+        (
+            'source = "cfr-10-35-61", status = "verified" }\naction',
+            'source = "nowhere", status = "verified" }\naction',
+            "nowhere",
+        ),
         ("low = -5.0, high = 5.0", "low = 5.0, high = -5.0", "above high"),
     ],
 )

@@ -6,17 +6,20 @@ from nmguard.dosimetry import age_group_for, effective_dose
 from nmguard.errors import InputError
 
 
-@pytest.mark.parametrize("rp,MBq,age,expected_mSv", [
-    ("18F-FDG", 370, "adult", 370 * 0.019),      # 7.03 mSv (ICRP 128 adult 0.019, verified)
-    ("FDG", 100, "5", 100 * 0.056),              # ICRP 128 5 y 0.056 (secondary)
-    ("f18-fdg", 100, "1", 100 * 0.095),
-    ("tc99m-mdp", 740, "adult", 740 * 0.0049),   # ICRP 128 default edition
-    ("tc99m-dmsa", 50, "10", 50 * 0.015),
-    ("tc99m-pertechnetate", 185, "15", 185 * 0.017),
-    ("ga67-citrate", 150, "adult", 150 * 0.10),
-    ("i123-ioflupane", 185, "adult", 185 * 0.025),
-    ("o15-water", 700, "adult", 700 * 0.0011),
-])
+@pytest.mark.parametrize(
+    "rp,MBq,age,expected_mSv",
+    [
+        ("18F-FDG", 370, "adult", 370 * 0.019),  # 7.03 mSv (ICRP 128 adult 0.019, verified)
+        ("FDG", 100, "5", 100 * 0.056),  # ICRP 128 5 y 0.056 (secondary)
+        ("f18-fdg", 100, "1", 100 * 0.095),
+        ("tc99m-mdp", 740, "adult", 740 * 0.0049),  # ICRP 128 default edition
+        ("tc99m-dmsa", 50, "10", 50 * 0.015),
+        ("tc99m-pertechnetate", 185, "15", 185 * 0.017),
+        ("ga67-citrate", 150, "adult", 150 * 0.10),
+        ("i123-ioflupane", 185, "adult", 185 * 0.025),
+        ("o15-water", 700, "adult", 700 * 0.0011),
+    ],
+)
 def test_effective_dose_matches_coefficient_times_activity(rp, MBq, age, expected_mSv):
     r = effective_dose(rp, MBq * 1e6, age)
     assert r.effective_dose_mSv == pytest.approx(expected_mSv, rel=1e-9)
@@ -42,8 +45,21 @@ def test_edition_choice():
     assert r.effective_dose_mSv == pytest.approx(5.0)
 
 
-@pytest.mark.parametrize("age,group", [(0.2, "1"), (2.9, "1"), (3, "5"), (7.4, "5"), (7.5, "10"), (12.4, "10"),
-                                       (12.5, "15"), (17.4, "15"), (17.5, "adult"), (80, "adult")])
+@pytest.mark.parametrize(
+    "age,group",
+    [
+        (0.2, "1"),
+        (2.9, "1"),
+        (3, "5"),
+        (7.4, "5"),
+        (7.5, "10"),
+        (12.4, "10"),
+        (12.5, "15"),
+        (17.4, "15"),
+        (17.5, "adult"),
+        (80, "adult"),
+    ],
+)
 def test_age_mapping_nearest_reference_age(age, group):
     assert age_group_for(age) == group
 

@@ -11,8 +11,14 @@ from nmguard.rules import check_tolerance, deviation_percent, evaluate_administr
 
 
 def ev(profile="nrc", rp="f18-fdg", given=None, p=370e6, a=370e6, **kw):
-    return evaluate_administration(profile, prescribed_rp=rp, administered_rp=given or rp,
-                                   prescribed_activity_Bq=p, administered_activity_Bq=a, **kw)
+    return evaluate_administration(
+        profile,
+        prescribed_rp=rp,
+        administered_rp=given or rp,
+        prescribed_activity_Bq=p,
+        administered_activity_Bq=a,
+        **kw,
+    )
 
 
 def test_fdg_30_percent_over_is_outside_tolerance_but_not_a_medical_event():
@@ -34,8 +40,11 @@ def test_i131_therapy_7_4_instead_of_5_55_GBq_is_a_medical_event_by_thyroid_dose
     thyroid = next(c for c in r.criteria if c.id == "organ-dose:thyroid")
     assert thyroid.value == pytest.approx(1850 * 430)  # 795 500 mGy > 500 mSv
     assert thyroid.citation == "10 CFR 35.3045(a)(1)(i)" and thyroid.status == "verified"
-    assert [s.id for s in r.reporting_steps] == ["telephone-regulator", "written-report",
-                                                 "notify-referring-physician-and-individual"]
+    assert [s.id for s in r.reporting_steps] == [
+        "telephone-regulator",
+        "written-report",
+        "notify-referring-physician-and-individual",
+    ]
 
 
 def test_large_dose_difference_without_20_percent_is_not_a_medical_event():
@@ -96,8 +105,10 @@ def test_missing_coefficients_flag_dose_assessment():
 def test_35_3047_embryo_fetus_and_nursing_child():
     r = ev(embryo_fetus_dose_mSv=60)
     assert r.medical_event and [c.id for c in r.criteria] == ["nrc-35.3047"]
-    assert {s.id for s in r.reporting_steps} == {"telephone-regulator-embryo-fetus-nursing-child",
-                                                 "written-report-embryo-fetus-nursing-child"}
+    assert {s.id for s in r.reporting_steps} == {
+        "telephone-regulator-embryo-fetus-nursing-child",
+        "written-report-embryo-fetus-nursing-child",
+    }
     assert not ev(embryo_fetus_dose_mSv=60, embryo_fetus_dose_approved=True).medical_event
     assert not ev(nursing_child_dose_mSv=50).medical_event  # "greater than 50 mSv"
 

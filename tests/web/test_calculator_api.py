@@ -22,8 +22,14 @@ def post(api, path, body):
 
 def test_login_required(client):
     assert client.get(f"{BASE}/radiopharmaceuticals").status_code == 401
-    assert client.post(f"{BASE}/effective-dose", {"radiopharmaceutical": "FDG", "activity": "370 MBq"},
-                       content_type="application/json").status_code == 401
+    assert (
+        client.post(
+            f"{BASE}/effective-dose",
+            {"radiopharmaceutical": "FDG", "activity": "370 MBq"},
+            content_type="application/json",
+        ).status_code
+        == 401
+    )
 
 
 def test_catalogue(api):
@@ -35,8 +41,12 @@ def test_catalogue(api):
 
 def test_openapi_lists_the_endpoints(api):
     paths = set(api.get("/api/v1/openapi.json").json()["paths"])
-    assert {f"{BASE}/radiopharmaceuticals", f"{BASE}/effective-dose", f"{BASE}/paediatric-activity",
-            f"{BASE}/medical-event"} <= paths
+    assert {
+        f"{BASE}/radiopharmaceuticals",
+        f"{BASE}/effective-dose",
+        f"{BASE}/paediatric-activity",
+        f"{BASE}/medical-event",
+    } <= paths
 
 
 @pytest.mark.parametrize("name", ["18F-FDG", "FDG", "f18-fdg"])
@@ -59,20 +69,32 @@ def test_paediatric_dmsa_10kg_minimum_and_mdp_20kg(api):
     out = post(api, "paediatric-activity", {"radiopharmaceutical": "99mTc-DMSA", "weight": 10}).json()
     # EANM 2016 class B: 6.8 MBq x 2.71 = 18.4 MBq < minimum 18.5 MBq
     assert out["activity_MBq"] == pytest.approx(18.5) and out["minimum_applied"] is True and out["source"]
-    out = post(api, "paediatric-activity", {"radiopharmaceutical": "99mTc-MDP", "weight": "20 kg",
-                                            "card": "eanm-2016"}).json()
+    out = post(
+        api, "paediatric-activity", {"radiopharmaceutical": "99mTc-MDP", "weight": "20 kg", "card": "eanm-2016"}
+    ).json()
     # EANM 2016 class B: 35.0 MBq x 4.86 = 170.1 MBq
     assert out["activity_MBq"] == pytest.approx(170.1) and out["minimum_applied"] is False
 
 
 def test_medical_event_diagnostic_and_therapy(api):
-    out = post(api, "medical-event", {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq",
-                                      "administered_activity": "481 MBq"}).json()
+    out = post(
+        api,
+        "medical-event",
+        {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq", "administered_activity": "481 MBq"},
+    ).json()
     # +30 % breaks 35.63 (> 20 %) but 111 MBq x 0.019 = 2.1 mSv < 50 mSv: not a 35.3045 medical event
     assert out["deviation_percent"] == pytest.approx(30.0) and out["outside_tolerance"] is True
     assert out["medical_event"] is False and out["criteria"] == []
-    out = post(api, "medical-event", {"radiopharmaceutical": "i131-iodide", "prescribed_activity": "5.55 GBq",
-                                      "administered_activity": "7.4 GBq", "profile": "nrc"}).json()
+    out = post(
+        api,
+        "medical-event",
+        {
+            "radiopharmaceutical": "i131-iodide",
+            "prescribed_activity": "5.55 GBq",
+            "administered_activity": "7.4 GBq",
+            "profile": "nrc",
+        },
+    ).json()
     # +33 % and thyroid 1850 MBq x 430 mGy/MBq = 795 500 mGy > 500 mSv: a medical event
     assert out["medical_event"] is True
     assert {"organ-dose:thyroid", "dosage-difference"} <= {c["id"] for c in out["criteria"]}
@@ -91,15 +113,36 @@ def test_medical_event_diagnostic_and_therapy(api):
         ("paediatric-activity", {"radiopharmaceutical": "MDP", "weight": 400}, "weight"),
         ("paediatric-activity", {"radiopharmaceutical": "MDP", "weight": "ten"}, "weight"),
         ("paediatric-activity", {"radiopharmaceutical": "MDP", "weight": 20, "card": "who-1999"}, "card"),
-        ("medical-event", {"radiopharmaceutical": "FDG", "prescribed_activity": "370",
-                           "administered_activity": "400 MBq"}, "prescribed_activity"),
-        ("medical-event", {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq",
-                           "administered_activity": "400"}, "administered_activity"),
-        ("medical-event", {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq",
-                           "administered_activity": "400 MBq", "profile": "mars"}, "profile"),
-        ("medical-event", {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq",
-                           "administered_activity": "400 MBq", "administered_radiopharmaceutical": "zzz"},
-         "administered_radiopharmaceutical"),
+        (
+            "medical-event",
+            {"radiopharmaceutical": "FDG", "prescribed_activity": "370", "administered_activity": "400 MBq"},
+            "prescribed_activity",
+        ),
+        (
+            "medical-event",
+            {"radiopharmaceutical": "FDG", "prescribed_activity": "370 MBq", "administered_activity": "400"},
+            "administered_activity",
+        ),
+        (
+            "medical-event",
+            {
+                "radiopharmaceutical": "FDG",
+                "prescribed_activity": "370 MBq",
+                "administered_activity": "400 MBq",
+                "profile": "mars",
+            },
+            "profile",
+        ),
+        (
+            "medical-event",
+            {
+                "radiopharmaceutical": "FDG",
+                "prescribed_activity": "370 MBq",
+                "administered_activity": "400 MBq",
+                "administered_radiopharmaceutical": "zzz",
+            },
+            "administered_radiopharmaceutical",
+        ),
     ],
 )
 def test_bad_input_is_422_naming_the_field(api, path, body, field):

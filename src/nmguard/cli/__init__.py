@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from nmguard.cli import administration, calculators, qc, service
+from nmguard.cli import administration, calculators, hotlab, qc, service, waste
 from nmguard.errors import InputError
 
 app = typer.Typer(
@@ -25,6 +25,8 @@ calculators.register(app)
 service.register(app)
 administration.register(app)
 qc.register(app)
+hotlab.register(app)
+waste.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:

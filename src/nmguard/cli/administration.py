@@ -113,20 +113,36 @@ def medical_event(
 ) -> None:
     """Is an administration outside tolerance, and a medical event / unintended exposure under the profile?"""
     r = calc.medical_event(
-        radiopharmaceutical, prescribed, administered, profile,
-        administered_radiopharmaceutical=administered_radiopharmaceutical, route=route,
-        administered_route=administered_route, wrong_patient=wrong_patient, age=age,
+        radiopharmaceutical,
+        prescribed,
+        administered,
+        profile,
+        administered_radiopharmaceutical=administered_radiopharmaceutical,
+        route=route,
+        administered_route=administered_route,
+        wrong_patient=wrong_patient,
+        age=age,
     )
     if json:
         emit_json(r)
         return
     yes = {True: "yes", False: "no"}
-    wrong = [n for n, f in (("radiopharmaceutical", r["wrong_radiopharmaceutical"]), ("route", r["wrong_route"]),
-                            ("individual", r["wrong_individual"])) if f]
+    wrong = [
+        n
+        for n, f in (
+            ("radiopharmaceutical", r["wrong_radiopharmaceutical"]),
+            ("route", r["wrong_route"]),
+            ("individual", r["wrong_individual"]),
+        )
+        if f
+    ]
     rows = [
         ("Profile", f"{r['profile_name']} ({r['profile_id']})"),
-        ("Radiopharmaceutical", r["radiopharmaceutical"] + (f" → given {r['administered_radiopharmaceutical']}"
-                                                            if r["wrong_radiopharmaceutical"] else "")),
+        (
+            "Radiopharmaceutical",
+            r["radiopharmaceutical"]
+            + (f" → given {r['administered_radiopharmaceutical']}" if r["wrong_radiopharmaceutical"] else ""),
+        ),
         ("Prescribed / given", f"{r['prescribed_activity_MBq']:.4g} MBq / {r['administered_activity_MBq']:.4g} MBq"),
         ("Deviation", f"{r['deviation_percent']:+.1f} %"),
         ("Tolerance", f"±{r['tolerance_percent']:g} % {_src(r['tolerance_source'], r['tolerance_status'])}"),
@@ -137,13 +153,20 @@ def medical_event(
         rows.append(("Effective dose counted", f"{r['effective_dose_difference_mSv']:.3g} mSv"))
     if r["organ"] is not None:
         rows.append(("Largest organ dose", f"{r['organ_dose_difference_mGy']:.4g} mGy ({r['organ']})"))
-    rows.append((r["event_term"].capitalize(), yes[r["medical_event"]]
-                 + (" (needs a dose assessment)" if r["needs_dose_assessment"] else "")))
-    rows += [("Criterion met" if i == 0 else "",
-              f"{c['description']} — {c['citation']} {_src(c['source'], c['status'])}")
-             for i, c in enumerate(r["criteria"])]
-    rows += [("Report" if i == 0 else "", f"{s['action']}: {s['deadline']} ({s['citation']})")
-             for i, s in enumerate(r["reporting_steps"])]
+    rows.append(
+        (
+            r["event_term"].capitalize(),
+            yes[r["medical_event"]] + (" (needs a dose assessment)" if r["needs_dose_assessment"] else ""),
+        )
+    )
+    rows += [
+        ("Criterion met" if i == 0 else "", f"{c['description']} — {c['citation']} {_src(c['source'], c['status'])}")
+        for i, c in enumerate(r["criteria"])
+    ]
+    rows += [
+        ("Report" if i == 0 else "", f"{s['action']}: {s['deadline']} ({s['citation']})")
+        for i, s in enumerate(r["reporting_steps"])
+    ]
     rows += [("Not evaluated" if i == 0 else "", n) for i, n in enumerate(r["not_evaluated"])]
     _warnings(rows, r["warnings"])
     emit_table(rows, title="Medical event evaluation")

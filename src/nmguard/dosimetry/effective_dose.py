@@ -43,8 +43,9 @@ def check_activity_Bq(activity_Bq: float, field_name: str = "activity") -> float
     if not math.isfinite(value) or value <= 0:
         raise InputError("the activity must be a positive, finite number", field=field_name)
     if value > MAX_ACTIVITY_BQ:
-        raise InputError(f"activity {value / 1e6:g} MBq is not plausible (over 1 TBq); check the unit",
-                         field=field_name)
+        raise InputError(
+            f"activity {value / 1e6:g} MBq is not plausible (over 1 TBq); check the unit", field=field_name
+        )
     return value
 
 
@@ -68,8 +69,14 @@ class EffectiveDoseResult:
         return out
 
 
-def effective_dose(rp: str, activity_Bq: float, age_group: str | None = None, *, age_years: float | None = None,
-                   edition: str | None = None) -> EffectiveDoseResult:
+def effective_dose(
+    rp: str,
+    activity_Bq: float,
+    age_group: str | None = None,
+    *,
+    age_years: float | None = None,
+    edition: str | None = None,
+) -> EffectiveDoseResult:
     """E = coefficient(product, age group, edition) x activity.
 
     Give ``age_group`` ("adult", "15", "10", "5", "1") or ``age_years`` (mapped by :func:`age_group_for`);
@@ -82,16 +89,18 @@ def effective_dose(rp: str, activity_Bq: float, age_group: str | None = None, *,
     if age_years is not None:
         group = age_group_for(age_years)
         if float(age_years) < 0.5:
-            warnings.append("newborn coefficients are not shipped; the 1-year value is used for an infant "
-                            "under 6 months")
+            warnings.append(
+                "newborn coefficients are not shipped; the 1-year value is used for an infant under 6 months"
+            )
         warnings.append(f"age {float(age_years):g} y uses the ICRP 128 age group {group}")
     else:
         group = normalize_age_group(age_group if age_group is not None else "adult")
     entry = effective_dose_coefficient_entry(product.id, group, edition)
     coeff = entry.coefficient
     if coeff.status is not Status.VERIFIED:
-        warnings.append(f"coefficient status is {coeff.status.value}: check it against {coeff.source.id} "
-                        "before clinical use")
+        warnings.append(
+            f"coefficient status is {coeff.status.value}: check it against {coeff.source.id} before clinical use"
+        )
     if not entry.edition.upper().startswith("ICRP 128"):
         warnings.append(f"coefficient from {entry.edition}, not ICRP 128")
     if product.therapy:

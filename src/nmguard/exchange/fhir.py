@@ -56,8 +56,9 @@ def medication_administration(
     agent_row = code_for("radiopharmaceutical", admin.radiopharmaceutical_id) if admin.radiopharmaceutical_id else None
     coding = _coding(agent_row)
     if admin.radiopharmaceutical_id:
-        coding.append({"system": NMGUARD_SYSTEM, "code": admin.radiopharmaceutical_id,
-                       "display": admin.radiopharmaceutical_name})
+        coding.append(
+            {"system": NMGUARD_SYSTEM, "code": admin.radiopharmaceutical_id, "display": admin.radiopharmaceutical_name}
+        )
     medication: dict[str, Any] = {"concept": {"text": admin.radiopharmaceutical_name}}
     if coding:
         medication["concept"]["coding"] = coding
@@ -104,6 +105,8 @@ def medication_administration(
         model = MedicationAdministration.model_validate(resource)
     except ValidationError as exc:  # a bug in this mapping, or a reference fhir.resources refuses
         first = exc.errors()[0]
-        raise InputError(f"FHIR MedicationAdministration invalid: {first.get('msg')}",
-                         field=".".join(str(p) for p in first.get("loc", ()))) from None
+        raise InputError(
+            f"FHIR MedicationAdministration invalid: {first.get('msg')}",
+            field=".".join(str(p) for p in first.get("loc", ())),
+        ) from None
     return model.model_dump(mode="json", exclude_none=True)

@@ -261,8 +261,10 @@ def build_rrdsr(
         raise InputError("admin must be a RadiopharmaceuticalAdministration", field="admin")
     if not isinstance(institution_name, str) or not institution_name.strip() or len(institution_name) > 64:
         raise InputError("institution_name must be 1-64 characters", field="institution_name")
-    if not isinstance(device_observer_uid, str) or not re.fullmatch(r"[0-9]+(\.[0-9]+)*", device_observer_uid) or (
-        len(device_observer_uid) > 64
+    if (
+        not isinstance(device_observer_uid, str)
+        or not re.fullmatch(r"[0-9]+(\.[0-9]+)*", device_observer_uid)
+        or (len(device_observer_uid) > 64)
     ):
         raise InputError(f"device_observer_uid {device_observer_uid!r} is not a DICOM UID", field="device_observer_uid")
     if not isinstance(device_observer_name, str) or not device_observer_name.strip():
@@ -307,8 +309,9 @@ def build_rrdsr(
         [
             CodeContentItem(name=_c("radionuclide"), value=nuclide_code, relationship_type="HAS PROPERTIES"),
             _num("half_life", half_life_s, _ucum("s", "seconds"), "HAS PROPERTIES"),
-            TextContentItem(name=_c("product_name"), value=admin.radiopharmaceutical_name,
-                            relationship_type="HAS PROPERTIES"),
+            TextContentItem(
+                name=_c("product_name"), value=admin.radiopharmaceutical_name, relationship_type="HAS PROPERTIES"
+            ),
         ],
     )
     local_schemes = True  # the product-name extension uses the 99NMG scheme
@@ -319,11 +322,17 @@ def build_rrdsr(
         UIDRefContentItem(name=_c("event_uid"), value=admin.administration_event_uid, relationship_type="CONTAINS")
     )
     zone = content_datetime.tzinfo
-    event.append(DateTimeContentItem(name=_c("start_datetime"), value=_in_zone(admin.administration_start, zone),
-                                     relationship_type="CONTAINS"))
+    event.append(
+        DateTimeContentItem(
+            name=_c("start_datetime"), value=_in_zone(admin.administration_start, zone), relationship_type="CONTAINS"
+        )
+    )
     if admin.administration_end is not None:
-        event.append(DateTimeContentItem(name=_c("stop_datetime"), value=_in_zone(admin.administration_end, zone),
-                                         relationship_type="CONTAINS"))
+        event.append(
+            DateTimeContentItem(
+                name=_c("stop_datetime"), value=_in_zone(admin.administration_end, zone), relationship_type="CONTAINS"
+            )
+        )
     event.append(_num("administered_activity", _mbq(admin.administered_activity_Bq), _ucum("MBq"), "CONTAINS"))
     if admin.volume_ml is not None:
         event.append(_num("volume", admin.volume_ml, _ucum("cm3"), "CONTAINS"))
@@ -335,16 +344,30 @@ def build_rrdsr(
             continue
         item = _num(key, _mbq(activity), _ucum("MBq"), "CONTAINS")
         item.ObservationDateTime = DT(_in_zone(when, zone))
-        _with_children(item, [CodeContentItem(
-            name=_c("activity_measurement_device"), value=_c("dose_calibrator"), relationship_type="HAS OBS CONTEXT"
-        )])
+        _with_children(
+            item,
+            [
+                CodeContentItem(
+                    name=_c("activity_measurement_device"),
+                    value=_c("dose_calibrator"),
+                    relationship_type="HAS OBS CONTEXT",
+                )
+            ],
+        )
         event.append(item)
     if admin.administered_by is not None:
-        event.append(_with_children(
-            PnameContentItem(name=_c("person_name"), value=admin.administered_by, relationship_type="CONTAINS"),
-            [CodeContentItem(name=_c("person_role_in_procedure"), value=_c("irradiation_administering"),
-                             relationship_type="HAS PROPERTIES")],
-        ))
+        event.append(
+            _with_children(
+                PnameContentItem(name=_c("person_name"), value=admin.administered_by, relationship_type="CONTAINS"),
+                [
+                    CodeContentItem(
+                        name=_c("person_role_in_procedure"),
+                        value=_c("irradiation_administering"),
+                        relationship_type="HAS PROPERTIES",
+                    )
+                ],
+            )
+        )
     route_row = code_for("route", admin.route)
     if route_row is None:  # every catalogue route has a row; a missing one is a data bug
         raise ValueError(f"dicom_codes.csv has no route {admin.route!r}")
@@ -355,16 +378,20 @@ def build_rrdsr(
         # CID 3746 value is always true; the free text, if any, follows as an NMGuard extension.
         site_row = code_for("site", "vein" if admin.route == "iv" else "artery")
     if site_row is not None:
-        site_children.append(CodeContentItem(name=_c("site_of"), value=_code(site_row),
-                                             relationship_type="HAS PROPERTIES"))
+        site_children.append(
+            CodeContentItem(name=_c("site_of"), value=_code(site_row), relationship_type="HAS PROPERTIES")
+        )
     if admin.site and _site_row(admin.site) is None:
-        site_children.append(TextContentItem(name=_c("site_text"), value=admin.site,
-                                             relationship_type="HAS PROPERTIES"))
+        site_children.append(
+            TextContentItem(name=_c("site_text"), value=admin.site, relationship_type="HAS PROPERTIES")
+        )
         local_schemes = True
-    event.append(_with_children(
-        CodeContentItem(name=_c("route_of_administration"), value=_code(route_row), relationship_type="CONTAINS"),
-        site_children,
-    ))
+    event.append(
+        _with_children(
+            CodeContentItem(name=_c("route_of_administration"), value=_code(route_row), relationship_type="CONTAINS"),
+            site_children,
+        )
+    )
     administration = _with_children(
         ContainerContentItem(name=_c("administration"), relationship_type="CONTAINS", template_id="10022"), event
     )
@@ -381,29 +408,47 @@ def build_rrdsr(
     assert intent_row is not None
     root_items: list[Dataset] = [
         _with_children(
-            CodeContentItem(name=_c("associated_procedure"), value=_code(procedure_row),
-                            relationship_type="HAS CONCEPT MOD"),
+            CodeContentItem(
+                name=_c("associated_procedure"), value=_code(procedure_row), relationship_type="HAS CONCEPT MOD"
+            ),
             [CodeContentItem(name=_c("has_intent"), value=_code(intent_row), relationship_type="HAS CONCEPT MOD")],
         ),
         administration,
     ]
     if admin.effective_dose_mSv is not None and admin.effective_dose_method is not None:
-        root_items.append(_with_children(
-            _num("effective_dose", admin.effective_dose_mSv, _ucum("mSv"), "CONTAINS"),
-            [TextContentItem(name=_c("reference_authority"), value=admin.effective_dose_method,
-                             relationship_type="HAS PROPERTIES")],
-        ))
+        root_items.append(
+            _with_children(
+                _num("effective_dose", admin.effective_dose_mSv, _ucum("mSv"), "CONTAINS"),
+                [
+                    TextContentItem(
+                        name=_c("reference_authority"),
+                        value=admin.effective_dose_method,
+                        relationship_type="HAS PROPERTIES",
+                    )
+                ],
+            )
+        )
     if admin.comment:
         root_items.append(TextContentItem(name=_c("comment"), value=admin.comment, relationship_type="CONTAINS"))
     root = _with_children(ContainerContentItem(name=_c("dose_report"), template_id="10021"), root_items)
 
     schemes = None
     if local_schemes:
-        schemes = [hd.coding_schemes.CodingSchemeIdentificationItem(
-            designator=LOCAL_SCHEME, name="NMGuard local codes", responsible_organization="NMGuard project"
-        )]
-    texts = [admin.patient_name, admin.administered_by or "", admin.radiopharmaceutical_name, admin.site or "",
-             admin.comment or "", admin.effective_dose_method or "", institution_name, device_observer_name]
+        schemes = [
+            hd.coding_schemes.CodingSchemeIdentificationItem(
+                designator=LOCAL_SCHEME, name="NMGuard local codes", responsible_organization="NMGuard project"
+            )
+        ]
+    texts = [
+        admin.patient_name,
+        admin.administered_by or "",
+        admin.radiopharmaceutical_name,
+        admin.site or "",
+        admin.comment or "",
+        admin.effective_dose_method or "",
+        institution_name,
+        device_observer_name,
+    ]
     charset = None if all(t.isascii() for t in texts) else "ISO_IR 192"  # UTF-8 only where needed
     return RadiopharmaceuticalRadiationDoseSR(
         root,
@@ -432,11 +477,35 @@ def build_rrdsr(
 # --------------------------------------------------------------------------- parse
 
 _ELEMENTS = {
-    "Fluorine": "F", "Technetium": "Tc", "Iodine": "I", "Lutetium": "Lu", "Gallium": "Ga", "Indium": "In",
-    "Thallium": "Tl", "Yttrium": "Y", "Radium": "Ra", "Samarium": "Sm", "Strontium": "Sr", "Rubidium": "Rb",
-    "Nitrogen": "N", "Oxygen": "O", "Carbon": "C", "Copper": "Cu", "Zirconium": "Zr", "Chromium": "Cr",
-    "Phosphorus": "P", "Cobalt": "Co", "Germanium": "Ge", "Rhenium": "Re", "Barium": "Ba", "Actinium": "Ac",
-    "Terbium": "Tb", "Molybdenum": "Mo", "Caesium": "Cs", "Cesium": "Cs", "Tungsten": "W",
+    "Fluorine": "F",
+    "Technetium": "Tc",
+    "Iodine": "I",
+    "Lutetium": "Lu",
+    "Gallium": "Ga",
+    "Indium": "In",
+    "Thallium": "Tl",
+    "Yttrium": "Y",
+    "Radium": "Ra",
+    "Samarium": "Sm",
+    "Strontium": "Sr",
+    "Rubidium": "Rb",
+    "Nitrogen": "N",
+    "Oxygen": "O",
+    "Carbon": "C",
+    "Copper": "Cu",
+    "Zirconium": "Zr",
+    "Chromium": "Cr",
+    "Phosphorus": "P",
+    "Cobalt": "Co",
+    "Germanium": "Ge",
+    "Rhenium": "Re",
+    "Barium": "Ba",
+    "Actinium": "Ac",
+    "Terbium": "Tb",
+    "Molybdenum": "Mo",
+    "Caesium": "Cs",
+    "Cesium": "Cs",
+    "Tungsten": "W",
 }
 
 
@@ -510,7 +579,13 @@ def _datetime(text: str, key: str, tz: dt.tzinfo | None) -> dt.datetime:
             )
         value = value.replace(tzinfo=tz)
     return dt.datetime(
-        value.year, value.month, value.day, value.hour, value.minute, value.second, value.microsecond,
+        value.year,
+        value.month,
+        value.day,
+        value.hour,
+        value.minute,
+        value.second,
+        value.microsecond,
         tzinfo=value.tzinfo,
     )
 
@@ -570,8 +645,10 @@ def parse_rrdsr(ds: Dataset, *, assume_timezone: dt.tzinfo | None = None) -> Rad
     agent_row = lookup("radiopharmaceutical", a_scheme, a_value)
     if agent_row is not None:
         radiopharmaceutical_id: str | None = agent_row.key
-    elif a_scheme == LOCAL_SCHEME and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", a_value) and (
-        a_value != "unknown-radiopharmaceutical"
+    elif (
+        a_scheme == LOCAL_SCHEME
+        and re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", a_value)
+        and (a_value != "unknown-radiopharmaceutical")
     ):
         radiopharmaceutical_id = a_value
     else:

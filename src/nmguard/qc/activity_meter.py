@@ -131,8 +131,15 @@ def constancy(
         expected = base * factor
         ev = evaluate("am-constancy", r, expected, bands)
         evaluations.append(ev)
-        rows.append({"setting": setting, "measured_MBq": r / MBQ, "expected_MBq": expected / MBQ,
-                     "deviation_percent": ev.deviation, "outcome": ev.outcome})
+        rows.append(
+            {
+                "setting": setting,
+                "measured_MBq": r / MBQ,
+                "expected_MBq": expected / MBQ,
+                "deviation_percent": ev.deviation,
+                "outcome": ev.outcome,
+            }
+        )
     values = {
         "elapsed_days": Quantity(elapsed / 86400.0, "d"),
         "decay_factor": Quantity(factor),
@@ -145,10 +152,14 @@ def constancy(
         extra.append("the measurement time is before the source's reference time")
     return AnalysisResult(
         analysis="am-constancy",
-        inputs={"source_nuclide": nuclide.name, "certified_activity_MBq": a0 / MBQ,
-                "reference_time": _iso(t0), "measured_at": _iso(t),
-                "readings_MBq": {k: float(v) / MBQ for k, v in readings.items()},
-                "baseline_readings_MBq": {k: float(v) / MBQ for k, v in baselines.items()}},
+        inputs={
+            "source_nuclide": nuclide.name,
+            "certified_activity_MBq": a0 / MBQ,
+            "reference_time": _iso(t0),
+            "measured_at": _iso(t),
+            "readings_MBq": {k: float(v) / MBQ for k, v in readings.items()},
+            "baseline_readings_MBq": {k: float(v) / MBQ for k, v in baselines.items()},
+        },
         parameters=_parameters("am-constancy", evaluations),
         values=values,
         warnings=_warnings(evaluations, extra),
@@ -190,13 +201,29 @@ def accuracy(sources: Sequence[CertifiedSource], bands: BandOverride | None = No
         ev = evaluate("am-accuracy", mean, expected, bands)
         evaluations.append(ev)
         label = s.label or nuclide.name
-        rows.append({"source": label, "nuclide": nuclide.name, "mean_measured_MBq": mean / MBQ,
-                     "expected_MBq": expected / MBQ, "decay_factor": factor, "deviation_percent": ev.deviation,
-                     "outcome": ev.outcome, "half_life_source": nuclide.half_life.source.id,
-                     "half_life_status": nuclide.half_life.status.value})
-        inputs.append({"source": label, "nuclide": nuclide.name, "certified_activity_MBq": a0 / MBQ,
-                       "reference_time": _iso(t0), "measured_at": _iso(t),
-                       "readings_MBq": [r / MBQ for r in readings]})
+        rows.append(
+            {
+                "source": label,
+                "nuclide": nuclide.name,
+                "mean_measured_MBq": mean / MBQ,
+                "expected_MBq": expected / MBQ,
+                "decay_factor": factor,
+                "deviation_percent": ev.deviation,
+                "outcome": ev.outcome,
+                "half_life_source": nuclide.half_life.source.id,
+                "half_life_status": nuclide.half_life.status.value,
+            }
+        )
+        inputs.append(
+            {
+                "source": label,
+                "nuclide": nuclide.name,
+                "certified_activity_MBq": a0 / MBQ,
+                "reference_time": _iso(t0),
+                "measured_at": _iso(t),
+                "readings_MBq": [r / MBQ for r in readings],
+            }
+        )
     extra = []
     if len({r["nuclide"] for r in rows}) < 2:
         extra.append("former 10 CFR 35.50(b)(2) asked for at least two sources of different nuclides")
@@ -249,13 +276,22 @@ def linearity_decay(
         expected = math.exp(ln_a0 - lam * xi)
         ev = evaluate("am-linearity", a, expected, bands)
         evaluations.append(ev)
-        points.append({"time": _iso(t), "measured_MBq": a / MBQ, "expected_MBq": expected / MBQ,
-                       "deviation_percent": ev.deviation, "outcome": ev.outcome})
+        points.append(
+            {
+                "time": _iso(t),
+                "measured_MBq": a / MBQ,
+                "expected_MBq": expected / MBQ,
+                "deviation_percent": ev.deviation,
+                "outcome": ev.outcome,
+            }
+        )
     worst_index = max(range(len(points)), key=lambda i: abs(points[i]["deviation_percent"]))
     extra = []
     if min(activities) > LINEARITY_LOW_END_BQ * 1.0000001:
-        extra.append(f"the lowest reading ({min(activities) / MBQ:.4g} MBq) is above 1.1 MBq, the low end of the "
-                     "range in former 10 CFR 35.50(b)(3)")
+        extra.append(
+            f"the lowest reading ({min(activities) / MBQ:.4g} MBq) is above 1.1 MBq, the low end of the "
+            "range in former 10 CFR 35.50(b)(3)"
+        )
     if not math.isfinite(fitted_hl):
         extra.append("the readings do not decrease with time; the free half-life fit is meaningless")
     hl_dev = (fitted_hl / n.half_life_s - 1.0) * 100.0 if math.isfinite(fitted_hl) else math.inf
@@ -264,18 +300,26 @@ def linearity_decay(
         "points": Quantity(points),  # type: ignore[arg-type]
         "worst_point": Quantity(worst_index, note=f"index into points; time {points[worst_index]['time']}"),
         "fitted_activity_at_first_time_MBq": Quantity(math.exp(ln_a0) / MBQ, "MBq"),
-        "half_life_reference_h": Quantity(n.half_life_s / 3600.0, "h", source=n.half_life.source.id,
-                                          status=n.half_life.status.value),
+        "half_life_reference_h": Quantity(
+            n.half_life_s / 3600.0, "h", source=n.half_life.source.id, status=n.half_life.status.value
+        ),
         "fitted_half_life_h": Quantity(fitted_hl / 3600.0, "h", note="free fit of ln A against t"),
         "half_life_deviation_percent": Quantity(hl_dev, "%"),
         "range_MBq": Quantity(f"{min(activities) / MBQ:.4g} to {max(activities) / MBQ:.4g}"),
     }
     return AnalysisResult(
         analysis="am-linearity-decay",
-        inputs={"nuclide": n.name, "n": len(ts),
-                "points": [{"time": _iso(t), "activity_MBq": a / MBQ} for t, a in zip(ts, activities, strict=True)]},
-        parameters=_parameters("am-linearity", evaluations, method="decay",
-                               fit="least squares of ln A on t, half-life fixed at the reference value"),
+        inputs={
+            "nuclide": n.name,
+            "n": len(ts),
+            "points": [{"time": _iso(t), "activity_MBq": a / MBQ} for t, a in zip(ts, activities, strict=True)],
+        },
+        parameters=_parameters(
+            "am-linearity",
+            evaluations,
+            method="decay",
+            fit="least squares of ln A on t, half-life fixed at the reference value",
+        ),
         values=values,
         warnings=_warnings(evaluations, extra),
         figure_svg=_deviation_svg(points, evaluations[0]),
@@ -324,19 +368,42 @@ def linearity_sleeves(
             expected = a0 * decay_factor(n.half_life_s, elapsed_seconds(t0, _aware(s.time, f"sleeves[{i}].time")))
         ev = evaluate("am-linearity", r * f, expected, bands)
         evaluations.append(ev)
-        rows.append({"sleeve": s.sleeve, "measured_MBq": r / MBQ, "factor": f, "corrected_MBq": r * f / MBQ,
-                     "expected_MBq": expected / MBQ, "deviation_percent": ev.deviation, "outcome": ev.outcome})
+        rows.append(
+            {
+                "sleeve": s.sleeve,
+                "measured_MBq": r / MBQ,
+                "factor": f,
+                "corrected_MBq": r * f / MBQ,
+                "expected_MBq": expected / MBQ,
+                "deviation_percent": ev.deviation,
+                "outcome": ev.outcome,
+            }
+        )
     values = {**_summary("am-linearity", evaluations), "sleeves": Quantity(rows)}  # type: ignore[arg-type]
     if n is not None:
         values["half_life"] = _half_life(n)
     return AnalysisResult(
         analysis="am-linearity-sleeves",
-        inputs={"unsleeved_MBq": a0 / MBQ, "nuclide": n.name if n else None,
-                "unsleeved_time": _iso(t0) if t0 else None,
-                "sleeves": [{"sleeve": s.sleeve, "reading_MBq": float(s.reading_Bq) / MBQ, "factor": float(s.factor),
-                             "time": _iso(s.time) if s.time else None} for s in sleeves]},
-        parameters=_parameters("am-linearity", evaluations, method="sleeves",
-                               factor="unsleeved reading / sleeved reading, from the sleeve set's calibration"),
+        inputs={
+            "unsleeved_MBq": a0 / MBQ,
+            "nuclide": n.name if n else None,
+            "unsleeved_time": _iso(t0) if t0 else None,
+            "sleeves": [
+                {
+                    "sleeve": s.sleeve,
+                    "reading_MBq": float(s.reading_Bq) / MBQ,
+                    "factor": float(s.factor),
+                    "time": _iso(s.time) if s.time else None,
+                }
+                for s in sleeves
+            ],
+        },
+        parameters=_parameters(
+            "am-linearity",
+            evaluations,
+            method="sleeves",
+            factor="unsleeved reading / sleeved reading, from the sleeve set's calibration",
+        ),
         values=values,
         warnings=_warnings(evaluations),
         passed=all(e.outcome == "ok" for e in evaluations),
@@ -366,8 +433,9 @@ def geometry(
     ref_vol = _activity(reference_volume_mL, "reference_volume")
     matches = [i for i, v in enumerate(vols) if math.isclose(v, ref_vol, rel_tol=1e-9)]
     if len(matches) != 1:
-        raise InputError(f"the reference volume {ref_vol:g} mL must appear exactly once among the volumes",
-                         "reference_volume")
+        raise InputError(
+            f"the reference volume {ref_vol:g} mL must appear exactly once among the volumes", "reference_volume"
+        )
     k = matches[0]
     corrected = list(reads)
     n = None
@@ -384,15 +452,28 @@ def geometry(
     for v, r, c in zip(vols, reads, corrected, strict=True):
         ev = evaluate("am-geometry", c, ref, bands)
         evaluations.append(ev)
-        rows.append({"volume_mL": v, "measured_MBq": r / MBQ, "decay_corrected_MBq": c / MBQ,
-                     "deviation_percent": ev.deviation, "correction_factor": ref / c, "outcome": ev.outcome})
+        rows.append(
+            {
+                "volume_mL": v,
+                "measured_MBq": r / MBQ,
+                "decay_corrected_MBq": c / MBQ,
+                "deviation_percent": ev.deviation,
+                "correction_factor": ref / c,
+                "outcome": ev.outcome,
+            }
+        )
     values = {**_summary("am-geometry", evaluations), "volumes": Quantity(rows)}  # type: ignore[arg-type]
     if n is not None:
         values["half_life"] = _half_life(n)
     return AnalysisResult(
         analysis="am-geometry",
-        inputs={"volumes_mL": vols, "readings_MBq": [r / MBQ for r in reads], "reference_volume_mL": ref_vol,
-                "times": [_iso(t) for t in times] if times is not None else None, "nuclide": n.name if n else None},
+        inputs={
+            "volumes_mL": vols,
+            "readings_MBq": [r / MBQ for r in reads],
+            "reference_volume_mL": ref_vol,
+            "times": [_iso(t) for t in times] if times is not None else None,
+            "nuclide": n.name if n else None,
+        },
         parameters=_parameters("am-geometry", evaluations),
         values=values,
         warnings=_warnings(evaluations),
@@ -457,8 +538,9 @@ def read_linearity_csv(path: str | Path) -> tuple[list[dt.datetime], list[float]
             try:
                 a = float(raw_a.replace(",", ".")) * MBQ
             except ValueError:
-                raise InputError(f"{where}, column 'activity_MBq': {raw_a!r} is not a number of MBq",
-                                 "activity_MBq") from None
+                raise InputError(
+                    f"{where}, column 'activity_MBq': {raw_a!r} is not a number of MBq", "activity_MBq"
+                ) from None
         if not math.isfinite(a) or a <= 0:
             col = "activity" if "activity" in cells else "activity_MBq"
             raise InputError(f"{where}, column {col!r}: the activity must be positive, got {raw_a!r}", col)
@@ -505,18 +587,24 @@ def _deviation_svg(points: Sequence[dict[str, Any]], ev: Evaluation) -> str:
     def xpix(i: int) -> float:
         return m + i * (w - 2 * m) / max(1, len(points) - 1)
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
-             f'<line x1="{m}" y1="{ypix(0):.1f}" x2="{w - m}" y2="{ypix(0):.1f}" stroke="#888"/>']
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}">',
+        f'<line x1="{m}" y1="{ypix(0):.1f}" x2="{w - m}" y2="{ypix(0):.1f}" stroke="#888"/>',
+    ]
     for band, colour in ((ev.tolerance, "#d9a400"), (ev.action, "#c00000")):
         if band is None:
             continue
         for lim in (band.low, band.high):
             if lim is not None:
-                parts.append(f'<line x1="{m}" y1="{ypix(lim):.1f}" x2="{w - m}" y2="{ypix(lim):.1f}" '
-                             f'stroke="{colour}" stroke-dasharray="4 3"/>')
+                parts.append(
+                    f'<line x1="{m}" y1="{ypix(lim):.1f}" x2="{w - m}" y2="{ypix(lim):.1f}" '
+                    f'stroke="{colour}" stroke-dasharray="4 3"/>'
+                )
     for i, d in enumerate(devs):
-        parts.append(f'<circle cx="{xpix(i):.1f}" cy="{ypix(d):.1f}" r="3" fill="#1f4e9c"><title>'
-                     f'{points[i]["time"]}: {d:+.2f} %</title></circle>')
+        parts.append(
+            f'<circle cx="{xpix(i):.1f}" cy="{ypix(d):.1f}" r="3" fill="#1f4e9c"><title>'
+            f"{points[i]['time']}: {d:+.2f} %</title></circle>"
+        )
     parts.append(f'<text x="4" y="14" font-size="11">deviation from the fitted decay curve (%), ±{span:.3g} %</text>')
     parts.append("</svg>")
     return "".join(parts)

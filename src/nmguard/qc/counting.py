@@ -142,16 +142,19 @@ def chi_square(counts: Sequence[float], bands: BandOverride | None = None) -> An
         values["chi_square_low"] = Quantity(chi2_isf(band.high, dof), note=f"chi2 at p = {band.high:g}")
         values["chi_square_high"] = Quantity(chi2_isf(band.low, dof), note=f"chi2 at p = {band.low:g}")
     if p > (band.high if band and band.high is not None else 1.0):
-        warnings.append("the counts vary less than Poisson statistics allow (p too high): check for a stuck "
-                        "scaler, dead-time or repeated readings")
+        warnings.append(
+            "the counts vary less than Poisson statistics allow (p too high): check for a stuck "
+            "scaler, dead-time or repeated readings"
+        )
     elif p < (band.low if band and band.low is not None else 0.0):
-        warnings.append("the counts vary more than Poisson statistics allow (p too low): repeat once; if it fails "
-                        "again the system needs service")
+        warnings.append(
+            "the counts vary more than Poisson statistics allow (p too low): repeat once; if it fails "
+            "again the system needs service"
+        )
     return AnalysisResult(
         analysis="counter-chi-square",
         inputs={"counts": [float(c) for c in counts], "n": len(counts)},
-        parameters={"test": test.id, "band": band.to_dict() if band else None,
-                    "override_reason": ev.override_reason},
+        parameters={"test": test.id, "band": band.to_dict() if band else None, "override_reason": ev.override_reason},
         values=values,
         warnings=tuple(warnings),
         passed=ev.outcome == "ok",

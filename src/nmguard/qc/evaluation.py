@@ -128,13 +128,21 @@ def _within(inner: Band, outer: Band) -> bool:
 
 
 def _decide(
-    dev: float, tolerance: Band | None, action: Band | None, unit: str, test_id: str | None, value: float | None,
-    reference_value: float | None, reason: str | None, overridden: set[str],
+    dev: float,
+    tolerance: Band | None,
+    action: Band | None,
+    unit: str,
+    test_id: str | None,
+    value: float | None,
+    reference_value: float | None,
+    reason: str | None,
+    overridden: set[str],
 ) -> Evaluation:
     if tolerance is None and action is None:
         raise InputError(
             f"QC test {test_id!r} has no bands in the catalogue; the department must set them (with a reason)"
-            if test_id else "no tolerance or action band given",
+            if test_id
+            else "no tolerance or action band given",
             "bands",
         )
     if tolerance is not None and action is not None and not _within(tolerance, action):
@@ -192,8 +200,17 @@ def evaluate(
         if bands.action is not None:
             action = Band(bands.action.low, bands.action.high, t.band_unit, note=bands.action.note)
             overridden.add("action")
-    return _decide(dev, tolerance, action, t.band_unit, t.id, float(value),
-                   None if reference_value is None else float(reference_value), reason, overridden)
+    return _decide(
+        dev,
+        tolerance,
+        action,
+        t.band_unit,
+        t.id,
+        float(value),
+        None if reference_value is None else float(reference_value),
+        reason,
+        overridden,
+    )
 
 
 def evaluate_bands(

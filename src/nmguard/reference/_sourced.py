@@ -47,7 +47,13 @@ def to_bool(text: str, where: str) -> bool:
 def sourced_entry(entry: dict[str, Any], where: str) -> SourcedValue:
     """An inline TOML table ``{value, unit, source, status, note}``."""
     try:
-        return sourced(float(entry["value"]), str(entry["unit"]), str(entry["source"]), str(entry["status"]),
-                       where, entry.get("note"))
+        return sourced(
+            float(entry["value"]),
+            str(entry["unit"]),
+            str(entry["source"]),
+            str(entry["status"]),
+            where,
+            entry.get("note"),
+        )
     except KeyError as exc:
         raise ReferenceDataError(f"{where}: missing {exc.args[0]!r}") from None

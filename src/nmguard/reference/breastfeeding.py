@@ -74,4 +74,3 @@ def breastfeeding_advice(rp: str) -> BreastfeedingAdvice | None:
     product = get_radiopharmaceutical(rp)
     table = _advice()
     return table.get(product.id) or table.get("nuclide:" + product.nuclide)
-

@@ -75,13 +75,15 @@ def _effective() -> dict[str, tuple[EffectiveDoseCoefficient, ...]]:
         if age not in AGE_GROUPS:
             raise ReferenceDataError(f"{where}: age group {age!r}")
         value = to_float(row["mSv_per_MBq"], where)
-        out[rp].append(EffectiveDoseCoefficient(
-            radiopharmaceutical_id=rp,
-            edition=row["edition"].strip(),
-            age_group=age,
-            coefficient=sourced(value, "mSv/MBq", row["source"], row["status"], where, row.get("note")),
-            default=to_bool(row["default"], where),
-        ))
+        out[rp].append(
+            EffectiveDoseCoefficient(
+                radiopharmaceutical_id=rp,
+                edition=row["edition"].strip(),
+                age_group=age,
+                coefficient=sourced(value, "mSv/MBq", row["source"], row["status"], where, row.get("note")),
+                default=to_bool(row["default"], where),
+            )
+        )
     for rp, rows in out.items():
         for age in AGE_GROUPS:
             defaults = [r for r in rows if r.age_group == age and r.default]
@@ -100,8 +102,9 @@ def effective_dose_coefficient(rp: str, age_group: str = "adult", edition: str |
     return effective_dose_coefficient_entry(rp, age_group, edition).coefficient
 
 
-def effective_dose_coefficient_entry(rp: str, age_group: str = "adult",
-                                     edition: str | None = None) -> EffectiveDoseCoefficient:
+def effective_dose_coefficient_entry(
+    rp: str, age_group: str = "adult", edition: str | None = None
+) -> EffectiveDoseCoefficient:
     product = get_radiopharmaceutical(rp)
     age = normalize_age_group(age_group)
     rows = _effective().get(product.id, ())
@@ -112,15 +115,18 @@ def effective_dose_coefficient_entry(rp: str, age_group: str = "adult",
     else:
         hits = [r for r in rows if r.age_group == age and r.edition.lower() == edition.strip().lower()]
     if not hits:
-        ages = sorted({r.age_group for r in rows if edition is None or r.edition.lower() == edition.strip().lower()},
-                      key=AGE_GROUPS.index)
+        ages = sorted(
+            {r.age_group for r in rows if edition is None or r.edition.lower() == edition.strip().lower()},
+            key=AGE_GROUPS.index,
+        )
         editions = sorted({r.edition for r in rows if r.age_group == age})
         detail = f"ages available: {', '.join(ages) or 'none'}"
         if editions:
             detail += f"; editions for age {age}: {', '.join(editions)}"
         raise InputError(
             f"no effective-dose coefficient for {product.id} at age {age}"
-            + (f" in edition {edition!r}" if edition else "") + f" ({detail})",
+            + (f" in edition {edition!r}" if edition else "")
+            + f" ({detail})",
             field="age",
         )
     return hits[0]
@@ -135,20 +141,24 @@ def _organs() -> dict[str, tuple[OrganDoseCoefficient, ...]]:
         age = row["age_group"].strip()
         if age not in AGE_GROUPS:
             raise ReferenceDataError(f"{where}: age group {age!r}")
-        out[rp].append(OrganDoseCoefficient(
-            radiopharmaceutical_id=rp,
-            edition=row["edition"].strip(),
-            age_group=age,
-            organ=row["organ"].strip(),
-            coefficient=sourced(to_float(row["mGy_per_MBq"], where), "mGy/MBq", row["source"], row["status"], where,
-                                row.get("note")),
-            highest=to_bool(row["highest"], where),
-        ))
+        out[rp].append(
+            OrganDoseCoefficient(
+                radiopharmaceutical_id=rp,
+                edition=row["edition"].strip(),
+                age_group=age,
+                organ=row["organ"].strip(),
+                coefficient=sourced(
+                    to_float(row["mGy_per_MBq"], where), "mGy/MBq", row["source"], row["status"], where, row.get("note")
+                ),
+                highest=to_bool(row["highest"], where),
+            )
+        )
     return {rp: tuple(rows) for rp, rows in out.items()}
 
 
-def organ_dose_coefficients(rp: str, age_group: str | None = None,
-                            highest_only: bool = False) -> tuple[OrganDoseCoefficient, ...]:
+def organ_dose_coefficients(
+    rp: str, age_group: str | None = None, highest_only: bool = False
+) -> tuple[OrganDoseCoefficient, ...]:
     """Organ absorbed dose per activity (mGy/MBq) shipped for a product; may be empty."""
     rows = _organs().get(get_radiopharmaceutical(rp).id, ())
     if age_group is not None:
@@ -167,18 +177,21 @@ def _therapy() -> dict[str, tuple[TherapyOrganDose, ...]]:
         product = get_radiopharmaceutical(row["radiopharmaceutical_id"])
         if not product.therapy:
             raise ReferenceDataError(f"{where}: {product.id} is not a therapy product")
-        value = sourced(to_float(row["Gy_per_GBq"], where), "Gy/GBq", row["source"], row["status"], where,
-                        row.get("note"))
+        value = sourced(
+            to_float(row["Gy_per_GBq"], where), "Gy/GBq", row["source"], row["status"], where, row.get("note")
+        )
         unc = opt_float(row["uncertainty_Gy_per_GBq"], where)
         if unc is not None:
             value = SourcedValue(value.value, value.unit, value.source, value.status, unc, value.note)
-        out[product.id].append(TherapyOrganDose(
-            radiopharmaceutical_id=product.id,
-            organ=row["organ"].strip(),
-            dose_per_activity=value,
-            maximum_Gy_per_GBq=opt_float(row["Gy_per_GBq_max"], where),
-            dataset=row["dataset"].strip(),
-        ))
+        out[product.id].append(
+            TherapyOrganDose(
+                radiopharmaceutical_id=product.id,
+                organ=row["organ"].strip(),
+                dose_per_activity=value,
+                maximum_Gy_per_GBq=opt_float(row["Gy_per_GBq_max"], where),
+                dataset=row["dataset"].strip(),
+            )
+        )
     return {rp: tuple(rows) for rp, rows in out.items()}
 
 

@@ -56,8 +56,16 @@ def _bands() -> tuple[EarlBand, ...]:
         if key in seen:
             raise ReferenceDataError(f"{where}: duplicate band {key}")
         seen.add(key)
-        out.append(EarlBand(standard, metric, int(diameter) if diameter is not None else None,
-                            opt_float(row["sphere_volume_mL"], where), lower, upper))
+        out.append(
+            EarlBand(
+                standard,
+                metric,
+                int(diameter) if diameter is not None else None,
+                opt_float(row["sphere_volume_mL"], where),
+                lower,
+                upper,
+            )
+        )
     return tuple(out)
 
 

@@ -98,11 +98,18 @@ def _profile(pid: str, table: dict[str, Any]) -> JurisdictionProfile:
             raise ReferenceDataError(f"{w}: deadline {s.get('deadline')!r}")
         if s["deadline"] in ("hours", "days") and not s.get("deadline_value"):
             raise ReferenceDataError(f"{w}: deadline_value missing")
-        steps.append(ReportingStep(
-            id=s["id"], applies_to=s.get("applies_to", "event"), action=s["action"], deadline=s["deadline"],
-            deadline_value=float(s["deadline_value"]) if s.get("deadline_value") is not None else None,
-            citation=s["citation"], source=get_citation(s["source"], w), status=Status.parse(s["status"], w),
-        ))
+        steps.append(
+            ReportingStep(
+                id=s["id"],
+                applies_to=s.get("applies_to", "event"),
+                action=s["action"],
+                deadline=s["deadline"],
+                deadline_value=float(s["deadline_value"]) if s.get("deadline_value") is not None else None,
+                citation=s["citation"],
+                source=get_citation(s["source"], w),
+                status=Status.parse(s["status"], w),
+            )
+        )
     tol, preg, drl = table["tolerance"], table["pregnancy"], table["drl"]
     return JurisdictionProfile(
         id=pid,
@@ -138,5 +145,6 @@ def get_profile(profile_id: str | JurisdictionProfile) -> JurisdictionProfile:
     try:
         return _profiles()[key]
     except KeyError:
-        raise InputError(f"unknown jurisdiction profile {profile_id!r} (choices: {', '.join(_profiles())})",
-                         field="profile") from None
+        raise InputError(
+            f"unknown jurisdiction profile {profile_id!r} (choices: {', '.join(_profiles())})", field="profile"
+        ) from None

@@ -106,20 +106,30 @@ class Nuclide:
 
 _SYMBOL_FIRST = re.compile(r"^([A-Za-z]{1,2})[\s_-]*(\d{1,3})[\s_-]*([mM]\d?)?$")
 _MASS_FIRST = re.compile(r"^(\d{1,3})[\s_-]*([mM]\d?)?[\s_-]*([A-Za-z]{1,2})$")
+_MASS_FIRST_NO_META = re.compile(r"^(\d{1,3})()[\s_-]*([A-Za-z]{1,2})$")
 
 
 def _canonical_form(text: str) -> str | None:
-    """``"99mTc"``, ``"TC99M"``, ``"tc-99m"`` ... -> ``"Tc-99m"``; None when unparsable."""
+    """The most likely canonical reading of ``text``, None when unparsable (see :func:`_canonical_forms`)."""
+    forms = _canonical_forms(text)
+    return forms[0] if forms else None
+
+
+def _canonical_forms(text: str) -> list[str]:
+    """``"99mTc"``, ``"TC99M"``, ``"tc-99m"`` ... -> ``["Tc-99m"]``; every reading of an ambiguous text
+    (``"99Mo"`` is molybdenum-99, not a metastable oxygen), most likely first; empty when unparsable."""
     s = text.strip()
     m = _SYMBOL_FIRST.match(s)
     if m:
         symbol, mass, meta = m.group(1), m.group(2), m.group(3)
-    else:
-        m = _MASS_FIRST.match(s)
-        if not m:
-            return None
-        mass, meta, symbol = m.group(1), m.group(2), m.group(3)
-    return f"{symbol.capitalize()}-{int(mass)}{meta.lower() if meta else ''}"
+        return [f"{symbol.capitalize()}-{int(mass)}{meta.lower() if meta else ''}"]
+    forms = []
+    for pattern in (_MASS_FIRST, _MASS_FIRST_NO_META):
+        m = pattern.match(s)
+        if m:
+            mass, meta, symbol = m.group(1), m.group(2), m.group(3)
+            forms.append(f"{symbol.capitalize()}-{int(mass)}{meta.lower() if meta else ''}")
+    return list(dict.fromkeys(forms))
 
 
 def normalize_nuclide_name(text: str) -> str:
@@ -130,8 +140,9 @@ def normalize_nuclide_name(text: str) -> str:
     """
     if not isinstance(text, str) or not text.strip():
         raise UnknownNuclideError("empty nuclide name; write it like 'Tc-99m' or 'F-18'", field="nuclide")
-    canonical = _canonical_form(text)
+    forms = _canonical_forms(text)
     table = _table()
+    canonical = next((f for f in forms if f in table), forms[0] if forms else None)
     if canonical is None:
         raise UnknownNuclideError(
             f"cannot read {text!r} as a nuclide; write it like 'Tc-99m', '99mTc' or 'F-18'",

@@ -40,8 +40,11 @@ class EanmWeightBand:
 
     @property
     def label(self) -> str:
-        return self.note.removeprefix("card row ") if self.note and self.note.startswith("card row") \
+        return (
+            self.note.removeprefix("card row ")
+            if self.note and self.note.startswith("card row")
             else f"{self.card_row_kg:g} kg"
+        )
 
 
 @dataclass(frozen=True)
@@ -70,8 +73,10 @@ def eanm_weight_bands() -> tuple[EanmWeightBand, ...]:
     bands: list[EanmWeightBand] = []
     for i, row in enumerate(read_csv(MULTIPLES_FILE), start=2):
         where = f"{MULTIPLES_FILE} line {i}"
-        multiples = {c: sourced(to_float(row[f"class_{c}"], where), "1", row["source"], row["status"], where)
-                     for c in EANM_CLASSES}
+        multiples = {
+            c: sourced(to_float(row[f"class_{c}"], where), "1", row["source"], row["status"], where)
+            for c in EANM_CLASSES
+        }
         band = EanmWeightBand(
             card_row_kg=to_float(row["card_row_kg"], where),
             band_from_kg=to_float(row["band_from_kg"], where),
@@ -103,15 +108,18 @@ def _baselines() -> tuple[EanmBaseline, ...]:
         cls = row["class"].strip().upper()
         if cls not in EANM_CLASSES:
             raise ReferenceDataError(f"{where}: class {cls!r}")
-        out.append(EanmBaseline(
-            radiopharmaceutical_id=get_radiopharmaceutical(row["radiopharmaceutical_id"]).id,
-            indication=row["indication"].strip(),
-            default_indication=to_bool(row["default_indication"], where),
-            eanm_class=cls,
-            baseline=sourced(to_float(row["baseline_MBq"], where), "MBq", row["source"], row["status"], where,
-                             row.get("note")),
-            minimum=sourced(to_float(row["minimum_MBq"], where), "MBq", row["source"], row["status"], where),
-        ))
+        out.append(
+            EanmBaseline(
+                radiopharmaceutical_id=get_radiopharmaceutical(row["radiopharmaceutical_id"]).id,
+                indication=row["indication"].strip(),
+                default_indication=to_bool(row["default_indication"], where),
+                eanm_class=cls,
+                baseline=sourced(
+                    to_float(row["baseline_MBq"], where), "MBq", row["source"], row["status"], where, row.get("note")
+                ),
+                minimum=sourced(to_float(row["minimum_MBq"], where), "MBq", row["source"], row["status"], where),
+            )
+        )
     _check_defaults(out, BASELINES_FILE)
     return tuple(out)
 
@@ -123,15 +131,17 @@ def _na() -> tuple[NaConsensusEntry, ...]:
         where = f"{NA_FILE} line {i}"
         src, st, note = row["source"], row["status"], row.get("note")
         lo, hi = opt_float(row["minimum_MBq"], where), opt_float(row["maximum_MBq"], where)
-        out.append(NaConsensusEntry(
-            radiopharmaceutical_id=get_radiopharmaceutical(row["radiopharmaceutical_id"]).id,
-            indication=row["indication"].strip(),
-            default_indication=to_bool(row["default_indication"], where),
-            per_kg=sourced(to_float(row["MBq_per_kg"], where), "MBq/kg", src, st, where, note),
-            per_kg_max=opt_float(row["MBq_per_kg_max"], where),
-            minimum=None if lo is None else sourced(lo, "MBq", src, st, where),
-            maximum=None if hi is None else sourced(hi, "MBq", src, st, where),
-        ))
+        out.append(
+            NaConsensusEntry(
+                radiopharmaceutical_id=get_radiopharmaceutical(row["radiopharmaceutical_id"]).id,
+                indication=row["indication"].strip(),
+                default_indication=to_bool(row["default_indication"], where),
+                per_kg=sourced(to_float(row["MBq_per_kg"], where), "MBq/kg", src, st, where, note),
+                per_kg_max=opt_float(row["MBq_per_kg_max"], where),
+                minimum=None if lo is None else sourced(lo, "MBq", src, st, where),
+                maximum=None if hi is None else sourced(hi, "MBq", src, st, where),
+            )
+        )
     _check_defaults(out, NA_FILE)
     return tuple(out)
 
@@ -159,8 +169,9 @@ def _pick(rows: tuple, rp: str, indication: str | None, card: str):
         if r.indication == key:
             return r
     choices = ", ".join(r.indication for r in mine)
-    raise InputError(f"the {card} card has no indication {indication!r} for {product.id} (choices: {choices})",
-                     field="indication")
+    raise InputError(
+        f"the {card} card has no indication {indication!r} for {product.id} (choices: {choices})", field="indication"
+    )
 
 
 def eanm_baselines(rp: str | None = None) -> tuple[EanmBaseline, ...]:

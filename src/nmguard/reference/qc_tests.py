@@ -200,8 +200,19 @@ def _inside(inner: Band, outer: Band) -> bool:
 
 
 def _test(entry: dict[str, Any], where: str) -> QCTest:
-    known = {"id", "name", "kinds", "frequencies", "quantity", "unit", "basis", "tolerance", "action",
-             "instructions", "analysis"}
+    known = {
+        "id",
+        "name",
+        "kinds",
+        "frequencies",
+        "quantity",
+        "unit",
+        "basis",
+        "tolerance",
+        "action",
+        "instructions",
+        "analysis",
+    }
     unknown = set(entry) - known
     if unknown:
         raise ReferenceDataError(f"{where}: unknown keys {sorted(unknown)}")

@@ -20,8 +20,19 @@ from nmguard.reference.citations import SourcedValue
 from nmguard.reference.nuclides import get_nuclide
 
 RADIOPHARMACEUTICALS_FILE = "radiopharmaceuticals.csv"
-ROUTES = frozenset({"iv", "oral", "inhalation", "intra_arterial", "subcutaneous", "intradermal", "intrathecal",
-                    "intracavitary", "intra_articular"})
+ROUTES = frozenset(
+    {
+        "iv",
+        "oral",
+        "inhalation",
+        "intra_arterial",
+        "subcutaneous",
+        "intradermal",
+        "intrathecal",
+        "intracavitary",
+        "intra_articular",
+    }
+)
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹ᵐ", "0123456789m")
 _DROP = re.compile(r"[\s\-_.,()\[\]/]+")

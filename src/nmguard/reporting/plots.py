@@ -16,7 +16,7 @@ def _svg(fig) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl_MBq: float | None) -> str:
@@ -38,8 +38,7 @@ def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl
 def _control_chart_axes(ax, title, times, values, unit, bands, outcomes=None):
     colours = {"ok": "#1e7b34", "tolerance": "#c77c02", "action": "#a4262c"}
     ax.plot(times, values, color="#1d2733", linewidth=1, zorder=1)
-    ax.scatter(times, values, s=18, zorder=2,
-               c=[colours.get(o, "#0b6e75") for o in (outcomes or ["ok"] * len(values))])
+    ax.scatter(times, values, s=18, zorder=2, c=[colours.get(o, "#0b6e75") for o in (outcomes or ["ok"] * len(values))])
     styles = {"tolerance": ("#c77c02", ":"), "action": ("#a4262c", "--")}
     for key, value in (bands or {}).items():
         if value is None:
@@ -54,8 +53,14 @@ def _control_chart_axes(ax, title, times, values, unit, bands, outcomes=None):
     ax.figure.autofmt_xdate()
 
 
-def control_chart(title: str, times: Sequence, values: Sequence[float], unit: str,
-                  bands: dict[str, float | None] | None = None, outcomes: Sequence[str] | None = None) -> str:
+def control_chart(
+    title: str,
+    times: Sequence,
+    values: Sequence[float],
+    unit: str,
+    bands: dict[str, float | None] | None = None,
+    outcomes: Sequence[str] | None = None,
+) -> str:
     """A QC control chart: results over time, coloured by outcome, with tolerance and action bands."""
     fig, ax = plt.subplots(figsize=(7.0, 2.6))
     _control_chart_axes(ax, title, times, values, unit, bands, outcomes)

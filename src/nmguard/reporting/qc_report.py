@@ -40,7 +40,7 @@ def monthly_report_pdf(title: str, subtitle: str, rows: Sequence[ReportRow], ser
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Creator": "NMGuard"}) as pdf:
         per_page = 32
-        chunks = [rows[i:i + per_page] for i in range(0, len(rows), per_page)] or [[]]
+        chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
         for n, chunk in enumerate(chunks, start=1):
             fig = plt.figure(figsize=(8.27, 11.69))  # A4 portrait
             fig.text(0.06, 0.96, title, fontsize=14, weight="bold")
@@ -51,7 +51,9 @@ def monthly_report_pdf(title: str, subtitle: str, rows: Sequence[ReportRow], ser
                 table = ax.table(
                     cellText=[[r.when, r.test, r.value, r.outcome, r.performed_by, r.approved_by] for r in chunk],
                     colLabels=["When", "Test", "Result", "Outcome", "By", "Approved"],
-                    loc="upper left", cellLoc="left", colWidths=[0.15, 0.27, 0.14, 0.14, 0.15, 0.15],
+                    loc="upper left",
+                    cellLoc="left",
+                    colWidths=[0.15, 0.27, 0.14, 0.14, 0.15, 0.15],
                 )
                 table.auto_set_font_size(False)
                 table.set_fontsize(7)

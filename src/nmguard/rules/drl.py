@@ -46,8 +46,7 @@ def _values(activities_MBq: Sequence[float]) -> list[float]:
         except (TypeError, ValueError):
             raise InputError(f"activity {v!r} is not a number", field="activities") from None
         if not math.isfinite(x) or x <= 0:
-            raise InputError("every administered activity must be a positive, finite number of MBq",
-                             field="activities")
+            raise InputError("every administered activity must be a positive, finite number of MBq", field="activities")
         values.append(x)
     return values
 
@@ -59,8 +58,9 @@ def _stats(label: str, values: list[float], drl: float | None) -> DrlStatistics:
     else:
         q1 = q3 = values[0]
     ratio = None if drl is None else med / drl
-    return DrlStatistics(label, len(values), med, q1, q3, min(values), max(values), drl, ratio,
-                         None if drl is None else med > drl)
+    return DrlStatistics(
+        label, len(values), med, q1, q3, min(values), max(values), drl, ratio, None if drl is None else med > drl
+    )
 
 
 def _check_drl(drl: float | None, name: str) -> float | None:

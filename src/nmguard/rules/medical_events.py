@@ -121,24 +121,35 @@ def _norm_route(route: str | None) -> str | None:
     return str(route).strip().lower().replace("-", "_").replace(" ", "_").replace("intravenous", "iv")
 
 
-def _criterion(cid: str, description: str, sv: SourcedValue | None, citation: str, value: float | None = None,
-               threshold: float | None = None, unit: str | None = None) -> Criterion:
-    return Criterion(cid, description, citation, sv.source.id if sv else "", sv.status.value if sv else "",
-                     value, threshold, unit)
+def _criterion(
+    cid: str,
+    description: str,
+    sv: SourcedValue | None,
+    citation: str,
+    value: float | None = None,
+    threshold: float | None = None,
+    unit: str | None = None,
+) -> Criterion:
+    return Criterion(
+        cid, description, citation, sv.source.id if sv else "", sv.status.value if sv else "", value, threshold, unit
+    )
 
 
 def _organ_coefficients(rp_id: str, age: str, therapy: bool) -> list[OrganDoseEstimate]:
     """Organ mGy/MBq for the age group: reference organ coefficients, and for therapy products the
     largest published label/literature value per organ (conservative)."""
-    out = [OrganDoseEstimate(r.organ, r.coefficient.value, r.coefficient.source.id, r.coefficient.status.value)
-           for r in organ_dose_coefficients(rp_id, age)]
+    out = [
+        OrganDoseEstimate(r.organ, r.coefficient.value, r.coefficient.source.id, r.coefficient.status.value)
+        for r in organ_dose_coefficients(rp_id, age)
+    ]
     if therapy and age == "adult":
         best: dict[str, OrganDoseEstimate] = {}
         for t in therapy_organ_doses(rp_id):
             v = t.maximum_Gy_per_GBq or t.dose_per_activity.value
             if t.organ not in best or v > best[t.organ].mGy_per_MBq:
-                best[t.organ] = OrganDoseEstimate(t.organ, v, t.dose_per_activity.source.id,
-                                                  t.dose_per_activity.status.value)
+                best[t.organ] = OrganDoseEstimate(
+                    t.organ, v, t.dose_per_activity.source.id, t.dose_per_activity.status.value
+                )
         out += best.values()
     return out
 
@@ -173,8 +184,13 @@ def evaluate_administration(
     given = get_radiopharmaceutical(administered_rp)
     age = normalize_age_group(age_group)
     therapy = presc.therapy or given.therapy
-    tol = check_tolerance(prof, prescribed_activity_Bq, administered_activity_Bq, therapy=therapy,
-                          prescribed_range=check_range(prescribed_range))
+    tol = check_tolerance(
+        prof,
+        prescribed_activity_Bq,
+        administered_activity_Bq,
+        therapy=therapy,
+        prescribed_range=check_range(prescribed_range),
+    )
     a_presc = float(prescribed_activity_Bq) / 1e6  # MBq
     a_given = float(administered_activity_Bq) / 1e6
     wrong_rp = presc.id != given.id
@@ -185,11 +201,15 @@ def evaluate_administration(
     warnings = list(tol.warnings)
     not_evaluated: list[str] = []
     if given.nuclide in _ALPHA_NUCLIDES:
-        warnings.append(f"{given.nuclide} is an alpha emitter: organ mGy are not weighted (w_R = 20); "
-                        "a physicist must assess organ equivalent doses")
+        warnings.append(
+            f"{given.nuclide} is an alpha emitter: organ mGy are not weighted (w_R = 20); "
+            "a physicist must assess organ equivalent doses"
+        )
     if wrong_route:
-        warnings.append(f"dose coefficients are for the catalogue route ({given.route}); the dose by route "
-                        f"{r_given} needs a physicist's assessment")
+        warnings.append(
+            f"dose coefficients are for the catalogue route ({given.route}); the dose by route "
+            f"{r_given} needs a physicist's assessment"
+        )
 
     # Doses: administered, and what the prescribed administration would have given.
     e_given_c = _effective_coefficient(given.id, age)
@@ -211,42 +231,74 @@ def evaluate_administration(
     else:
         e_diff = None if e_given is None or e_presc is None else abs(e_given - e_presc)
         organ_diffs = {k: o.mGy_per_MBq * abs(a_given - a_presc) for k, o in organs_given.items()}
-    organ, organ_diff = (max(organ_diffs.items(), key=lambda kv: kv[1]) if organ_diffs else (None, None))
+    organ, organ_diff = max(organ_diffs.items(), key=lambda kv: kv[1]) if organ_diffs else (None, None)
 
     met: list[Criterion] = []
     needs_assessment = False
     if prof.event_model == "nrc-35.3045":
-        needs_assessment = _nrc(prof, met, not_evaluated, tol, wrong_rp, wrong_route, wrong_individual,
-                                e_diff, organ_diffs)
+        needs_assessment = _nrc(
+            prof, met, not_evaluated, tol, wrong_rp, wrong_route, wrong_individual, e_diff, organ_diffs
+        )
         _nrc_3047(prof, met, embryo_fetus_dose_mSv, embryo_fetus_dose_approved, nursing_child_dose_mSv)
     else:
         _unintended(prof, met, tol, therapy, wrong_rp, wrong_route, wrong_individual, embryo_fetus_exposed)
-        warnings.append(f"{prof.id}: event thresholds are national; the shipped values are placeholders "
-                        "(status unverified) until configured")
+        warnings.append(
+            f"{prof.id}: event thresholds are national; the shipped values are placeholders "
+            "(status unverified) until configured"
+        )
     event = any(c.id != "nrc-35.3047" for c in met)
     fetal = any(c.id == "nrc-35.3047" for c in met)
     steps = []
     for s in prof.reporting_steps:
         if (s.applies_to == "event" and event) or (s.applies_to == "embryo-fetus-nursing-child" and fetal):
-            steps.append(DueStep(s.id, s.action, s.citation, s.deadline_text,
-                                 s.due(discovered_at) if discovered_at is not None else None,
-                                 s.source.id, s.status.value))
+            steps.append(
+                DueStep(
+                    s.id,
+                    s.action,
+                    s.citation,
+                    s.deadline_text,
+                    s.due(discovered_at) if discovered_at is not None else None,
+                    s.source.id,
+                    s.status.value,
+                )
+            )
     if needs_assessment:
-        warnings.append("a dose criterion could not be evaluated from shipped coefficients: a physicist must "
-                        "assess the dose before this is closed")
+        warnings.append(
+            "a dose criterion could not be evaluated from shipped coefficients: a physicist must "
+            "assess the dose before this is closed"
+        )
     return MedicalEventEvaluation(
-        profile_id=prof.id, event_term=prof.event_term, medical_event=event or fetal, criteria=tuple(met),
-        not_evaluated=tuple(not_evaluated), needs_dose_assessment=needs_assessment,
-        deviation_percent=tol.deviation_percent, tolerance_percent=tol.tolerance_percent,
-        outside_tolerance=not tol.within_tolerance, outside_prescribed_range=tol.outside_prescribed_range,
-        wrong_radiopharmaceutical=wrong_rp, wrong_route=wrong_route, wrong_individual=wrong_individual,
-        therapy=therapy, age_group=age, effective_dose_mSv=e_given, effective_dose_difference_mSv=e_diff,
-        organ_dose_difference_mGy=organ_diff, organ=organ, reporting_steps=tuple(steps),
-        inputs=dict(prescribed_rp=presc.id, administered_rp=given.id,
-                    prescribed_activity_Bq=float(prescribed_activity_Bq),
-                    administered_activity_Bq=float(administered_activity_Bq), prescribed_route=r_presc,
-                    administered_route=r_given, right_patient=bool(right_patient), age_group=age,
-                    prescribed_range=None if prescribed_range is None else list(prescribed_range)),
+        profile_id=prof.id,
+        event_term=prof.event_term,
+        medical_event=event or fetal,
+        criteria=tuple(met),
+        not_evaluated=tuple(not_evaluated),
+        needs_dose_assessment=needs_assessment,
+        deviation_percent=tol.deviation_percent,
+        tolerance_percent=tol.tolerance_percent,
+        outside_tolerance=not tol.within_tolerance,
+        outside_prescribed_range=tol.outside_prescribed_range,
+        wrong_radiopharmaceutical=wrong_rp,
+        wrong_route=wrong_route,
+        wrong_individual=wrong_individual,
+        therapy=therapy,
+        age_group=age,
+        effective_dose_mSv=e_given,
+        effective_dose_difference_mSv=e_diff,
+        organ_dose_difference_mGy=organ_diff,
+        organ=organ,
+        reporting_steps=tuple(steps),
+        inputs=dict(
+            prescribed_rp=presc.id,
+            administered_rp=given.id,
+            prescribed_activity_Bq=float(prescribed_activity_Bq),
+            administered_activity_Bq=float(administered_activity_Bq),
+            prescribed_route=r_presc,
+            administered_route=r_given,
+            right_patient=bool(right_patient),
+            age_group=age,
+            prescribed_range=None if prescribed_range is None else list(prescribed_range),
+        ),
         warnings=tuple(dict.fromkeys(warnings)),
     )
 
@@ -262,32 +314,58 @@ def _dose_criteria(prof, met, not_evaluated, e_diff, organ_diffs, label: str, ci
         unknown = True
     elif e_diff > e_thr.value * 1000.0:
         hit = True
-        met.append(_criterion("effective-dose", f"{label}: effective dose {e_diff:.4g} mSv exceeds "
-                              f"{e_thr.value * 1000:g} mSv", e_thr, citation, e_diff, e_thr.value * 1000, "mSv"))
+        met.append(
+            _criterion(
+                "effective-dose",
+                f"{label}: effective dose {e_diff:.4g} mSv exceeds {e_thr.value * 1000:g} mSv",
+                e_thr,
+                citation,
+                e_diff,
+                e_thr.value * 1000,
+                "mSv",
+            )
+        )
     if not organ_diffs:
         not_evaluated.append(f"{label}: organ dose (no organ coefficient shipped)")
         unknown = True
     for organ_name, d in organ_diffs.items():
         if d > o_thr.value * 1000.0:
             hit = True
-            met.append(_criterion(f"organ-dose:{organ_name}", f"{label}: {organ_name} dose {d:.4g} mGy exceeds "
-                                  f"{o_thr.value * 1000:g} mSv", o_thr, citation, d, o_thr.value * 1000, "mGy"))
+            met.append(
+                _criterion(
+                    f"organ-dose:{organ_name}",
+                    f"{label}: {organ_name} dose {d:.4g} mGy exceeds {o_thr.value * 1000:g} mSv",
+                    o_thr,
+                    citation,
+                    d,
+                    o_thr.value * 1000,
+                    "mGy",
+                )
+            )
     not_evaluated.append(f"{label}: shallow dose to the skin (no skin coefficients shipped)")
     return hit, unknown and not hit
 
 
 def _nrc(prof, met, not_evaluated, tol, wrong_rp, wrong_route, wrong_individual, e_diff, organ_diffs) -> bool:
     if wrong_rp or wrong_route or wrong_individual:
-        reasons = [n for n, f in (("wrong radioactive drug", wrong_rp), ("wrong route", wrong_route),
-                                  ("wrong individual", wrong_individual)) if f]
+        reasons = [
+            n
+            for n, f in (
+                ("wrong radioactive drug", wrong_rp),
+                ("wrong route", wrong_route),
+                ("wrong individual", wrong_individual),
+            )
+            if f
+        ]
         label = " / ".join(reasons)
-        hit, unknown = _dose_criteria(prof, met, not_evaluated, e_diff, organ_diffs, label,
-                                      "10 CFR 35.3045(a)(1)(ii)")
+        hit, unknown = _dose_criteria(prof, met, not_evaluated, e_diff, organ_diffs, label, "10 CFR 35.3045(a)(1)(ii)")
         if hit:
             thr = prof.threshold("effective_dose_Sv")
-            for flag, cid, text, para in ((wrong_rp, "wrong-radiopharmaceutical", "wrong radioactive drug", "(A)"),
-                                          (wrong_route, "wrong-route", "wrong route of administration", "(B)"),
-                                          (wrong_individual, "wrong-individual", "wrong individual", "(C)")):
+            for flag, cid, text, para in (
+                (wrong_rp, "wrong-radiopharmaceutical", "wrong radioactive drug", "(A)"),
+                (wrong_route, "wrong-route", "wrong route of administration", "(B)"),
+                (wrong_individual, "wrong-individual", "wrong individual", "(C)"),
+            ):
                 if flag:
                     met.append(_criterion(cid, text, thr, f"10 CFR 35.3045(a)(1)(ii){para}"))
         not_evaluated.append("35.3045(a)(1)(iii): dose to sites other than the treatment site")
@@ -297,52 +375,91 @@ def _nrc(prof, met, not_evaluated, tol, wrong_rp, wrong_route, wrong_individual,
     dosage_part = abs(tol.deviation_percent) >= d_thr.value - 1e-9 or tol.outside_prescribed_range
     scratch: list = []
     scratch_ne: list = []
-    hit, unknown = _dose_criteria(prof, scratch, scratch_ne, e_diff, organ_diffs, "dose difference",
-                                  "10 CFR 35.3045(a)(1)(i)")
+    hit, unknown = _dose_criteria(
+        prof, scratch, scratch_ne, e_diff, organ_diffs, "dose difference", "10 CFR 35.3045(a)(1)(i)"
+    )
     if dosage_part:
         not_evaluated.extend(scratch_ne)
         if hit:
             met.extend(scratch)
-            text = (f"dosage differs from the prescription by {tol.deviation_percent:+.1f} % "
-                    f"(>= {d_thr.value:g} %)")
+            text = f"dosage differs from the prescription by {tol.deviation_percent:+.1f} % (>= {d_thr.value:g} %)"
             if tol.outside_prescribed_range:
                 text = "dosage outside the prescribed range"
-            met.append(_criterion("dosage-difference", text, d_thr, "10 CFR 35.3045(a)(1)(i)(B)",
-                                  tol.deviation_percent, d_thr.value, "%"))
+            met.append(
+                _criterion(
+                    "dosage-difference",
+                    text,
+                    d_thr,
+                    "10 CFR 35.3045(a)(1)(i)(B)",
+                    tol.deviation_percent,
+                    d_thr.value,
+                    "%",
+                )
+            )
     not_evaluated.append("35.3045(a)(1)(iii): dose to sites other than the treatment site")
     return unknown and dosage_part
 
 
 def _nrc_3047(prof, met, fetus_mSv, approved, child_mSv) -> None:
-    for value, name, key in ((fetus_mSv, "embryo/fetus", "embryo_fetus_Sv"),
-                             (child_mSv, "nursing child", "nursing_child_Sv")):
+    for value, name, key in (
+        (fetus_mSv, "embryo/fetus", "embryo_fetus_Sv"),
+        (child_mSv, "nursing child", "nursing_child_Sv"),
+    ):
         if value is None:
             continue
         if value < 0:
             raise InputError(f"the {name} dose cannot be negative", field=key)
         thr = prof.threshold(key)
         if value > thr.value * 1000.0 and not (name == "embryo/fetus" and approved):
-            met.append(_criterion("nrc-35.3047", f"{name} dose {value:g} mSv exceeds {thr.value * 1000:g} mSv", thr,
-                                  "10 CFR 35.3047", value, thr.value * 1000.0, "mSv"))
+            met.append(
+                _criterion(
+                    "nrc-35.3047",
+                    f"{name} dose {value:g} mSv exceeds {thr.value * 1000:g} mSv",
+                    thr,
+                    "10 CFR 35.3047",
+                    value,
+                    thr.value * 1000.0,
+                    "mSv",
+                )
+            )
 
 
 def _unintended(prof, met, tol, therapy, wrong_rp, wrong_route, wrong_individual, fetus) -> None:
-    for flag, key, text in ((wrong_individual, "wrong_individual", "wrong individual"),
-                            (wrong_rp, "wrong_radiopharmaceutical", "wrong radiopharmaceutical"),
-                            (wrong_route, "wrong_route", "wrong route"),
-                            (fetus, "embryo_fetus", "inadvertent exposure of the embryo or fetus")):
+    for flag, key, text in (
+        (wrong_individual, "wrong_individual", "wrong individual"),
+        (wrong_rp, "wrong_radiopharmaceutical", "wrong radiopharmaceutical"),
+        (wrong_route, "wrong_route", "wrong route"),
+        (fetus, "embryo_fetus", "inadvertent exposure of the embryo or fetus"),
+    ):
         thr = prof.thresholds.get(key)
         if flag and thr is not None and thr.value:
             met.append(_criterion(key.replace("_", "-"), text, thr, thr.note or prof.name))
     if therapy:
         thr = prof.threshold("therapy_deviation_percent")
         if abs(tol.deviation_percent) >= thr.value - 1e-9:
-            met.append(_criterion("activity-deviation", f"therapy activity differs by {tol.deviation_percent:+.1f} % "
-                                  f"(configured {thr.value:g} %)", thr, thr.note or prof.name,
-                                  tol.deviation_percent, thr.value, "%"))
+            met.append(
+                _criterion(
+                    "activity-deviation",
+                    f"therapy activity differs by {tol.deviation_percent:+.1f} % (configured {thr.value:g} %)",
+                    thr,
+                    thr.note or prof.name,
+                    tol.deviation_percent,
+                    thr.value,
+                    "%",
+                )
+            )
     else:
         thr = prof.threshold("diagnostic_excess_percent")
         if tol.deviation_percent >= thr.value - 1e-9:
-            met.append(_criterion("activity-excess", f"diagnostic activity {tol.deviation_percent:+.1f} % above the "
-                                  f"prescription (configured {thr.value:g} %)", thr, thr.note or prof.name,
-                                  tol.deviation_percent, thr.value, "%"))
+            met.append(
+                _criterion(
+                    "activity-excess",
+                    f"diagnostic activity {tol.deviation_percent:+.1f} % above the "
+                    f"prescription (configured {thr.value:g} %)",
+                    thr,
+                    thr.note or prof.name,
+                    tol.deviation_percent,
+                    thr.value,
+                    "%",
+                )
+            )

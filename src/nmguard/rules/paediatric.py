@@ -68,8 +68,9 @@ def check_weight(weight_kg: float) -> float:
     if not math.isfinite(weight) or weight <= 0:
         raise InputError("weight must be a positive number of kg", field="weight")
     if weight > MAX_WEIGHT_KG:
-        raise InputError(f"weight {weight:g} kg is not plausible (over {MAX_WEIGHT_KG:g} kg); check the entry",
-                         field="weight")
+        raise InputError(
+            f"weight {weight:g} kg is not plausible (over {MAX_WEIGHT_KG:g} kg); check the entry", field="weight"
+        )
     return weight
 
 
@@ -82,8 +83,13 @@ def _check_adult(adult_activity_MBq: float | None) -> float | None:
     return value
 
 
-def paediatric_activity(rp: str, weight_kg: float, card: str = "eanm-2016", indication: str | None = None,
-                        adult_activity_MBq: float | None = None) -> PaediatricActivity:
+def paediatric_activity(
+    rp: str,
+    weight_kg: float,
+    card: str = "eanm-2016",
+    indication: str | None = None,
+    adult_activity_MBq: float | None = None,
+) -> PaediatricActivity:
     """The paediatric activity (MBq) for a product and body weight under the chosen card."""
     product = get_radiopharmaceutical(rp)
     weight = check_weight(weight_kg)
@@ -114,24 +120,41 @@ def _eanm(rp_id: str, weight: float, indication: str | None, adult: float | None
     if weight < lowest.band_from_kg:
         raise InputError(
             f"weight {weight:g} kg is below the EANM card's lowest row ({lowest.card_row_kg:g} kg); "
-            "the card gives no activity - a physician must decide", field="weight")
-    common = dict(radiopharmaceutical_id=rp_id, weight_kg=weight, card="eanm-2016", indication=entry.indication,
-                  eanm_class=entry.eanm_class, baseline_MBq=entry.baseline.value, minimum_MBq=entry.minimum.value,
-                  source=entry.baseline.source.id, source_text=entry.baseline.source.text,
-                  status=entry.baseline.status.value, adult_activity_MBq=adult)
+            "the card gives no activity - a physician must decide",
+            field="weight",
+        )
+    common = dict(
+        radiopharmaceutical_id=rp_id,
+        weight_kg=weight,
+        card="eanm-2016",
+        indication=entry.indication,
+        eanm_class=entry.eanm_class,
+        baseline_MBq=entry.baseline.value,
+        minimum_MBq=entry.minimum.value,
+        source=entry.baseline.source.id,
+        source_text=entry.baseline.source.text,
+        status=entry.baseline.status.value,
+        adult_activity_MBq=adult,
+    )
     if weight >= top.band_to_kg:
         activity, note = _adult_or_typical(rp_id, adult, warnings)
         return PaediatricActivity(
-            activity_MBq=activity, minimum_applied=False, maximum_applied=False, capped_at_adult=False,
+            activity_MBq=activity,
+            minimum_applied=False,
+            maximum_applied=False,
+            capped_at_adult=False,
             above_card=True,
             explanation=f"{weight:g} kg is above the EANM card's top row ({top.card_row_kg:g} kg): "
-                        f"the adult activity applies ({note})",
-            warnings=tuple(warnings), **common)
+            f"the adult activity applies ({note})",
+            warnings=tuple(warnings),
+            **common,
+        )
     band = eanm_band_for(weight)
     multiple = band.multiples[entry.eanm_class]
     raw = entry.baseline.value * multiple.value
-    parts = [f"class {entry.eanm_class}, row {band.label}: {entry.baseline.value:g} MBq x {multiple.value:g} "
-             f"= {raw:.4g} MBq"]
+    parts = [
+        f"class {entry.eanm_class}, row {band.label}: {entry.baseline.value:g} MBq x {multiple.value:g} = {raw:.4g} MBq"
+    ]
     activity, minimum_applied, capped = raw, False, False
     if activity < entry.minimum.value:
         activity, minimum_applied = entry.minimum.value, True
@@ -141,9 +164,17 @@ def _eanm(rp_id: str, weight: float, indication: str | None, adult: float | None
         parts.append(f"limited to the adult activity {adult:g} MBq")
     warnings += _status_warning(entry.baseline.status, entry.baseline.source.id)
     return PaediatricActivity(
-        activity_MBq=activity, minimum_applied=minimum_applied, maximum_applied=False, capped_at_adult=capped,
-        above_card=False, explanation="; ".join(parts), weight_band=band.label, multiple=multiple.value,
-        warnings=tuple(warnings), **common)
+        activity_MBq=activity,
+        minimum_applied=minimum_applied,
+        maximum_applied=False,
+        capped_at_adult=capped,
+        above_card=False,
+        explanation="; ".join(parts),
+        weight_band=band.label,
+        multiple=multiple.value,
+        warnings=tuple(warnings),
+        **common,
+    )
 
 
 def _siblings(rp_id: str) -> list[str]:
@@ -158,8 +189,10 @@ def _adult_or_typical(rp_id: str, adult: float | None, warnings: list[str]) -> t
     typical = get_radiopharmaceutical(rp_id).typical_adult_activity_MBq
     if typical is None:
         raise InputError("the weight is above the card: give the protocol's adult activity", field="adult_activity_MBq")
-    warnings.append(f"adult activity not given: the catalogue's typical adult activity {typical.value:g} MBq is "
-                    f"shown (status {typical.status.value}); use the department protocol's activity")
+    warnings.append(
+        f"adult activity not given: the catalogue's typical adult activity {typical.value:g} MBq is "
+        f"shown (status {typical.status.value}); use the department protocol's activity"
+    )
     return typical.value, f"catalogue typical adult activity {typical.value:g} MBq"
 
 
@@ -169,8 +202,9 @@ def _na(rp_id: str, weight: float, indication: str | None, adult: float | None) 
     raw = entry.per_kg.value * weight
     parts = [f"{entry.per_kg.value:g} MBq/kg x {weight:g} kg = {raw:.4g} MBq"]
     if entry.per_kg_max is not None:
-        warnings.append(f"the guideline gives a range {entry.per_kg.value:g}-{entry.per_kg_max:g} MBq/kg; "
-                        "the lower end is used")
+        warnings.append(
+            f"the guideline gives a range {entry.per_kg.value:g}-{entry.per_kg_max:g} MBq/kg; the lower end is used"
+        )
     activity, min_applied, max_applied, capped = raw, False, False, False
     if entry.minimum is not None and activity < entry.minimum.value:
         activity, min_applied = entry.minimum.value, True
@@ -185,10 +219,22 @@ def _na(rp_id: str, weight: float, indication: str | None, adult: float | None) 
     if entry.per_kg.note:
         warnings.append(entry.per_kg.note)
     return PaediatricActivity(
-        radiopharmaceutical_id=rp_id, weight_kg=weight, card="na-2016", indication=entry.indication,
-        activity_MBq=activity, minimum_applied=min_applied, maximum_applied=max_applied, capped_at_adult=capped,
-        above_card=False, explanation="; ".join(parts), source=entry.per_kg.source.id,
-        source_text=entry.per_kg.source.text, status=entry.per_kg.status.value,
+        radiopharmaceutical_id=rp_id,
+        weight_kg=weight,
+        card="na-2016",
+        indication=entry.indication,
+        activity_MBq=activity,
+        minimum_applied=min_applied,
+        maximum_applied=max_applied,
+        capped_at_adult=capped,
+        above_card=False,
+        explanation="; ".join(parts),
+        source=entry.per_kg.source.id,
+        source_text=entry.per_kg.source.text,
+        status=entry.per_kg.status.value,
         minimum_MBq=None if entry.minimum is None else entry.minimum.value,
         maximum_MBq=None if entry.maximum is None else entry.maximum.value,
-        MBq_per_kg=entry.per_kg.value, adult_activity_MBq=adult, warnings=tuple(warnings))
+        MBq_per_kg=entry.per_kg.value,
+        adult_activity_MBq=adult,
+        warnings=tuple(warnings),
+    )

@@ -51,8 +51,10 @@ def should_ask_pregnancy(profile: str | JurisdictionProfile, sex: str | None, ag
     lo, hi = prof.pregnancy_ask_age_min, prof.pregnancy_ask_age_max
     warnings = []
     if lo.status is not Status.VERIFIED:
-        warnings.append(f"age range {lo.value:g}-{hi.value:g} y has status {lo.status.value} ({lo.source.id}); "
-                        "configure the department's range")
+        warnings.append(
+            f"age range {lo.value:g}-{hi.value:g} y has status {lo.status.value} ({lo.source.id}); "
+            "configure the department's range"
+        )
     in_range = lo.value <= age <= hi.value
     if key in _MALE:
         ask, reason = False, "male patient"
@@ -91,10 +93,19 @@ def breastfeeding_check(rp: str, activity_Bq: float | None = None) -> Breastfeed
     advice = breastfeeding_advice(product.id)
     if advice is None:
         return BreastfeedingResult(
-            product.id, False, False, None, None, None,
+            product.id,
+            False,
+            False,
+            None,
+            None,
+            None,
             f"{product.id} is not in the breast-feeding table (RG 8.39 Rev. 1): ask the physician or the "
-            "radiation protection officer before the administration", None, None, None,
-            ("no breast-feeding entry: this is NOT a statement that no interruption is needed",))
+            "radiation protection officer before the administration",
+            None,
+            None,
+            None,
+            ("no breast-feeding entry: this is NOT a statement that no interruption is needed",),
+        )
     warnings = []
     if advice.status is not Status.VERIFIED:
         warnings.append(f"interruption advice status {advice.status.value} ({advice.source.id})")
@@ -107,8 +118,9 @@ def breastfeeding_check(rp: str, activity_Bq: float | None = None) -> Breastfeed
         if advice.instructions_above is not None:
             instr = mbq > advice.instructions_above.value
             if advice.instructions_above.status is not Status.VERIFIED:
-                warnings.append(f"threshold status {advice.instructions_above.status.value} "
-                                f"({advice.instructions_above.source.id})")
+                warnings.append(
+                    f"threshold status {advice.instructions_above.status.value} ({advice.instructions_above.source.id})"
+                )
         if advice.record_above is not None:
             rec = mbq > advice.record_above.value
         if advice.instructions_above is None and not advice.cessation and advice.interruption_h:
@@ -122,5 +134,16 @@ def breastfeeding_check(rp: str, activity_Bq: float | None = None) -> Breastfeed
         text = f"interrupt breast-feeding for {advice.interruption_h:g} h"
     if advice.note:
         text += f" ({advice.note})"
-    return BreastfeedingResult(product.id, True, advice.cessation, advice.interruption_h, instr, rec, text,
-                               advice.edition, advice.source.id, advice.status.value, tuple(warnings))
+    return BreastfeedingResult(
+        product.id,
+        True,
+        advice.cessation,
+        advice.interruption_h,
+        instr,
+        rec,
+        text,
+        advice.edition,
+        advice.source.id,
+        advice.status.value,
+        tuple(warnings),
+    )

@@ -47,8 +47,9 @@ class DueState:
     days_overdue: int
 
 
-def due_state(last_done: dt.date | None, frequency: str, day: dt.date, window_days: int = 0,
-              first_due: dt.date | None = None) -> DueState:
+def due_state(
+    last_done: dt.date | None, frequency: str, day: dt.date, window_days: int = 0, first_due: dt.date | None = None
+) -> DueState:
     """Whether the test is due or overdue on ``day``."""
     if window_days < 0:
         raise InputError("the QC window cannot be negative", "window_days")

@@ -58,8 +58,13 @@ def check_range(prescribed_range: tuple[float, float] | None) -> tuple[float, fl
     return lo, hi
 
 
-def check_tolerance(profile: str | JurisdictionProfile, prescribed_activity_Bq: float, administered_activity_Bq: float,
-                    therapy: bool = False, prescribed_range: tuple[float, float] | None = None) -> ToleranceResult:
+def check_tolerance(
+    profile: str | JurisdictionProfile,
+    prescribed_activity_Bq: float,
+    administered_activity_Bq: float,
+    therapy: bool = False,
+    prescribed_range: tuple[float, float] | None = None,
+) -> ToleranceResult:
     """Whether the administered activity is within the profile's tolerance of the prescription."""
     prof = get_profile(profile)
     dev = deviation_percent(prescribed_activity_Bq, administered_activity_Bq)
@@ -74,7 +79,15 @@ def check_tolerance(profile: str | JurisdictionProfile, prescribed_activity_Bq: 
     if outside_range:
         warnings.append("administered activity is outside the prescribed range")
     return ToleranceResult(
-        profile_id=prof.id, therapy=therapy, prescribed_activity_Bq=float(prescribed_activity_Bq),
-        administered_activity_Bq=a, deviation_percent=dev, tolerance_percent=tol.value, within_tolerance=within,
-        outside_prescribed_range=outside_range, source=tol.source.id, status=tol.status.value,
-        warnings=tuple(warnings))
+        profile_id=prof.id,
+        therapy=therapy,
+        prescribed_activity_Bq=float(prescribed_activity_Bq),
+        administered_activity_Bq=a,
+        deviation_percent=dev,
+        tolerance_percent=tol.value,
+        within_tolerance=within,
+        outside_prescribed_range=outside_range,
+        source=tol.source.id,
+        status=tol.status.value,
+        warnings=tuple(warnings),
+    )

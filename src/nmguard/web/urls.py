@@ -8,5 +8,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("administrations/", include("nmguard.apps.patients.urls")),
     path("equipment/", include("nmguard.apps.equipment.urls")),
+    path("hotlab/", include("nmguard.apps.radiopharmacy.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]

@@ -7,8 +7,9 @@ from nmguard.imaging.pet_qc import earl_compliance, earl_qc, nema_image_quality,
 def test_fwhm_8mm_passes_earl1_through_dicom(earl_pass_dir):
     base, _ = earl_pass_dir
     series_dir = next(base.glob("earl8*")) / "series"
-    result = earl_qc(series_dir, standard="earl1", sphere_concentration_Bq_per_mL=20000.0,
-                     background_concentration_Bq_per_mL=2000.0)
+    result = earl_qc(
+        series_dir, standard="earl1", sphere_concentration_Bq_per_mL=20000.0, background_concentration_Bq_per_mL=2000.0
+    )
     flat = result.flat()
     assert result.passed is True, result.values["passed"].note
     assert flat["standard"] == "EARL 18F standards 1"
@@ -20,8 +21,9 @@ def test_fwhm_8mm_passes_earl1_through_dicom(earl_pass_dir):
 
 def test_fwhm_12mm_fails_earl1_naming_the_spheres():
     ph = synthetic.iec_phantom(voxel_mm=2.0, fwhm_mm=12.0)
-    iq = nema_image_quality(ph.as_series(), sphere_concentration_Bq_per_mL=20000.0,
-                            background_concentration_Bq_per_mL=2000.0)
+    iq = nema_image_quality(
+        ph.as_series(), sphere_concentration_Bq_per_mL=20000.0, background_concentration_Bq_per_mL=2000.0
+    )
     result = earl_compliance(iq, "earl1")
     assert result.passed is False
     flat = result.flat()

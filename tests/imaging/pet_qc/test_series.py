@@ -51,8 +51,7 @@ def test_no_files(tmp_path):
 
 
 def test_mixed_series(tmp_path):
-    ph = synthetic.uniform_cylinder(concentration=3000.0, diameter_mm=40.0, length_mm=20.0, voxel_mm=5.0,
-                                    fwhm_mm=6.0)
+    ph = synthetic.uniform_cylinder(concentration=3000.0, diameter_mm=40.0, length_mm=20.0, voxel_mm=5.0, fwhm_mm=6.0)
     write(tmp_path, ph, name="mixed")
     write(tmp_path, ph, name="mixed/second")
     with pytest.raises(InputError, match="2 series mixed"):
@@ -87,8 +86,10 @@ def test_not_pet_and_bad_decay_correction(small):
 
 def test_missing_slice_and_injection_time(small):
     directory, ph = small
-    _edit(directory, lambda ds: ds.RadiopharmaceuticalInformationSequence[0].__delattr__(
-        "RadiopharmaceuticalStartDateTime"))
+    _edit(
+        directory,
+        lambda ds: ds.RadiopharmaceuticalInformationSequence[0].__delattr__("RadiopharmaceuticalStartDateTime"),
+    )
     with pytest.raises(InputError, match="RadiopharmaceuticalStartDateTime"):
         suv_calibration(directory, phantom_volume_mL=ph.volume_mL)
     sorted(directory.iterdir())[4].unlink()
@@ -103,6 +104,7 @@ def test_time_without_date_falls_back_with_warning(small):
         item = ds.RadiopharmaceuticalInformationSequence[0]
         del item.RadiopharmaceuticalStartDateTime
         item.RadiopharmaceuticalStartTime = "090000"
+
     _edit(directory, change)
     series = read_pet_series(directory)
     assert series.injection_datetime == dt.datetime(2026, 3, 2, 9, 0)

@@ -12,12 +12,25 @@ HALF_LIFE = 6586.2
 
 def _cylinder(tmp_path, miscalibration=1.05, decay_correction="START", **kw):
     true_at_scan = 5000.0  # Bq/mL at the series time
-    ph = synthetic.uniform_cylinder(concentration=true_at_scan * miscalibration, diameter_mm=200.0, length_mm=180.0,
-                                    voxel_mm=4.0, fwhm_mm=7.0, noise_cov=0.1, seed=1)
+    ph = synthetic.uniform_cylinder(
+        concentration=true_at_scan * miscalibration,
+        diameter_mm=200.0,
+        length_mm=180.0,
+        voxel_mm=4.0,
+        fwhm_mm=7.0,
+        noise_cov=0.1,
+        seed=1,
+    )
     elapsed = (SCAN - FILL).total_seconds()
     activity_at_fill = true_at_scan * ph.volume_mL * math.exp(math.log(2) * elapsed / HALF_LIFE)
-    write(tmp_path, ph, injected_activity_Bq=activity_at_fill, half_life_s=HALF_LIFE,
-          decay_correction=decay_correction, **kw)
+    write(
+        tmp_path,
+        ph,
+        injected_activity_Bq=activity_at_fill,
+        half_life_s=HALF_LIFE,
+        decay_correction=decay_correction,
+        **kw,
+    )
     return ph, activity_at_fill
 
 
@@ -45,21 +58,24 @@ def test_admin_decay_correction_uses_no_decay(tmp_path):
     true_at_fill = 8000.0
     ph = synthetic.uniform_cylinder(concentration=true_at_fill, voxel_mm=4.0, fwhm_mm=7.0)
     write(tmp_path, ph, injected_activity_Bq=true_at_fill * ph.volume_mL, decay_correction="ADMIN")
-    assert suv_calibration(tmp_path / "series", phantom_volume_mL=ph.volume_mL).flat()["bias_percent"] == \
-        pytest.approx(0.0, abs=0.05)
+    assert suv_calibration(tmp_path / "series", phantom_volume_mL=ph.volume_mL).flat()["bias_percent"] == pytest.approx(
+        0.0, abs=0.05
+    )
 
 
 def test_activity_override_and_missing_injection_data(tmp_path):
     ph, activity = _cylinder(tmp_path, miscalibration=1.0)
     from pydicom import dcmread
+
     for path in (tmp_path / "series").iterdir():
         ds = dcmread(path)
         del ds.RadiopharmaceuticalInformationSequence[0].RadionuclideTotalDose
         ds.save_as(path)
     with pytest.raises(InputError, match="RadionuclideTotalDose"):
         suv_calibration(tmp_path / "series", phantom_volume_mL=ph.volume_mL)
-    result = suv_calibration(tmp_path / "series", phantom_volume_mL=ph.volume_mL, injected_activity_Bq=activity,
-                             activity_datetime=FILL)
+    result = suv_calibration(
+        tmp_path / "series", phantom_volume_mL=ph.volume_mL, injected_activity_Bq=activity, activity_datetime=FILL
+    )
     assert result.flat()["bias_percent"] == pytest.approx(0.0, abs=0.1)
     with pytest.raises(InputError, match="volume"):
         suv_calibration(tmp_path / "series", phantom_volume_mL=0)

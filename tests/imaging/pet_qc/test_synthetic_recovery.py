@@ -38,24 +38,43 @@ def test_formula_matches_numerical_integration():
 
 @pytest.mark.parametrize("fwhm", [4.0, 6.0, 9.0])
 def test_rc_max_follows_analytic_formula(fwhm):
-    ph = synthetic.iec_phantom(voxel_mm=1.0, fwhm_mm=fwhm, background_concentration=0.0,
-                               snap_spheres_to_voxels=True, axial_extent_mm=60.0, angle_deg=20.0)
+    ph = synthetic.iec_phantom(
+        voxel_mm=1.0,
+        fwhm_mm=fwhm,
+        background_concentration=0.0,
+        snap_spheres_to_voxels=True,
+        axial_extent_mm=60.0,
+        angle_deg=20.0,
+    )
     result = nema_image_quality(ph.as_series(), sphere_concentration_Bq_per_mL=ph.sphere_concentration).flat()
     for d in DIAMETERS:
         expected = synthetic.sphere_centre_recovery(d / 2.0, fwhm)
         assert result[f"rc_max_{d}mm"] == pytest.approx(expected, abs=TOL), d
     # the tolerance is tight enough to tell this FWHM from one 0.5 mm larger (on the most sensitive sphere)
-    assert max(abs(synthetic.sphere_centre_recovery(d / 2, fwhm + 0.5) - synthetic.sphere_centre_recovery(d / 2, fwhm))
-               for d in DIAMETERS) > TOL
+    assert (
+        max(
+            abs(synthetic.sphere_centre_recovery(d / 2, fwhm + 0.5) - synthetic.sphere_centre_recovery(d / 2, fwhm))
+            for d in DIAMETERS
+        )
+        > TOL
+    )
 
 
 def test_rc_max_on_warm_background_through_dicom(tmp_path):
     fwhm, s, b = 6.0, 20000.0, 2000.0
-    ph = synthetic.iec_phantom(voxel_mm=1.5, fwhm_mm=fwhm, sphere_concentration=s, background_concentration=b,
-                               snap_spheres_to_voxels=True, axial_extent_mm=70.0, angle_deg=-40.0)
+    ph = synthetic.iec_phantom(
+        voxel_mm=1.5,
+        fwhm_mm=fwhm,
+        sphere_concentration=s,
+        background_concentration=b,
+        snap_spheres_to_voxels=True,
+        axial_extent_mm=70.0,
+        angle_deg=-40.0,
+    )
     write(tmp_path, ph)
-    result = nema_image_quality(read_pet_series(tmp_path / "series"), sphere_concentration_Bq_per_mL=s,
-                                background_concentration_Bq_per_mL=b).flat()
+    result = nema_image_quality(
+        read_pet_series(tmp_path / "series"), sphere_concentration_Bq_per_mL=s, background_concentration_Bq_per_mL=b
+    ).flat()
     for d in DIAMETERS:
         expected = b / s + (1 - b / s) * synthetic.sphere_centre_recovery(d / 2.0, fwhm)
         assert result[f"rc_max_{d}mm"] == pytest.approx(expected, abs=0.025), d  # 1.5 mm voxels: (1.5/1)^2 x TOL

@@ -97,4 +97,7 @@ def load_demo() -> bool:
     meter.refresh_from_db()
 
     load_administration_demo(users, passwords, meter)
+    from nmguard.apps.radiopharmacy.demo import load_hotlab_demo
+
+    load_hotlab_demo(users, passwords)
     return True

@@ -51,6 +51,7 @@ class AuditEvent(models.Model):
         LOGIN = "login"
         LOGIN_FAILED = "login_failed"
         DELETE_REFUSED = "delete_refused"
+        REFUSED = "refused"
 
     seq = models.PositiveBigIntegerField(unique=True)
     at = models.DateTimeField()

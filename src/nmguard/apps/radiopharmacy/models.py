@@ -66,3 +66,157 @@ class Radiopharmaceutical(AuditedModel):
     def reference(self):
         """The reference catalogue entry, or None when the product is not linked."""
         return get_radiopharmaceutical(self.catalogue_id) if self.catalogue_id else None
+
+
+class Generator(AuditedModel):
+    """A radionuclide generator from receipt to return (99Mo/99mTc, 68Ge/68Ga, 82Sr/82Rb, 188W/188Re)."""
+
+    class Status(models.TextChoices):
+        IN_USE = "in_use", "In use"
+        RETIRED = "retired", "Retired / returned"
+
+    name = models.CharField(max_length=120, unique=True)
+    parent = models.CharField(max_length=16, validators=[validate_nuclide])
+    daughter = models.CharField(max_length=16, validators=[validate_nuclide])
+    manufacturer = models.CharField(max_length=120, blank=True)
+    lot = models.CharField(max_length=60, blank=True)
+    calibrated_activity_Bq = models.FloatField(help_text="Parent activity at the calibration time")
+    calibrated_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_USE)
+
+    class Meta:
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.parent}/{self.daughter})"
+
+
+class Elution(AuditedModel):
+    """One elution: the eluted activity against the theoretical, and the breakthrough test."""
+
+    generator = models.ForeignKey(Generator, on_delete=models.PROTECT, related_name="elutions")
+    eluted_at = models.DateTimeField()
+    eluted_activity_Bq = models.FloatField()
+    volume_mL = models.FloatField()
+    available_Bq = models.FloatField(help_text="Theoretical available daughter activity (Bateman ingrowth)")
+    yield_percent = models.FloatField()
+    breakthrough_parent_Bq = models.FloatField(null=True, blank=True)
+    breakthrough = models.JSONField(default=dict, blank=True, help_text="Ratio, limit, usable-until, sources")
+    aluminium_ok = models.BooleanField(null=True, blank=True, help_text="Aluminium ion colour-spot test")
+    usable = models.BooleanField(default=True)
+    performed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-eluted_at"]
+
+    def __str__(self) -> str:
+        return f"{self.generator.name} eluate {self.eluted_at:%Y-%m-%d %H:%M}"
+
+
+class Recipe(AuditedModel):
+    """How a product is prepared: kit and reagents, activity range, incubation, shelf life."""
+
+    name = models.CharField(max_length=160, unique=True)
+    radiopharmaceutical = models.ForeignKey(Radiopharmaceutical, on_delete=models.PROTECT, related_name="recipes")
+    kit = models.CharField(max_length=160, blank=True)
+    reagents = models.JSONField(default=list, blank=True, help_text='[{"name": ..., "amount": ...}]')
+    min_activity_MBq = models.FloatField(null=True, blank=True)
+    max_activity_MBq = models.FloatField(null=True, blank=True)
+    max_volume_mL = models.FloatField(null=True, blank=True)
+    incubation_min = models.PositiveIntegerField(default=0)
+    shelf_life_h = models.FloatField(help_text="Shelf life after preparation (SmPC / monograph)")
+    max_dose_volume_mL = models.FloatField(default=10.0, help_text="V in the endotoxin limit 175/V EU/mL")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Batch(AuditedModel):
+    """One preparation: the batch record, its QC, its release, its expiry."""
+
+    class Status(models.TextChoices):
+        PREPARED = "prepared", "Prepared, awaiting QC"
+        RELEASED = "released", "Released"
+        REJECTED = "rejected", "Rejected"
+
+    SIGNATURE_EXCLUDED_FIELDS = ("release_signature_id",)
+
+    number = models.CharField(max_length=40, unique=True)
+    recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="batches")
+    elution = models.ForeignKey(Elution, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
+    prepared_at = models.DateTimeField()
+    prepared_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    activity_Bq = models.FloatField(help_text="Activity at the calibration (preparation) time")
+    volume_mL = models.FloatField()
+    components = models.JSONField(default=list, help_text='[{"name", "lot", "expiry"}] of every component')
+    equipment = models.JSONField(default=dict, blank=True, help_text="Hot cell, activity meter")
+    environment = models.JSONField(default=dict, blank=True, help_text="Environment checks (e.g. particles, LAF)")
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PREPARED)
+    release_decision = models.JSONField(default=dict, blank=True)
+    release_signature = models.ForeignKey(
+        "core.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-prepared_at"]
+        verbose_name_plural = "batches"
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.recipe.radiopharmaceutical}"
+
+
+class BatchTest(AuditedModel):
+    """One QC release test result of a batch (or its documented waiver for parametric release)."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="tests")
+    test = models.CharField(max_length=40)
+    value = models.FloatField(null=True, blank=True)
+    text = models.CharField(max_length=200, blank=True, help_text="For pass/fail tests: 'pass' or 'fail'")
+    detail = models.JSONField(default=dict, blank=True, help_text="Strip counts, readings, uncertainty …")
+    waived_reason = models.TextField(blank=True, help_text="Parametric release: why released before the result")
+    performed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    performed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["performed_at"]
+
+
+class Dispensing(AuditedModel):
+    """A patient dose drawn from a released batch, measured on an in-date meter."""
+
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, related_name="dispensings")
+    prescription = models.ForeignKey(
+        "patients.Prescription", null=True, blank=True, on_delete=models.PROTECT, related_name="dispensings"
+    )
+    wanted_activity_Bq = models.FloatField()
+    wanted_at = models.DateTimeField()
+    volume_mL = models.FloatField()
+    measured_activity_Bq = models.FloatField()
+    measured_at = models.DateTimeField()
+    activity_meter = models.ForeignKey("equipment.Equipment", on_delete=models.PROTECT, related_name="+")
+    dispensed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-measured_at"]
+
+
+class WasteContainer(AuditedModel):
+    """Decay-in-storage: sealed, held until its release date, surveyed, disposed."""
+
+    label = models.CharField(max_length=60, unique=True)
+    nuclide = models.CharField(max_length=16, validators=[validate_nuclide])
+    sealed_at = models.DateTimeField()
+    activity_Bq = models.FloatField(help_text="Estimated activity when sealed")
+    limit_Bq = models.FloatField(help_text="Activity below which it may be released (local rule)")
+    release_at = models.DateTimeField(null=True, blank=True)
+    rule = models.JSONField(default=dict, blank=True)
+    disposed_at = models.DateTimeField(null=True, blank=True)
+    survey = models.JSONField(default=dict, blank=True, help_text="Background, surface reading, instrument, surveyor")
+
+    class Meta:
+        ordering = ["sealed_at"]

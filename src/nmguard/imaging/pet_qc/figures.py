@@ -16,7 +16,7 @@ def svg(fig) -> str:
     fig.savefig(buffer, format="svg", bbox_inches="tight")
     plt.close(fig)
     text = buffer.getvalue()
-    return text[text.index("<svg"):]
+    return text[text.index("<svg") :]
 
 
 def iq_figure(plane, extent, spheres, background_rois, lung_roi, diameters, rcs) -> str:
@@ -51,8 +51,7 @@ def earl_figure(title, diameters, metrics) -> str:
         ax.plot(diameters, highs, color="#0b6e75", linewidth=0.8)
         inside = [lo <= v <= hi for v, lo, hi in zip(values, lows, highs, strict=True)]
         ax.plot(diameters, values, color="#1d2733", linewidth=1)
-        ax.scatter(diameters, values, c=["#107c10" if ok else "#a4262c" for ok in inside], zorder=3,
-                   label="measured")
+        ax.scatter(diameters, values, c=["#107c10" if ok else "#a4262c" for ok in inside], zorder=3, label="measured")
         ax.set_title(name, fontsize=9)
         ax.set_xlabel("sphere diameter (mm)")
         ax.set_ylabel("RC")

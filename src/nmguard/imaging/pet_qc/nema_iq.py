@@ -99,9 +99,8 @@ def _dist_mask(shape, spacing, centre_idx, lo, hi, dz_max=None):
 
 def _refine(response: np.ndarray, start_idx, spacing) -> np.ndarray:
     lo = [max(int(round(s - REFINE_MM / h)), 0) for s, h in zip(start_idx, spacing, strict=True)]
-    hi = [min(int(round(s + REFINE_MM / h)) + 1, n) for s, h, n in zip(start_idx, spacing, response.shape,
-                                                                        strict=True)]
-    sub = response[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
+    hi = [min(int(round(s + REFINE_MM / h)) + 1, n) for s, h, n in zip(start_idx, spacing, response.shape, strict=True)]
+    sub = response[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]]
     best = np.array(np.unravel_index(int(np.argmax(sub)), sub.shape)) + np.array(lo)
     out = best.astype(float)
     for axis in range(3):
@@ -126,8 +125,9 @@ def _predict(centre_mm: np.ndarray, angle37: float, clockwise: bool) -> dict[int
     return out
 
 
-def locate_spheres(series: PetSeries, ring_centre_mm: Sequence[float] | None = None
-                   ) -> tuple[dict[int, np.ndarray], np.ndarray, list[str]]:
+def locate_spheres(
+    series: PetSeries, ring_centre_mm: Sequence[float] | None = None
+) -> tuple[dict[int, np.ndarray], np.ndarray, list[str]]:
     """Sphere centres and ring centre as fractional (slice, row, column) indices; warnings."""
     vol, spacing = series.volume, np.asarray(series.spacing_mm, dtype=float)
     warnings: list[str] = []
@@ -136,8 +136,9 @@ def locate_spheres(series: PetSeries, ring_centre_mm: Sequence[float] | None = N
     if ring_centre_mm is not None:
         given = series.patient_to_index(ring_centre_mm)
         if not all(-0.5 <= g <= n - 0.5 for g, n in zip(given, vol.shape, strict=True)):
-            raise InputError(f"the phantom centre {tuple(ring_centre_mm)} mm lies outside the image",
-                             field="phantom_centre")
+            raise InputError(
+                f"the phantom centre {tuple(ring_centre_mm)} mm lies outside the image", field="phantom_centre"
+            )
         band = _dist_mask(vol.shape, spacing, given, ring - 10.0, ring + 10.0, dz_max=20.0)
         c37 = _argmax_in(responses[37], band)
     else:
@@ -148,8 +149,11 @@ def locate_spheres(series: PetSeries, ring_centre_mm: Sequence[float] | None = N
     if given is not None:
         band28 &= _dist_mask(vol.shape, spacing, given, ring - 10.0, ring + 10.0)
     if not band28.any():
-        raise InputError("the 28 mm sphere cannot lie inside the image next to the 37 mm sphere found; "
-                         "is the whole sphere ring in the field of view?", field="series")
+        raise InputError(
+            "the 28 mm sphere cannot lie inside the image next to the 37 mm sphere found; "
+            "is the whole sphere ring in the field of view?",
+            field="series",
+        )
     c28 = _argmax_in(responses[28], band28)
     p37, p28 = c37 * spacing, c28 * spacing
     if given is not None:
@@ -169,8 +173,7 @@ def locate_spheres(series: PetSeries, ring_centre_mm: Sequence[float] | None = N
             predicted = _predict(centre, angle37, clockwise)
             score = 0.0
             for d, p in predicted.items():
-                idx = tuple(int(np.clip(round(v / h), 0, n - 1)) for v, h, n in zip(p, spacing, vol.shape,
-                                                                                   strict=True))
+                idx = tuple(int(np.clip(round(v / h), 0, n - 1)) for v, h, n in zip(p, spacing, vol.shape, strict=True))
                 score += responses[d][idx]
             if score > best_score:
                 best, best_score = (centre, predicted), score
@@ -208,9 +211,12 @@ def _sphere_metrics(vol, spacing, centre_idx, diameter, background, adapted):
     reach = r + SEARCH_MARGIN_MM
     lo = [max(int(math.floor((cc - reach) / h)), 0) for cc, h in zip(c, spacing, strict=True)]
     hi = [min(int(math.ceil((cc + reach) / h)) + 1, n) for cc, h, n in zip(c, spacing, vol.shape, strict=True)]
-    sub = vol[lo[0]:hi[0], lo[1]:hi[1], lo[2]:hi[2]]
-    dist = np.sqrt((z[lo[0]:hi[0], None, None] - c[0]) ** 2 + (y[None, lo[1]:hi[1], None] - c[1]) ** 2
-                   + (x[None, None, lo[2]:hi[2]] - c[2]) ** 2)
+    sub = vol[lo[0] : hi[0], lo[1] : hi[1], lo[2] : hi[2]]
+    dist = np.sqrt(
+        (z[lo[0] : hi[0], None, None] - c[0]) ** 2
+        + (y[None, lo[1] : hi[1], None] - c[1]) ** 2
+        + (x[None, None, lo[2] : hi[2]] - c[2]) ** 2
+    )
     inner = dist <= max(r, float(dist.min()) + 1e-9)
     vmax = float(sub[inner].max())
     at_max = np.unravel_index(int(np.argmax(np.where(inner, sub, -np.inf))), sub.shape)
@@ -223,7 +229,7 @@ def _sphere_metrics(vol, spacing, centre_idx, diameter, background, adapted):
     peak_map = fftconvolve(sub, kernel[::-1, ::-1, ::-1] / kernel.sum(), mode="same")
     kz, ky, kx = kernel.shape
     valid = np.zeros(sub.shape, bool)  # centres whose 1 mL sphere lies wholly in the sub-volume
-    valid[kz // 2: sub.shape[0] - kz // 2, ky // 2: sub.shape[1] - ky // 2, kx // 2: sub.shape[2] - kx // 2] = True
+    valid[kz // 2 : sub.shape[0] - kz // 2, ky // 2 : sub.shape[1] - ky // 2, kx // 2 : sub.shape[2] - kx // 2] = True
     peak = float(np.where(inner & valid, peak_map, -np.inf).max())
     if not math.isfinite(peak):
         peak = float("nan")
@@ -261,8 +267,11 @@ def _place_background_rois(plane, spacing2d, spheres_rc, ring_rc, body_level):
                 nxt = int(np.argmax(dmin))
                 chosen.append(nxt)
                 dmin = np.minimum(dmin, np.linalg.norm(mm - mm[nxt], axis=1))
-            gap = min(float(np.linalg.norm(mm[a] - mm[b])) for a in chosen for b in chosen if a < b) \
-                if len(chosen) > 1 else 0.0
+            gap = (
+                min(float(np.linalg.norm(mm[a] - mm[b])) for a in chosen for b in chosen if a < b)
+                if len(chosen) > 1
+                else 0.0
+            )
             if (len(chosen), gap) > (len(best), best_gap):
                 best, best_gap = [tuple(pts[i]) for i in chosen], gap
         if len(best) == 12:
@@ -270,13 +279,16 @@ def _place_background_rois(plane, spacing2d, spheres_rc, ring_rc, body_level):
     return best
 
 
-def nema_image_quality(source: PetSeries | str | Path | Sequence[str | Path], *,
-                       sphere_concentration_Bq_per_mL: float,
-                       background_concentration_Bq_per_mL: float | None = None,
-                       concentration_datetime: dt.datetime | None = None,
-                       half_life_s: float | None = None,
-                       phantom_centre_mm: Sequence[float] | None = None,
-                       a50_background_adapted: bool = True) -> AnalysisResult:
+def nema_image_quality(
+    source: PetSeries | str | Path | Sequence[str | Path],
+    *,
+    sphere_concentration_Bq_per_mL: float,
+    background_concentration_Bq_per_mL: float | None = None,
+    concentration_datetime: dt.datetime | None = None,
+    half_life_s: float | None = None,
+    phantom_centre_mm: Sequence[float] | None = None,
+    a50_background_adapted: bool = True,
+) -> AnalysisResult:
     """Analyse an IEC/NEMA body phantom image: per sphere RCmax, RCmean (A50), RCpeak; background; lung residual.
 
     ``sphere_concentration_Bq_per_mL`` (and the optional background) are known at ``concentration_datetime`` and are
@@ -288,12 +300,14 @@ def nema_image_quality(source: PetSeries | str | Path | Sequence[str | Path], *,
     series = as_series(source)
     vol, spacing = series.volume, np.asarray(series.spacing_mm, dtype=float)
     warnings = list(series.warnings)
-    true_sphere, decay_note = series.concentration_at_reference(sphere_concentration_Bq_per_mL,
-                                                                concentration_datetime, half_life_s)
+    true_sphere, decay_note = series.concentration_at_reference(
+        sphere_concentration_Bq_per_mL, concentration_datetime, half_life_s
+    )
     true_bg = None
     if background_concentration_Bq_per_mL:
-        true_bg, _ = series.concentration_at_reference(background_concentration_Bq_per_mL, concentration_datetime,
-                                                       half_life_s)
+        true_bg, _ = series.concentration_at_reference(
+            background_concentration_Bq_per_mL, concentration_datetime, half_life_s
+        )
     located, ring_idx, loc_warnings = locate_spheres(series, phantom_centre_mm)
     warnings += loc_warnings
     k0 = int(round(float(np.mean([c[0] for c in located.values()]))))
@@ -303,16 +317,22 @@ def nema_image_quality(source: PetSeries | str | Path | Sequence[str | Path], *,
     above = plane[plane > 0.05 * plane.max()]
     body_level = float(np.median(above)) if above.size else 0.0
     spheres_rc = [((c[1], c[2]), d) for d, c in located.items()]
-    rois = _place_background_rois(plane, spacing[1:], spheres_rc, (ring_idx[1], ring_idx[2]), body_level) \
-        if body_level > 0 else []
+    rois = (
+        _place_background_rois(plane, spacing[1:], spheres_rc, (ring_idx[1], ring_idx[2]), body_level)
+        if body_level > 0
+        else []
+    )
     values: dict[str, Quantity] = {}
     bg_37 = float("nan")
     lung_residual = float("nan")
     slices_used = []
     if len(rois) < 12:
-        warnings.append(f"only {len(rois)} of 12 background ROIs fit 15 mm inside the phantom edge; background "
-                        "variability and lung residual are not NEMA-conform" if rois else
-                        "no warm background found: background variability and lung residual not computed")
+        warnings.append(
+            f"only {len(rois)} of 12 background ROIs fit 15 mm inside the phantom edge; background "
+            "variability and lung residual are not NEMA-conform"
+            if rois
+            else "no warm background found: background variability and lung residual not computed"
+        )
     if rois:
         per_size = {d: [] for d in BACKGROUND_ROI_DIAMETERS_MM}
         lung_ratios = []
@@ -348,8 +368,9 @@ def nema_image_quality(source: PetSeries | str | Path | Sequence[str | Path], *,
         centre_mm = series.index_to_patient(located[d])
         note = f"true sphere concentration {true_sphere:.6g} Bq/mL"
         values[f"rc_max_{d}mm"] = Quantity(vmax / true_sphere, note=note)
-        values[f"rc_mean_{d}mm"] = Quantity(vmean / true_sphere, note=note + "; A50 " + (
-            "background-adapted" if adapted else "50 % of max"))
+        values[f"rc_mean_{d}mm"] = Quantity(
+            vmean / true_sphere, note=note + "; A50 " + ("background-adapted" if adapted else "50 % of max")
+        )
         values[f"rc_peak_{d}mm"] = Quantity(vpeak / true_sphere, note=note + "; 1 mL sphere")
         values[f"a50_volume_{d}mm_mL"] = Quantity(a50_ml, "mL")
         for axis, v in zip("xyz", centre_mm, strict=True):
@@ -370,27 +391,40 @@ def nema_image_quality(source: PetSeries | str | Path | Sequence[str | Path], *,
 
     dy, dx = spacing[1], spacing[2]
     extent = (-0.5 * dx, (plane.shape[1] - 0.5) * dx, (plane.shape[0] - 0.5) * dy, -0.5 * dy)
-    figure = figures.iq_figure(plane, extent, [((c[2] * dx, c[1] * dy), d) for d, c in located.items()],
-                               [(rc[1] * dx, rc[0] * dy) for rc in rois], (ring_idx[2] * dx, ring_idx[1] * dy),
-                               list(phantom.SPHERE_DIAMETERS_MM), rc_values)
+    figure = figures.iq_figure(
+        plane,
+        extent,
+        [((c[2] * dx, c[1] * dy), d) for d, c in located.items()],
+        [(rc[1] * dx, rc[0] * dy) for rc in rois],
+        (ring_idx[2] * dx, ring_idx[1] * dy),
+        list(phantom.SPHERE_DIAMETERS_MM),
+        rc_values,
+    )
     parameters = {
         "phantom_geometry_source": phantom.GEOMETRY_SOURCE,
         "phantom_geometry_status": phantom.GEOMETRY_STATUS,
         "ring_diameter_mm": 2 * phantom.RING_RADIUS_MM,
         "phantom_centre_given": phantom_centre_mm is not None,
         "rc_max": "max voxel within the sphere radius / true concentration",
-        "rc_mean": "A50: voxels >= " + ("C_B + 50 % (max - C_B)" if adapted else "50 % of max")
-                   + ", connected to the max, within R + 10 mm",
+        "rc_mean": "A50: voxels >= "
+        + ("C_B + 50 % (max - C_B)" if adapted else "50 % of max")
+        + ", connected to the max, within R + 10 mm",
         "a50_background_adapted": adapted,
         "earl_a50_convention": "background-adapted (recalled, unverified)",
         "rc_peak": f"max mean in a {PEAK_VOLUME_ML} mL sphere (r = {PEAK_RADIUS_MM:.2f} mm) centred within R",
         "background_rois": f"{len(rois)} x 37 mm ROIs >= {BACKGROUND_EDGE_DISTANCE_MM} mm from the edge; "
-                           f"slices at {slices_used} mm from the sphere plane",
+        f"slices at {slices_used} mm from the sphere plane",
         "lung_roi_diameter_mm": LUNG_ROI_DIAMETER_MM,
         "sphere_plane_slice_index": k0,
         "sphere_concentration_Bq_per_mL": sphere_concentration_Bq_per_mL,
         "background_concentration_Bq_per_mL": background_concentration_Bq_per_mL,
         "concentration_datetime": concentration_datetime.isoformat() if concentration_datetime else None,
     }
-    return AnalysisResult(analysis=ANALYSIS, inputs=series_inputs(series), parameters=parameters, values=values,
-                          warnings=tuple(warnings), figure_svg=figure)
+    return AnalysisResult(
+        analysis=ANALYSIS,
+        inputs=series_inputs(series),
+        parameters=parameters,
+        values=values,
+        warnings=tuple(warnings),
+        figure_svg=figure,
+    )

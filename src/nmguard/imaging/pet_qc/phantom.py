@@ -43,9 +43,14 @@ def sphere_centres(ring_centre_mm, angle_deg: float = 0.0, clockwise: bool = Fal
 def body_interior_mask(u: np.ndarray, v: np.ndarray) -> np.ndarray:
     """Inside the body interior; ``u`` lateral, ``v`` anterior (mm) from the body axis."""
     top = (v >= 0) & (u * u + v * v <= BODY_TOP_RADIUS_MM**2)
-    base = (v < 0) & (v >= -BODY_BASE_RADIUS_MM) & (
-        (np.abs(u) <= BODY_BASE_HALF_WIDTH_MM)
-        | ((np.abs(u) - BODY_BASE_HALF_WIDTH_MM) ** 2 + v * v <= BODY_BASE_RADIUS_MM**2))
+    base = (
+        (v < 0)
+        & (v >= -BODY_BASE_RADIUS_MM)
+        & (
+            (np.abs(u) <= BODY_BASE_HALF_WIDTH_MM)
+            | ((np.abs(u) - BODY_BASE_HALF_WIDTH_MM) ** 2 + v * v <= BODY_BASE_RADIUS_MM**2)
+        )
+    )
     return top | base
 
 

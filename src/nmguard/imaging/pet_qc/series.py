@@ -68,46 +68,61 @@ class PetSeries:
         """(slice, row, column) index (fractional allowed) → patient coordinates (mm)."""
         k, r, c = (float(v) for v in index)
         dz, dy, dx = self.spacing_mm
-        return (np.asarray(self.origin_mm) + c * dx * np.asarray(self.row_cosine)
-                + r * dy * np.asarray(self.column_cosine) + k * dz * self.normal)
+        return (
+            np.asarray(self.origin_mm)
+            + c * dx * np.asarray(self.row_cosine)
+            + r * dy * np.asarray(self.column_cosine)
+            + k * dz * self.normal
+        )
 
     def patient_to_index(self, point_mm: Sequence[float]) -> np.ndarray:
         d = np.asarray(point_mm, dtype=float) - np.asarray(self.origin_mm)
         dz, dy, dx = self.spacing_mm
-        return np.array([d @ self.normal / dz, d @ np.asarray(self.column_cosine) / dy,
-                         d @ np.asarray(self.row_cosine) / dx])
+        return np.array(
+            [d @ self.normal / dz, d @ np.asarray(self.column_cosine) / dy, d @ np.asarray(self.row_cosine) / dx]
+        )
 
     def scan_reference_datetime(self) -> tuple[dt.datetime | None, str]:
         """The time the pixel values refer to, and why (DecayCorrection START / ADMIN / NONE)."""
         if self.decay_correction == "ADMIN":
             return self.injection_datetime, "DecayCorrection ADMIN: values decay-corrected to the administration time"
         if self.decay_correction == "NONE":
-            return (self.acquisition_datetime,
-                    "DecayCorrection NONE: values refer to the acquisition start (decay during the frame ignored)")
+            return (
+                self.acquisition_datetime,
+                "DecayCorrection NONE: values refer to the acquisition start (decay during the frame ignored)",
+            )
         ref = self.series_datetime
         if ref is not None and self.acquisition_datetime is not None and ref > self.acquisition_datetime:
-            return (self.acquisition_datetime, "DecayCorrection START; SeriesDate/Time is after the acquisition time, "
-                    "so the earliest AcquisitionDate/Time is used")
+            return (
+                self.acquisition_datetime,
+                "DecayCorrection START; SeriesDate/Time is after the acquisition time, "
+                "so the earliest AcquisitionDate/Time is used",
+            )
         return ref, "DecayCorrection START: values decay-corrected to SeriesDate/SeriesTime (QIBA)"
 
     def decay_factor(self, from_dt: dt.datetime, to_dt: dt.datetime, half_life_s: float | None = None) -> float:
         """A(to) / A(from) for this series' nuclide."""
         t_half = half_life_s if half_life_s is not None else self.half_life_s
         if t_half is None or not t_half > 0:
-            raise InputError("the series has no RadionuclideHalfLife (0018,1075); give the half-life",
-                             field="half_life_s")
+            raise InputError(
+                "the series has no RadionuclideHalfLife (0018,1075); give the half-life", field="half_life_s"
+            )
         seconds = (to_dt - from_dt).total_seconds()
         return math.exp(-math.log(2) * seconds / t_half)
 
-    def concentration_at_reference(self, value: float, at: dt.datetime | None,
-                                   half_life_s: float | None = None) -> tuple[float, str]:
+    def concentration_at_reference(
+        self, value: float, at: dt.datetime | None, half_life_s: float | None = None
+    ) -> tuple[float, str]:
         """A concentration known at ``at`` decay-corrected to the time the pixel values refer to."""
         if at is None:
             return value, "given value taken as the concentration at the image's reference time (no time given)"
         ref, why = self.scan_reference_datetime()
         if ref is None:
-            raise InputError("the series has no time its values refer to (SeriesDate/SeriesTime, AcquisitionDateTime "
-                             "or RadiopharmaceuticalStartDateTime missing)", field="SeriesTime")
+            raise InputError(
+                "the series has no time its values refer to (SeriesDate/SeriesTime, AcquisitionDateTime "
+                "or RadiopharmaceuticalStartDateTime missing)",
+                field="SeriesTime",
+            )
         factor = self.decay_factor(_naive(at), ref, half_life_s)
         return value * factor, f"{why}; decay factor {factor:.6f} from {_naive(at).isoformat()} to {ref.isoformat()}"
 
@@ -189,36 +204,42 @@ def read_pet_series(source: str | Path | Sequence[str | Path], series_instance_u
         if not datasets:
             raise InputError(f"series {series_instance_uid} is not among {', '.join(uids)}", field="series")
     elif len(uids) > 1:
-        raise InputError(f"{len(uids)} series mixed in the input ({', '.join(uids)}); give one series",
-                         field="series")
+        raise InputError(f"{len(uids)} series mixed in the input ({', '.join(uids)}); give one series", field="series")
     first = datasets[0][1]
     modality = str(first.get("Modality", ""))
     if modality != "PT":
         raise InputError(f"Modality is {modality or 'missing'}, not PT (PET)", field="Modality")
     sop_class = str(first.get("SOPClassUID", ""))
-    if sop_class in (ENHANCED_PET_IMAGE_STORAGE, LEGACY_ENHANCED_PET_IMAGE_STORAGE) or int(
-            first.get("NumberOfFrames", 1) or 1) > 1:
-        raise InputError("multi-frame (Enhanced) PET is not read yet; export the series as one file per slice",
-                         field="SOPClassUID")
+    if (
+        sop_class in (ENHANCED_PET_IMAGE_STORAGE, LEGACY_ENHANCED_PET_IMAGE_STORAGE)
+        or int(first.get("NumberOfFrames", 1) or 1) > 1
+    ):
+        raise InputError(
+            "multi-frame (Enhanced) PET is not read yet; export the series as one file per slice", field="SOPClassUID"
+        )
     units = str(first.get("Units", "")).strip().upper()
     if not units:
         raise InputError("Units (0054,1001) is missing; Bq/mL (BQML) values are needed", field="Units")
     if units not in SUPPORTED_UNITS:
-        raise InputError(f"Units {units} is not supported (only BQML: activity concentration in Bq/mL)",
-                         field="Units")
+        raise InputError(f"Units {units} is not supported (only BQML: activity concentration in Bq/mL)", field="Units")
     warnings: list[str] = []
     decay = str(first.get("DecayCorrection", "")).strip().upper()
     if decay not in DECAY_CORRECTIONS:
-        raise InputError(f"DecayCorrection (0054,1102) is {decay or 'missing'}; expected START, ADMIN or NONE",
-                         field="DecayCorrection")
+        raise InputError(
+            f"DecayCorrection (0054,1102) is {decay or 'missing'}; expected START, ADMIN or NONE",
+            field="DecayCorrection",
+        )
     corrected = tuple(str(v) for v in (first.get("CorrectedImage") or ()))
     for needed in ("ATTN", "DECY"):
         if decay != "NONE" and needed not in corrected:
             warnings.append(f"CorrectedImage does not list {needed}")
 
     for path, ds in datasets:
-        for keyword, tag in (("ImagePositionPatient", "(0020,0032)"), ("ImageOrientationPatient", "(0020,0037)"),
-                             ("PixelSpacing", "(0028,0030)")):
+        for keyword, tag in (
+            ("ImagePositionPatient", "(0020,0032)"),
+            ("ImageOrientationPatient", "(0020,0037)"),
+            ("PixelSpacing", "(0028,0030)"),
+        ):
             if keyword not in ds or ds.get(keyword) in (None, ""):
                 raise InputError(f"{path.name}: {keyword} {tag} is missing", field=keyword)
     iop = np.array([float(v) for v in first.ImageOrientationPatient])
@@ -241,12 +262,16 @@ def read_pet_series(source: str | Path | Sequence[str | Path], series_instance_u
     if len(datasets) > 1:
         steps = np.diff(along)
         if np.any(steps < 1e-3):
-            raise InputError("two slices share one ImagePositionPatient (duplicate or mixed acquisitions)",
-                             field="ImagePositionPatient")
+            raise InputError(
+                "two slices share one ImagePositionPatient (duplicate or mixed acquisitions)",
+                field="ImagePositionPatient",
+            )
         step = float(np.median(steps))
         if np.max(np.abs(steps - step)) > 0.01 * step + 1e-3:
-            raise InputError(f"slice spacing is not uniform ({steps.min():.3f}–{steps.max():.3f} mm): missing slices?",
-                             field="ImagePositionPatient")
+            raise InputError(
+                f"slice spacing is not uniform ({steps.min():.3f}–{steps.max():.3f} mm): missing slices?",
+                field="ImagePositionPatient",
+            )
     else:
         step = _float(first, "SliceThickness") or pixel_spacing[0]
         warnings.append("a single slice: the slice step is SliceThickness")
@@ -260,9 +285,10 @@ def read_pet_series(source: str | Path | Sequence[str | Path], series_instance_u
         volume[k] = pixels * (_float(ds, "RescaleSlope", 1.0) or 1.0) + (_float(ds, "RescaleIntercept", 0.0) or 0.0)
 
     series_dt = parse_da_tm(first.get("SeriesDate"), first.get("SeriesTime"))
-    acq_times = [parse_dt(ds.get("AcquisitionDateTime")) or parse_da_tm(ds.get("AcquisitionDate"),
-                                                                        ds.get("AcquisitionTime"))
-                 for _, ds in datasets]
+    acq_times = [
+        parse_dt(ds.get("AcquisitionDateTime")) or parse_da_tm(ds.get("AcquisitionDate"), ds.get("AcquisitionTime"))
+        for _, ds in datasets
+    ]
     acq_times = [t for t in acq_times if t is not None]
     acquisition_dt = min(acq_times) if acq_times else None
 
@@ -274,8 +300,10 @@ def read_pet_series(source: str | Path | Sequence[str | Path], series_instance_u
         if injection_dt is None and item.get("RadiopharmaceuticalStartTime"):
             injection_dt = parse_da_tm(first.get("SeriesDate"), item.get("RadiopharmaceuticalStartTime"))
             if injection_dt is not None:
-                warnings.append("injection time from RadiopharmaceuticalStartTime + SeriesDate (no "
-                                "RadiopharmaceuticalStartDateTime): wrong if injection and scan straddle midnight")
+                warnings.append(
+                    "injection time from RadiopharmaceuticalStartTime + SeriesDate (no "
+                    "RadiopharmaceuticalStartDateTime): wrong if injection and scan straddle midnight"
+                )
         injected = _float(item, "RadionuclideTotalDose")  # Bq in the PET Image IOD (REFERENCE_DATA §9.2)
         half_life = _float(item, "RadionuclideHalfLife")
         codes = item.get("RadionuclideCodeSequence")
@@ -311,7 +339,7 @@ def as_series(source: PetSeries | str | Path | Sequence[str | Path]) -> PetSerie
 
 def series_inputs(series: PetSeries) -> dict:
     """The metadata an analysis records as its inputs."""
-    iso = (lambda t: t.isoformat() if t else None)  # noqa: E731
+    iso = lambda t: t.isoformat() if t else None  # noqa: E731
     return {
         "files": len(series.files),
         "series_instance_uid": series.series_instance_uid,
@@ -343,5 +371,6 @@ def describe_pet_series(source: PetSeries | str | Path | Sequence[str | Path]) -
         "max_Bq_per_mL": Quantity(float(series.volume.max()), "Bq/mL"),
         "reference_datetime": Quantity(ref.isoformat() if ref else None, note=why),
     }
-    return AnalysisResult(analysis="pet-series", inputs=series_inputs(series), parameters={}, values=values,
-                          warnings=series.warnings)
+    return AnalysisResult(
+        analysis="pet-series", inputs=series_inputs(series), parameters={}, values=values, warnings=series.warnings
+    )

@@ -100,15 +100,32 @@ class SyntheticPhantom:
     volume_mL: float | None = None  # cylinder phantoms: the filled volume
 
     def as_series(self, **facts) -> PetSeries:
-        return PetSeries(volume=self.volume, spacing_mm=self.spacing_mm, origin_mm=self.origin_mm,
-                         row_cosine=(1.0, 0.0, 0.0), column_cosine=(0.0, 1.0, 0.0), **facts)
+        return PetSeries(
+            volume=self.volume,
+            spacing_mm=self.spacing_mm,
+            origin_mm=self.origin_mm,
+            row_cosine=(1.0, 0.0, 0.0),
+            column_cosine=(0.0, 1.0, 0.0),
+            **facts,
+        )
 
 
-def iec_phantom(*, voxel_mm: float | Sequence[float] = 2.0, fwhm_mm: float = 7.0,
-                sphere_concentration: float = 20000.0, background_concentration: float | None = 2000.0,
-                ring_centre_mm: Sequence[float] = (0.0, 0.0, 0.0), angle_deg: float = 90.0, clockwise: bool = False,
-                axial_extent_mm: float = 110.0, lung_insert: bool = True, snap_spheres_to_voxels: bool = False,
-                supersample: int = 5, noise_cov: float = 0.0, seed: int = 0) -> SyntheticPhantom:
+def iec_phantom(
+    *,
+    voxel_mm: float | Sequence[float] = 2.0,
+    fwhm_mm: float = 7.0,
+    sphere_concentration: float = 20000.0,
+    background_concentration: float | None = 2000.0,
+    ring_centre_mm: Sequence[float] = (0.0, 0.0, 0.0),
+    angle_deg: float = 90.0,
+    clockwise: bool = False,
+    axial_extent_mm: float = 110.0,
+    lung_insert: bool = True,
+    snap_spheres_to_voxels: bool = False,
+    supersample: int = 5,
+    noise_cov: float = 0.0,
+    seed: int = 0,
+) -> SyntheticPhantom:
     """An IEC-body-like phantom (spheres, body background, cold lung insert), blurred by a Gaussian of ``fwhm_mm``.
 
     The volume spans the whole body cross-section and ``axial_extent_mm`` centred on the sphere plane; the ring centre
@@ -155,14 +172,29 @@ def iec_phantom(*, voxel_mm: float | Sequence[float] = 2.0, fwhm_mm: float = 7.0
     if noise_cov > 0:
         rng = np.random.default_rng(seed)
         volume = volume + rng.normal(0.0, 1.0, volume.shape) * noise_cov * np.maximum(volume, 0.0)
-    return SyntheticPhantom(volume=volume, spacing_mm=spacing, origin_mm=origin, sphere_centres_mm=placed,
-                            sphere_concentration=sphere_concentration, background_concentration=bg, fwhm_mm=fwhm_mm,
-                            ring_centre_mm=tuple(float(v) for v in ring))
+    return SyntheticPhantom(
+        volume=volume,
+        spacing_mm=spacing,
+        origin_mm=origin,
+        sphere_centres_mm=placed,
+        sphere_concentration=sphere_concentration,
+        background_concentration=bg,
+        fwhm_mm=fwhm_mm,
+        ring_centre_mm=tuple(float(v) for v in ring),
+    )
 
 
-def uniform_cylinder(*, concentration: float, diameter_mm: float = 200.0, length_mm: float = 180.0,
-                     voxel_mm: float | Sequence[float] = 4.0, fwhm_mm: float = 7.0, noise_cov: float = 0.0,
-                     seed: int = 0, supersample: int = 5) -> SyntheticPhantom:
+def uniform_cylinder(
+    *,
+    concentration: float,
+    diameter_mm: float = 200.0,
+    length_mm: float = 180.0,
+    voxel_mm: float | Sequence[float] = 4.0,
+    fwhm_mm: float = 7.0,
+    noise_cov: float = 0.0,
+    seed: int = 0,
+    supersample: int = 5,
+) -> SyntheticPhantom:
     """A uniform cylinder along z centred at the origin; ``volume_mL`` is the exact filled volume π r² L."""
     spacing = _as3(voxel_mm)
     dz, dy, dx = spacing
@@ -182,19 +214,34 @@ def uniform_cylinder(*, concentration: float, diameter_mm: float = 200.0, length
     if noise_cov > 0:
         rng = np.random.default_rng(seed)
         volume = volume + rng.normal(0.0, 1.0, volume.shape) * noise_cov * np.maximum(volume, 0.0)
-    return SyntheticPhantom(volume=volume, spacing_mm=spacing, origin_mm=origin, fwhm_mm=fwhm_mm,
-                            background_concentration=concentration,
-                            volume_mL=math.pi * r * r * length_mm / 1000.0)
+    return SyntheticPhantom(
+        volume=volume,
+        spacing_mm=spacing,
+        origin_mm=origin,
+        fwhm_mm=fwhm_mm,
+        background_concentration=concentration,
+        volume_mL=math.pi * r * r * length_mm / 1000.0,
+    )
 
 
 F18_HALF_LIFE_S = 6586.2  # only a default for synthetic headers; the analyses read the header's value
 
 
-def write_pet_series(volume: np.ndarray, spacing_mm: Sequence[float], origin_mm: Sequence[float],
-                     directory: str | Path, *, series_datetime: dt.datetime, injection_datetime: dt.datetime,
-                     injected_activity_Bq: float, half_life_s: float = F18_HALF_LIFE_S,
-                     decay_correction: str = "START", units: str = "BQML", patient_weight_kg: float = 70.0,
-                     series_description: str = "NMGuard synthetic phantom") -> list[Path]:
+def write_pet_series(
+    volume: np.ndarray,
+    spacing_mm: Sequence[float],
+    origin_mm: Sequence[float],
+    directory: str | Path,
+    *,
+    series_datetime: dt.datetime,
+    injection_datetime: dt.datetime,
+    injected_activity_Bq: float,
+    half_life_s: float = F18_HALF_LIFE_S,
+    decay_correction: str = "START",
+    units: str = "BQML",
+    patient_weight_kg: float = 70.0,
+    series_description: str = "NMGuard synthetic phantom",
+) -> list[Path]:
     """Write ``volume`` (Bq/mL, [slice,row,column], axial, +z per slice) as a PET Image series, one file per slice.
 
     Stored values are int16 with a per-slice RescaleSlope (max/32000); RadionuclideTotalDose in Bq (PET Image IOD).

@@ -1,0 +1,249 @@
+"""REST endpoints of the hot lab (the same services as the pages)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from nmguard.apps.radiopharmacy import services
+from nmguard.apps.radiopharmacy.models import Batch, Generator, Recipe, WasteContainer
+from nmguard.errors import InputError
+from nmguard.physics.units import parse_activity, parse_instant
+
+router = Router(tags=["hot lab"])
+
+
+def _require(request: HttpRequest, perm: str) -> None:
+    if not request.user.has_perm(perm):
+        raise HttpError(403, f"permission {perm} needed")
+
+
+class GeneratorIn(Schema):
+    name: str
+    parent: str
+    calibrated_activity: str
+    calibrated_at: str
+    received_at: str
+    manufacturer: str = ""
+    lot: str = ""
+
+
+@router.post("/generators", response={201: dict})
+def receive_generator(request: HttpRequest, payload: GeneratorIn):
+    _require(request, "radiopharmacy.add_generator")
+    g = services.receive_generator(
+        name=payload.name,
+        parent=payload.parent,
+        calibrated_activity_Bq=parse_activity(payload.calibrated_activity, "calibrated_activity"),
+        calibrated_at=parse_instant(payload.calibrated_at, "calibrated_at"),
+        received_at=parse_instant(payload.received_at, "received_at"),
+        user=request.user,
+        manufacturer=payload.manufacturer,
+        lot=payload.lot,
+    )
+    return Status(201, {"id": g.pk, "parent": g.parent, "daughter": g.daughter})
+
+
+class ElutionIn(Schema):
+    eluted_at: str
+    eluted_activity: str
+    volume_mL: float
+    breakthrough_parent_activity: str | None = None
+    aluminium_ok: bool | None = None
+
+
+@router.post("/generators/{generator_id}/elutions", response={201: dict})
+def elute(request: HttpRequest, generator_id: int, payload: ElutionIn):
+    _require(request, "radiopharmacy.add_elution")
+    g = get_object_or_404(Generator, pk=generator_id)
+    e = services.elute(
+        g,
+        eluted_at=parse_instant(payload.eluted_at, "eluted_at"),
+        eluted_Bq=parse_activity(payload.eluted_activity, "eluted_activity"),
+        volume_mL=payload.volume_mL,
+        user=request.user,
+        breakthrough_parent_Bq=parse_activity(payload.breakthrough_parent_activity, "breakthrough_parent_activity")
+        if payload.breakthrough_parent_activity
+        else None,
+        aluminium_ok=payload.aluminium_ok,
+    )
+    return Status(
+        201,
+        {
+            "id": e.pk,
+            "available_MBq": e.available_Bq / 1e6,
+            "yield_percent": e.yield_percent,
+            "breakthrough": e.breakthrough,
+            "usable": e.usable,
+        },
+    )
+
+
+class ComponentIn(Schema):
+    name: str
+    lot: str
+    expiry: dt.date
+
+
+class BatchIn(Schema):
+    recipe_id: int
+    number: str
+    prepared_at: str
+    activity: str
+    volume_mL: float
+    components: list[ComponentIn]
+    elution_id: int | None = None
+
+
+def _batch_out(b: Batch) -> dict:
+    return {
+        "id": b.pk,
+        "number": b.number,
+        "status": b.status,
+        "expires_at": b.expires_at.isoformat(),
+        "activity_MBq": b.activity_Bq / 1e6,
+        "volume_mL": b.volume_mL,
+    }
+
+
+@router.post("/batches", response={201: dict})
+def prepare(request: HttpRequest, payload: BatchIn):
+    from nmguard.apps.radiopharmacy.models import Elution
+
+    _require(request, "radiopharmacy.add_batch")
+    recipe = Recipe.objects.filter(pk=payload.recipe_id).first()
+    if recipe is None:
+        raise InputError("unknown recipe", "recipe_id")
+    elution = None
+    if payload.elution_id is not None:
+        elution = Elution.objects.filter(pk=payload.elution_id).first()
+        if elution is None:
+            raise InputError("unknown elution", "elution_id")
+    b = services.prepare_batch(
+        recipe,
+        number=payload.number,
+        prepared_at=parse_instant(payload.prepared_at, "prepared_at"),
+        activity_Bq=parse_activity(payload.activity, "activity"),
+        volume_mL=payload.volume_mL,
+        components=[services.Component(c.name, c.lot, c.expiry) for c in payload.components],
+        user=request.user,
+        elution=elution,
+    )
+    return Status(201, _batch_out(b))
+
+
+class TestIn(Schema):
+    test: str
+    value: float | None = None
+    text: str = ""
+    waived_reason: str = ""
+
+
+@router.post("/batches/{batch_id}/tests", response={201: dict})
+def record_test(request: HttpRequest, batch_id: int, payload: TestIn):
+    _require(request, "radiopharmacy.add_batchtest")
+    b = get_object_or_404(Batch, pk=batch_id)
+    services.record_test(
+        b,
+        test=payload.test,
+        user=request.user,
+        value=payload.value,
+        text=payload.text,
+        waived_reason=payload.waived_reason,
+    )
+    return Status(201, services.release_decision(b).to_dict())
+
+
+class ReleaseIn(Schema):
+    password: str
+    statement: str = ""
+
+
+@router.post("/batches/{batch_id}/release")
+def release(request: HttpRequest, batch_id: int, payload: ReleaseIn) -> dict:
+    _require(request, "radiopharmacy.change_batch")
+    b = services.release(
+        get_object_or_404(Batch, pk=batch_id),
+        qualified_person=request.user,
+        password=payload.password,
+        statement=payload.statement,
+    )
+    return _batch_out(b)
+
+
+class DispenseIn(Schema):
+    prescription_id: int | None = None
+    wanted_activity: str
+    wanted_at: str
+    activity_meter_id: int
+    measured_activity: str
+    measured_at: str
+
+
+@router.post("/batches/{batch_id}/dispensings", response={201: dict})
+def dispense(request: HttpRequest, batch_id: int, payload: DispenseIn):
+    from nmguard.apps.equipment.models import Equipment
+    from nmguard.apps.patients.models import Prescription
+
+    _require(request, "radiopharmacy.add_dispensing")
+    b = get_object_or_404(Batch, pk=batch_id)
+    meter = Equipment.objects.filter(pk=payload.activity_meter_id).first()
+    if meter is None:
+        raise InputError("unknown activity meter", "activity_meter_id")
+    prescription = None
+    if payload.prescription_id is not None:
+        prescription = Prescription.objects.filter(pk=payload.prescription_id).first()
+        if prescription is None:
+            raise InputError("unknown prescription", "prescription_id")
+    d = services.dispense(
+        b,
+        prescription=prescription,
+        wanted_Bq=parse_activity(payload.wanted_activity, "wanted_activity"),
+        wanted_at=parse_instant(payload.wanted_at, "wanted_at"),
+        meter=meter,
+        measured_Bq=parse_activity(payload.measured_activity, "measured_activity"),
+        measured_at=parse_instant(payload.measured_at, "measured_at"),
+        user=request.user,
+    )
+    return Status(201, {"id": d.pk, "volume_mL": d.volume_mL, "label": f"/hotlab/dispensings/{d.pk}/label.pdf"})
+
+
+class WasteIn(Schema):
+    label: str
+    nuclide: str
+    activity: str
+    limit: str
+    sealed_at: str
+
+
+@router.post("/waste", response={201: dict})
+def seal(request: HttpRequest, payload: WasteIn):
+    _require(request, "radiopharmacy.add_wastecontainer")
+    c = services.seal_waste(
+        label=payload.label,
+        nuclide=payload.nuclide,
+        activity_Bq=parse_activity(payload.activity, "activity"),
+        limit_Bq=parse_activity(payload.limit, "limit"),
+        sealed_at=parse_instant(payload.sealed_at, "sealed_at"),
+        user=request.user,
+    )
+    return Status(201, {"id": c.pk, "release_at": c.release_at.isoformat() if c.release_at else None, "rule": c.rule})
+
+
+@router.get("/waste")
+def list_waste(request: HttpRequest) -> list[dict]:
+    _require(request, "radiopharmacy.view_wastecontainer")
+    return [
+        {
+            "id": c.pk,
+            "label": c.label,
+            "nuclide": c.nuclide,
+            "release_at": c.release_at.isoformat() if c.release_at else None,
+            "disposed_at": c.disposed_at.isoformat() if c.disposed_at else None,
+        }
+        for c in WasteContainer.objects.all()
+    ]

@@ -1,0 +1,94 @@
+"""Forms of the radiopharmacist's day (parsing only; the services decide)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+
+from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
+from nmguard.apps.equipment.models import Equipment
+from nmguard.apps.radiopharmacy.models import Elution, Recipe
+
+_NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
+
+
+class ElutionForm(forms.Form):
+    eluted_at = LocalDateTimeField(initial=_NOW)
+    eluted = ActivityField(label="Eluted activity")
+    volume_mL = forms.FloatField(min_value=0.01, label="Volume (mL)")
+    breakthrough_parent = ActivityField(required=False, label="Parent activity in the eluate (breakthrough)")
+    aluminium_ok = forms.NullBooleanField(required=False, label="Aluminium ion test passed")
+
+
+class BatchForm(forms.Form):
+    recipe = forms.ModelChoiceField(Recipe.objects.all())
+    number = forms.CharField(max_length=40)
+    elution = forms.ModelChoiceField(Elution.objects.filter(usable=True), required=False)
+    prepared_at = LocalDateTimeField(initial=_NOW)
+    activity = ActivityField(label="Activity at preparation")
+    volume_mL = forms.FloatField(min_value=0.01, label="Volume (mL)")
+    components = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One component per line: name; lot; expiry (YYYY-MM-DD)",
+    )
+    hot_cell = forms.CharField(required=False)
+
+    def clean_components(self):
+        from nmguard.apps.radiopharmacy.services import Component
+
+        parsed = []
+        for n, line in enumerate(self.cleaned_data["components"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            parts = [p.strip() for p in line.split(";")]
+            if len(parts) != 3:
+                raise forms.ValidationError(f"line {n}: write name; lot; expiry")
+            try:
+                expiry = dt.date.fromisoformat(parts[2])
+            except ValueError:
+                raise forms.ValidationError(f"line {n}: expiry {parts[2]!r} is not YYYY-MM-DD") from None
+            parsed.append(Component(parts[0], parts[1], expiry))
+        if not parsed:
+            raise forms.ValidationError("list every component with its lot and expiry")
+        return parsed
+
+
+class BatchTestForm(forms.Form):
+    test = forms.CharField(max_length=40)
+    value = forms.FloatField(required=False)
+    text = forms.ChoiceField(choices=[("", "—"), ("pass", "pass"), ("fail", "fail")], required=False)
+    waived_reason = forms.CharField(required=False, label="Parametric release: reason (leave empty otherwise)")
+
+
+class ReleaseForm(forms.Form):
+    statement = forms.CharField(required=False)
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
+
+
+class DispenseForm(forms.Form):
+    prescription = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    wanted = ActivityField(label="Activity wanted")
+    wanted_at = LocalDateTimeField(label="At (injection time)")
+    activity_meter = forms.ModelChoiceField(Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER))
+    measured = ActivityField(label="Syringe reading")
+    measured_at = LocalDateTimeField(initial=_NOW)
+
+
+class WasteForm(forms.Form):
+    label = forms.CharField(max_length=60)
+    nuclide = forms.CharField(max_length=16)
+    activity = ActivityField(label="Estimated activity")
+    limit = ActivityField(label="Release below")
+    sealed_at = LocalDateTimeField(initial=_NOW)
+
+
+class DisposalForm(forms.Form):
+    disposed_at = LocalDateTimeField(initial=_NOW)
+    background = forms.FloatField(min_value=0)
+    surface = forms.FloatField(min_value=0, label="Surface reading")
+    unit = forms.ChoiceField(choices=[("uSv/h", "µSv/h"), ("cps", "cps"), ("cpm", "cpm")])
+    counting_time_s = forms.FloatField(required=False, min_value=1, label="Counting time (s), count-rate meters")
+    instrument = forms.CharField()
+    surveyor = forms.CharField()

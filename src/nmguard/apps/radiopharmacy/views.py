@@ -1,0 +1,301 @@
+"""The radiopharmacist's day in pages. Thin: parse, call a service, show."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from nmguard.apps.radiopharmacy import services
+from nmguard.apps.radiopharmacy.forms import (
+    BatchForm,
+    BatchTestForm,
+    DispenseForm,
+    DisposalForm,
+    ElutionForm,
+    ReleaseForm,
+    WasteForm,
+)
+from nmguard.apps.radiopharmacy.models import Batch, Dispensing, Generator, WasteContainer
+from nmguard.errors import InputError
+
+VIEW = "radiopharmacy.view_batch"
+
+
+def _apply_error(form, exc: InputError) -> None:
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _act(request, form, action, success, page):
+    """Validate ``form``, run ``action(data)``, redirect to ``success`` (a URL, or a function of what the
+    action returned) or show ``page`` with the error next to its field."""
+    if form.is_valid():
+        try:
+            done = action(form.cleaned_data)
+            return redirect(success(done) if callable(success) else success)
+        except InputError as exc:
+            _apply_error(form, exc)
+    return page(form)
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def day(request: HttpRequest, batch_form=None) -> HttpResponse:
+    from nmguard.apps.patients.models import Prescription
+
+    today = timezone.localdate()
+    start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+    queue = (
+        Prescription.objects.filter(
+            scheduled_for__gte=start,
+            scheduled_for__lt=start + dt.timedelta(days=1),
+            status=Prescription.Status.PRESCRIBED,
+        )
+        .select_related("patient", "protocol__radiopharmaceutical")
+        .order_by("scheduled_for")
+    )
+    batches = Batch.objects.select_related("recipe__radiopharmaceutical").filter(prepared_at__gte=start)
+    return render(
+        request,
+        "radiopharmacy/day.html",
+        {
+            "generators": Generator.objects.filter(status=Generator.Status.IN_USE),
+            "batches": batches,
+            "queue": queue,
+            "now": timezone.now(),
+            "batch_form": batch_form or BatchForm(),
+            "waste": WasteContainer.objects.filter(disposed_at__isnull=True),
+        },
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_batch", raise_exception=True)
+def batch_new(request: HttpRequest) -> HttpResponse:
+    def action(d):
+        return services.prepare_batch(
+            d["recipe"],
+            number=d["number"],
+            prepared_at=d["prepared_at"],
+            activity_Bq=d["activity"],
+            volume_mL=d["volume_mL"],
+            components=d["components"],
+            user=request.user,
+            elution=d["elution"],
+            equipment={"hot_cell": d["hot_cell"]} if d["hot_cell"] else {},
+        )
+
+    return _act(
+        request,
+        BatchForm(request.POST),
+        action,
+        lambda batch: f"/hotlab/batches/{batch.pk}/",
+        lambda f: day(request, batch_form=f),
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def generator_detail(request: HttpRequest, pk: int, form=None) -> HttpResponse:
+    generator = get_object_or_404(Generator, pk=pk)
+    return render(
+        request,
+        "radiopharmacy/generator.html",
+        {"g": generator, "elutions": generator.elutions.all(), "form": form or ElutionForm()},
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_elution", raise_exception=True)
+def generator_elute(request: HttpRequest, pk: int) -> HttpResponse:
+    generator = get_object_or_404(Generator, pk=pk)
+
+    def action(d):
+        services.elute(
+            generator,
+            eluted_at=d["eluted_at"],
+            eluted_Bq=d["eluted"],
+            volume_mL=d["volume_mL"],
+            user=request.user,
+            breakthrough_parent_Bq=d["breakthrough_parent"],
+            aluminium_ok=d["aluminium_ok"],
+        )
+
+    return _act(
+        request,
+        ElutionForm(request.POST),
+        action,
+        f"/hotlab/generators/{pk}/",
+        lambda f: generator_detail(request, pk, form=f),
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
+    batch = get_object_or_404(Batch.objects.select_related("recipe__radiopharmaceutical"), pk=pk)
+    decision = None
+    try:
+        decision = services.release_decision(batch)
+    except InputError as exc:
+        forms.setdefault("decision_error", exc.message)
+    prescription_id = request.GET.get("prescription")
+    return render(
+        request,
+        "radiopharmacy/batch.html",
+        {
+            "b": batch,
+            "tests": batch.tests.all(),
+            "decision": decision,
+            "now": timezone.now(),
+            "dispensings": batch.dispensings.select_related("prescription__patient"),
+            "test_form": forms.get("test_form") or BatchTestForm(),
+            "release_form": forms.get("release_form") or ReleaseForm(),
+            "dispense_form": forms.get("dispense_form") or DispenseForm(initial={"prescription": prescription_id}),
+            "decision_error": forms.get("decision_error"),
+        },
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_batchtest", raise_exception=True)
+def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch, pk=pk)
+
+    def action(d):
+        services.record_test(
+            batch,
+            test=d["test"].strip(),
+            user=request.user,
+            value=d["value"],
+            text=d["text"],
+            waived_reason=d["waived_reason"],
+        )
+
+    return _act(
+        request,
+        BatchTestForm(request.POST),
+        action,
+        f"/hotlab/batches/{pk}/",
+        lambda f: batch_detail(request, pk, test_form=f),
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.change_batch", raise_exception=True)
+def batch_release(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(Batch, pk=pk)
+
+    def action(d):
+        services.release(batch, qualified_person=request.user, password=d["password"], statement=d["statement"])
+
+    return _act(
+        request,
+        ReleaseForm(request.POST),
+        action,
+        f"/hotlab/batches/{pk}/",
+        lambda f: batch_detail(request, pk, release_form=f),
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_dispensing", raise_exception=True)
+def batch_dispense(request: HttpRequest, pk: int) -> HttpResponse:
+    from nmguard.apps.patients.models import Prescription
+
+    batch = get_object_or_404(Batch, pk=pk)
+
+    def action(d):
+        prescription = Prescription.objects.filter(pk=d["prescription"]).first() if d["prescription"] else None
+        return services.dispense(
+            batch,
+            prescription=prescription,
+            wanted_Bq=d["wanted"],
+            wanted_at=d["wanted_at"],
+            meter=d["activity_meter"],
+            measured_Bq=d["measured"],
+            measured_at=d["measured_at"],
+            user=request.user,
+        )
+
+    return _act(
+        request,
+        DispenseForm(request.POST),
+        action,
+        f"/hotlab/batches/{pk}/",
+        lambda f: batch_detail(request, pk, dispense_form=f),
+    )
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from nmguard.apps.radiopharmacy.labels import dispensing_label_pdf
+
+    dispensing = get_object_or_404(Dispensing, pk=pk)
+    response = HttpResponse(dispensing_label_pdf(dispensing), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="label-{dispensing.pk}.pdf"'
+    return response
+
+
+@login_required
+@permission_required(VIEW, raise_exception=True)
+def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None) -> HttpResponse:
+    return render(
+        request,
+        "radiopharmacy/waste.html",
+        {
+            "containers": WasteContainer.objects.all(),
+            "form": form or WasteForm(),
+            "now": timezone.now(),
+            "disposal_form": disposal_form or DisposalForm(),
+            "disposal_pk": disposal_pk,
+            "blank_disposal_form": DisposalForm(),
+        },
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_wastecontainer", raise_exception=True)
+def waste_seal(request: HttpRequest) -> HttpResponse:
+    def action(d):
+        services.seal_waste(
+            label=d["label"],
+            nuclide=d["nuclide"],
+            activity_Bq=d["activity"],
+            limit_Bq=d["limit"],
+            sealed_at=d["sealed_at"],
+            user=request.user,
+        )
+
+    return _act(request, WasteForm(request.POST), action, "hotlab-waste", lambda f: waste(request, form=f))
+
+
+@login_required
+@permission_required("radiopharmacy.change_wastecontainer", raise_exception=True)
+def waste_dispose(request: HttpRequest, pk: int) -> HttpResponse:
+    container = get_object_or_404(WasteContainer, pk=pk)
+
+    def action(d):
+        services.dispose_waste(
+            container,
+            disposed_at=d["disposed_at"],
+            background=d["background"],
+            surface=d["surface"],
+            unit=d["unit"],
+            instrument=d["instrument"],
+            surveyor=d["surveyor"],
+            user=request.user,
+            counting_time_s=d["counting_time_s"],
+        )
+
+    return _act(
+        request,
+        DisposalForm(request.POST),
+        action,
+        "hotlab-waste",
+        lambda f: waste(request, disposal_form=f, disposal_pk=pk),
+    )
