@@ -191,3 +191,50 @@ def test_waste_release_date_and_disposal_survey(lab):
         label="W-2", nuclide="Cs-137", activity_Bq=1e6, limit_Bq=1e3, sealed_at=now, user=lab["rph"]
     )
     assert cs.release_at is None and cs.rule["eligible_for_decay_in_storage"] is False
+
+
+def test_delivery_and_possession_limit_alert(lab, client):
+    from nmguard.apps.radiopharmacy.inventory import holdings, receive_delivery
+    from nmguard.apps.radiopharmacy.models import PossessionLimit
+
+    now = now_minute()
+    with acting_as(lab["rph"], reason="licence"):
+        PossessionLimit.objects.create(nuclide="I-131", limit_Bq=10e9, licence="Licence 123, condition 4")
+    delivery, exceeded = receive_delivery(
+        nuclide="131I",
+        product="131I capsule",
+        activity_Bq=7.4e9,
+        calibrated_at=now,
+        received_at=now,
+        receipt_ok=True,
+        user=lab["rph"],
+    )
+    assert delivery.nuclide == "I-131" and not exceeded
+    _, exceeded = receive_delivery(
+        nuclide="I-131",
+        product="131I solution",
+        activity_Bq=5.55e9,
+        calibrated_at=now + dt.timedelta(days=1),
+        received_at=now,
+        receipt_ok=True,
+        user=lab["rph"],
+    )
+    # 7.4 GBq + 5.55 GBq decayed back one day (2^(1 d / T½) more) > 10 GBq
+    t_half = get_nuclide("I-131").half_life_s
+    expected = 7.4e9 + 5.55e9 * 2 ** (86400 / t_half)
+    (h,) = [h for h in holdings(now) if h.nuclide == "I-131"]
+    assert (
+        h.on_hand_Bq == pytest.approx(expected, rel=1e-9) and h.exceeded and [e.nuclide for e in exceeded] == ["I-131"]
+    )
+    client.force_login(lab["rph"])
+    assert "Possession limit exceeded: I-131" in client.get("/").content.decode()
+    with pytest.raises(InputError, match="what was wrong"):
+        receive_delivery(
+            nuclide="F-18",
+            product="FDG",
+            activity_Bq=1e9,
+            calibrated_at=now,
+            received_at=now,
+            receipt_ok=False,
+            user=lab["rph"],
+        )

@@ -247,3 +247,57 @@ def list_waste(request: HttpRequest) -> list[dict]:
         }
         for c in WasteContainer.objects.all()
     ]
+
+
+class DeliveryIn(Schema):
+    nuclide: str
+    product: str
+    activity: str
+    calibrated_at: str
+    received_at: str
+    receipt_ok: bool
+    supplier: str = ""
+    package_surface_uSv_h: float | None = None
+    package_1m_uSv_h: float | None = None
+    wipe_Bq_per_cm2: float | None = None
+    receipt_note: str = ""
+
+
+@router.post("/deliveries", response={201: dict})
+def receive_delivery(request: HttpRequest, payload: DeliveryIn):
+    from nmguard.apps.radiopharmacy.inventory import receive_delivery as receive
+
+    _require(request, "radiopharmacy.add_delivery")
+    delivery, exceeded = receive(
+        nuclide=payload.nuclide,
+        product=payload.product,
+        activity_Bq=parse_activity(payload.activity, "activity"),
+        calibrated_at=parse_instant(payload.calibrated_at, "calibrated_at"),
+        received_at=parse_instant(payload.received_at, "received_at"),
+        receipt_ok=payload.receipt_ok,
+        user=request.user,
+        supplier=payload.supplier,
+        package_surface_uSv_h=payload.package_surface_uSv_h,
+        package_1m_uSv_h=payload.package_1m_uSv_h,
+        wipe_Bq_per_cm2=payload.wipe_Bq_per_cm2,
+        receipt_note=payload.receipt_note,
+    )
+    return Status(201, {"id": delivery.pk, "possession_limits_exceeded": [h.nuclide for h in exceeded]})
+
+
+@router.get("/holdings")
+def holdings(request: HttpRequest) -> list[dict]:
+    """Activity on hand per nuclide now, against the licence's possession limits."""
+    from nmguard.apps.radiopharmacy.inventory import holdings as current
+
+    _require(request, "radiopharmacy.view_delivery")
+    return [
+        {
+            "nuclide": h.nuclide,
+            "on_hand_Bq": h.on_hand_Bq,
+            "limit_Bq": h.limit_Bq,
+            "licence": h.licence,
+            "exceeded": h.exceeded,
+        }
+        for h in current()
+    ]

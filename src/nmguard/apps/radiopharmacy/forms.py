@@ -92,3 +92,17 @@ class DisposalForm(forms.Form):
     counting_time_s = forms.FloatField(required=False, min_value=1, label="Counting time (s), count-rate meters")
     instrument = forms.CharField()
     surveyor = forms.CharField()
+
+
+class DeliveryForm(forms.Form):
+    nuclide = forms.CharField(max_length=16)
+    product = forms.CharField(max_length=160)
+    activity = ActivityField(label="Activity at calibration")
+    calibrated_at = LocalDateTimeField()
+    received_at = LocalDateTimeField(initial=_NOW)
+    supplier = forms.CharField(required=False)
+    package_surface_uSv_h = forms.FloatField(required=False, label="Package surface (µSv/h)")
+    package_1m_uSv_h = forms.FloatField(required=False, label="At 1 m (µSv/h)")
+    wipe_Bq_per_cm2 = forms.FloatField(required=False, label="Wipe test (Bq/cm²)")
+    receipt_ok = forms.BooleanField(required=False, initial=True, label="Receipt checks passed")
+    receipt_note = forms.CharField(required=False)

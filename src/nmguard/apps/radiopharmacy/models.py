@@ -220,3 +220,41 @@ class WasteContainer(AuditedModel):
 
     class Meta:
         ordering = ["sealed_at"]
+
+
+class PossessionLimit(AuditedModel):
+    """The licence's possession limit for one nuclide (unsealed sources)."""
+
+    nuclide = models.CharField(max_length=16, unique=True, validators=[validate_nuclide])
+    limit_Bq = models.FloatField()
+    licence = models.CharField(max_length=120, help_text="Licence number and condition")
+
+    def __str__(self) -> str:
+        return f"{self.nuclide} ≤ {self.limit_Bq:.3g} Bq ({self.licence})"
+
+
+class Delivery(AuditedModel):
+    """An unsealed-source delivery with its receipt checks (package dose rate, wipe test)."""
+
+    class Status(models.TextChoices):
+        IN_STOCK = "in_stock", "In stock"
+        USED = "used", "Used up"
+        RETURNED = "returned", "Returned"
+
+    nuclide = models.CharField(max_length=16, validators=[validate_nuclide])
+    product = models.CharField(max_length=160)
+    activity_Bq = models.FloatField()
+    calibrated_at = models.DateTimeField()
+    received_at = models.DateTimeField()
+    supplier = models.CharField(max_length=120, blank=True)
+    package_surface_uSv_h = models.FloatField(null=True, blank=True)
+    package_1m_uSv_h = models.FloatField(null=True, blank=True)
+    wipe_Bq_per_cm2 = models.FloatField(null=True, blank=True)
+    receipt_ok = models.BooleanField(help_text="Package intact, labels match, readings within the local limits")
+    receipt_note = models.TextField(blank=True)
+    received_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.IN_STOCK)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name_plural = "deliveries"

@@ -12,6 +12,7 @@ urlpatterns = [
     path("generators/<int:pk>/", views.generator_detail, name="hotlab-generator"),
     path("generators/<int:pk>/elute/", views.generator_elute, name="hotlab-elute"),
     path("dispensings/<int:pk>/label.pdf", views.label_pdf, name="hotlab-label"),
+    path("deliveries/new/", views.delivery_new, name="hotlab-delivery-new"),
     path("waste/", views.waste, name="hotlab-waste"),
     path("waste/seal/", views.waste_seal, name="hotlab-waste-seal"),
     path("waste/<int:pk>/dispose/", views.waste_dispose, name="hotlab-waste-dispose"),

@@ -13,6 +13,7 @@ from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.forms import (
     BatchForm,
     BatchTestForm,
+    DeliveryForm,
     DispenseForm,
     DisposalForm,
     ElutionForm,
@@ -43,8 +44,9 @@ def _act(request, form, action, success, page):
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def day(request: HttpRequest, batch_form=None) -> HttpResponse:
+def day(request: HttpRequest, batch_form=None, delivery_form=None) -> HttpResponse:
     from nmguard.apps.patients.models import Prescription
+    from nmguard.apps.radiopharmacy.inventory import holdings
 
     today = timezone.localdate()
     start = timezone.make_aware(dt.datetime.combine(today, dt.time.min))
@@ -68,8 +70,34 @@ def day(request: HttpRequest, batch_form=None) -> HttpResponse:
             "now": timezone.now(),
             "batch_form": batch_form or BatchForm(),
             "waste": WasteContainer.objects.filter(disposed_at__isnull=True),
+            "holdings": holdings(),
+            "delivery_form": delivery_form or DeliveryForm(),
         },
     )
+
+
+@login_required
+@permission_required("radiopharmacy.add_delivery", raise_exception=True)
+def delivery_new(request: HttpRequest) -> HttpResponse:
+    from nmguard.apps.radiopharmacy.inventory import receive_delivery
+
+    def action(d):
+        return receive_delivery(
+            nuclide=d["nuclide"],
+            product=d["product"],
+            activity_Bq=d["activity"],
+            calibrated_at=d["calibrated_at"],
+            received_at=d["received_at"],
+            receipt_ok=d["receipt_ok"],
+            user=request.user,
+            supplier=d["supplier"],
+            package_surface_uSv_h=d["package_surface_uSv_h"],
+            package_1m_uSv_h=d["package_1m_uSv_h"],
+            wipe_Bq_per_cm2=d["wipe_Bq_per_cm2"],
+            receipt_note=d["receipt_note"],
+        )
+
+    return _act(request, DeliveryForm(request.POST), action, "hotlab", lambda f: day(request, delivery_form=f))
 
 
 @login_required

@@ -1,0 +1,26 @@
+"""What the hot lab asks people to act on: possession limits exceeded."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+
+from nmguard.apps.core.dashboard import AttentionItem
+from nmguard.physics.units import format_activity
+
+
+def possession_attention(user) -> list[AttentionItem]:
+    from nmguard.apps.radiopharmacy.inventory import holdings
+
+    names = set(user.groups.values_list("name", flat=True))
+    if not names & {"radiopharmacist", "rpo", "administrator"}:
+        return []
+    return [
+        AttentionItem(
+            title=f"Possession limit exceeded: {h.nuclide}",
+            detail=f"{format_activity(h.on_hand_Bq)} on hand, licence limit {format_activity(h.limit_Bq)} "
+            f"({h.licence})",
+            url=reverse("hotlab"),
+        )
+        for h in holdings()
+        if h.exceeded
+    ]
