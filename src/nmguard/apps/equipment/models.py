@@ -56,6 +56,21 @@ class Equipment(AuditedModel):
         return None
 
 
+def first_usable_activity_meter():
+    """The first activity meter in clinical use with its QC in date today (pre-selected in forms)."""
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return (
+        Equipment.objects.filter(
+            kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL, qc_valid_until__gte=today
+        )
+        .exclude(qc_exemptions__day=today)
+        .order_by("name")
+        .first()
+    )
+
+
 class CheckSource(AuditedModel):
     """A long-lived reference source used for constancy checks (e.g. Cs-137, Co-57, Ba-133)."""
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
-from nmguard.apps.equipment.models import Equipment
+from nmguard.apps.equipment.models import Equipment, first_usable_activity_meter
 from nmguard.apps.patients.models import Administration, Patient, Protocol
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
 
@@ -33,21 +33,9 @@ class PrescriptionForm(forms.Form):
     override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-def _usable_meter():
-    """The first activity meter in clinical use with its QC in date (pre-selected for speed)."""
-    today = timezone.localdate()
-    return (
-        Equipment.objects.filter(
-            kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL, qc_valid_until__gte=today
-        )
-        .order_by("name")
-        .first()
-    )
-
-
 class MeasurementForm(forms.Form):
     activity_meter = forms.ModelChoiceField(
-        Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER), initial=_usable_meter
+        Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER), initial=first_usable_activity_meter
     )
     activity = ActivityField(label="Syringe reading")
     measured_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))

@@ -10,7 +10,8 @@ from django.utils import timezone
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.roles import Role
 from nmguard.apps.radiopharmacy import services
-from nmguard.apps.radiopharmacy.models import Radiopharmaceutical, Recipe
+from nmguard.apps.radiopharmacy.inventory import receive_delivery
+from nmguard.apps.radiopharmacy.models import PossessionLimit, Radiopharmaceutical, Recipe
 
 
 def load_hotlab_demo(users: dict, passwords: dict) -> None:
@@ -86,6 +87,22 @@ def load_hotlab_demo(users: dict, passwords: dict) -> None:
         qualified_person=rph,
         password=passwords[Role.RADIOPHARMACIST],
         statement="Released for today's bone scans",
+    )
+    with acting_as(users[Role.RPO], reason="licence conditions"):
+        for nuclide, limit in (("Mo-99", 100e9), ("I-131", 20e9), ("F-18", 50e9), ("Lu-177", 40e9)):
+            PossessionLimit.objects.create(nuclide=nuclide, limit_Bq=limit, licence="Demo licence NM-001, schedule A")
+    receive_delivery(
+        nuclide="Lu-177",
+        product="177Lu-PSMA-617 (2 patient doses)",
+        activity_Bq=2 * 7.4e9,
+        calibrated_at=now + dt.timedelta(hours=20),
+        received_at=now - dt.timedelta(hours=3),
+        receipt_ok=True,
+        user=rph,
+        supplier="Demo Pharma",
+        package_surface_uSv_h=18.0,
+        package_1m_uSv_h=0.9,
+        wipe_Bq_per_cm2=0.01,
     )
     services.seal_waste(
         label="W-I131-07",

@@ -170,7 +170,7 @@ def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
         decision = services.release_decision(batch)
     except InputError as exc:
         forms.setdefault("decision_error", exc.message)
-    prescription_id = request.GET.get("prescription")
+    dispense_initial = _dispense_initial(request.GET.get("prescription"))
     return render(
         request,
         "radiopharmacy/batch.html",
@@ -182,10 +182,27 @@ def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
             "dispensings": batch.dispensings.select_related("prescription__patient"),
             "test_form": forms.get("test_form") or BatchTestForm(),
             "release_form": forms.get("release_form") or ReleaseForm(),
-            "dispense_form": forms.get("dispense_form") or DispenseForm(initial={"prescription": prescription_id}),
+            "dispense_form": forms.get("dispense_form") or DispenseForm(initial=dispense_initial),
             "decision_error": forms.get("decision_error"),
         },
     )
+
+
+def _dispense_initial(prescription_id: str | None) -> dict:
+    """Pre-fill the dispensing form from the prescription in the queue (activity, time, an in-date meter)."""
+    from nmguard.apps.equipment.models import first_usable_activity_meter
+    from nmguard.apps.patients.models import Prescription
+    from nmguard.physics.units import format_activity
+
+    prescription = Prescription.objects.filter(pk=prescription_id).first() if prescription_id else None
+    if prescription is None:
+        return {"activity_meter": first_usable_activity_meter()}
+    return {
+        "prescription": prescription.pk,
+        "wanted": format_activity(prescription.prescribed_activity_Bq),
+        "wanted_at": timezone.localtime(prescription.scheduled_for),
+        "activity_meter": first_usable_activity_meter(),
+    }
 
 
 @login_required
