@@ -238,3 +238,31 @@ def test_delivery_and_possession_limit_alert(lab, client):
             receipt_ok=False,
             user=lab["rph"],
         )
+
+
+def test_rcp_from_strip_counts_through_the_page(lab, client):
+    """Two-strip ITLC: free pertechnetate 2 %, hydrolysed-reduced 1 % → RCP 97 %."""
+    batch = _batch(lab, now_minute())
+    client.force_login(lab["rph"])
+    r = client.post(
+        f"/hotlab/batches/{batch.pk}/tests/",
+        {"test": "rcp", "strip1_front": "200", "strip1_origin": "9800", "strip2_front": "9900", "strip2_origin": "100"},
+    )
+    assert r.status_code == 302
+    test = batch.tests.get()
+    assert test.value == pytest.approx(100 * (1 - 0.02 - 0.01), abs=1e-9)
+    assert test.detail["uncertainty_percent"] > 0
+    r = client.post(f"/hotlab/batches/{batch.pk}/tests/", {"test": "rcp", "strip1_front": "200"})
+    assert r.status_code == 200 and b"give all four strip counts" in r.content
+
+
+def test_discharge_totals(lab, client):
+    now = now_minute()
+    for activity in (2e6, 3e6):
+        services.record_discharge(at=now, pathway="sewer", nuclide="I-131", activity_Bq=activity, user=lab["rph"])
+    (row,) = services.discharge_totals()
+    assert (row["pathway"], row["nuclide"], row["total_Bq"]) == ("sewer", "I-131", 5e6)
+    with pytest.raises(InputError):
+        services.record_discharge(at=now, pathway="river", nuclide="I-131", activity_Bq=1, user=lab["rph"])
+    client.force_login(lab["rph"])
+    assert b"Sewer and air releases" in client.get("/hotlab/waste/").content

@@ -34,6 +34,7 @@ class BatchForm(forms.Form):
         help_text="One component per line: name; lot; expiry (YYYY-MM-DD)",
     )
     hot_cell = forms.CharField(required=False)
+    environment = forms.CharField(required=False, label="Environment checks (e.g. LAF particles, pressure)")
 
     def clean_components(self):
         from nmguard.apps.radiopharmacy.services import Component
@@ -58,6 +59,10 @@ class BatchForm(forms.Form):
 class BatchTestForm(forms.Form):
     test = forms.CharField(max_length=40)
     value = forms.FloatField(required=False)
+    strip1_front = forms.FloatField(required=False, min_value=0, label="RCP two-strip: strip 1 front (counts)")
+    strip1_origin = forms.FloatField(required=False, min_value=0, label="strip 1 origin (counts)")
+    strip2_front = forms.FloatField(required=False, min_value=0, label="strip 2 front (counts)")
+    strip2_origin = forms.FloatField(required=False, min_value=0, label="strip 2 origin (counts)")
     text = forms.ChoiceField(choices=[("", "—"), ("pass", "pass"), ("fail", "fail")], required=False)
     waived_reason = forms.CharField(required=False, label="Parametric release: reason (leave empty otherwise)")
 
@@ -106,3 +111,11 @@ class DeliveryForm(forms.Form):
     wipe_Bq_per_cm2 = forms.FloatField(required=False, label="Wipe test (Bq/cm²)")
     receipt_ok = forms.BooleanField(required=False, initial=True, label="Receipt checks passed")
     receipt_note = forms.CharField(required=False)
+
+
+class DischargeForm(forms.Form):
+    at = LocalDateTimeField(initial=_NOW, label="Released at")
+    pathway = forms.ChoiceField(choices=[("sewer", "Sewer"), ("air", "Air")])
+    nuclide = forms.CharField(max_length=16)
+    activity = ActivityField()
+    note = forms.CharField(required=False)

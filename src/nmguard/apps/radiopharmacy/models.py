@@ -258,3 +258,17 @@ class Delivery(AuditedModel):
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "deliveries"
+
+
+class Discharge(AuditedModel):
+    """Activity released to the sewer or to the air (summed per year, nuclide and pathway)."""
+
+    at = models.DateTimeField()
+    pathway = models.CharField(max_length=8, choices=[("sewer", "Sewer"), ("air", "Air")])
+    nuclide = models.CharField(max_length=16, validators=[validate_nuclide])
+    activity_Bq = models.FloatField()
+    note = models.CharField(max_length=200, blank=True)
+    recorded_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]

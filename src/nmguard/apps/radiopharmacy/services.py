@@ -417,3 +417,42 @@ def dispose_waste(
         }
         container.save()
     return container
+
+
+def record_discharge(*, at: dt.datetime, pathway: str, nuclide: str, activity_Bq: float, user, note: str = ""):
+    from nmguard.apps.radiopharmacy.models import Discharge
+
+    _not_future(at, "at")
+    if pathway not in ("sewer", "air"):
+        raise InputError("pathway must be sewer or air", "pathway")
+    if activity_Bq is None or activity_Bq < 0:
+        raise InputError("activity cannot be negative", "activity")
+    with transaction.atomic(), acting_as(user, reason=f"{pathway} release"):
+        return Discharge.objects.create(
+            at=at,
+            pathway=pathway,
+            nuclide=get_nuclide(nuclide).name,
+            activity_Bq=activity_Bq,
+            note=note,
+            recorded_by=user,
+        )
+
+
+def discharge_totals() -> list[dict]:
+    """Per calendar year, pathway and nuclide (no limits shipped: 10 CFR 20 App. B not read)."""
+    from nmguard.apps.radiopharmacy.models import Discharge
+    from nmguard.hotlab.waste import Discharge as PureDischarge
+    from nmguard.hotlab.waste import release_totals
+
+    items = [PureDischarge(d.nuclide, d.activity_Bq, d.at, d.pathway) for d in Discharge.objects.all()]
+    return release_totals(items)["totals"] if items else []
+
+
+def rcp_from_two_strips(counts: dict) -> tuple[float, dict]:
+    """RCP % and its counting uncertainty from the 99mTc two-strip ITLC counts."""
+    from nmguard.hotlab.purity import rcp_two_strip_tc99m
+
+    result = rcp_two_strip_tc99m(
+        counts["strip1_front"], counts["strip1_origin"], counts["strip2_front"], counts["strip2_origin"]
+    )
+    return result.rcp_percent, result.to_dict()

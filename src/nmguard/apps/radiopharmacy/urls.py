@@ -15,5 +15,6 @@ urlpatterns = [
     path("deliveries/new/", views.delivery_new, name="hotlab-delivery-new"),
     path("waste/", views.waste, name="hotlab-waste"),
     path("waste/seal/", views.waste_seal, name="hotlab-waste-seal"),
+    path("waste/discharges/", views.discharge_new, name="hotlab-discharge"),
     path("waste/<int:pk>/dispose/", views.waste_dispose, name="hotlab-waste-dispose"),
 ]

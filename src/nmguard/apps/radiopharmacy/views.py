@@ -14,6 +14,7 @@ from nmguard.apps.radiopharmacy.forms import (
     BatchForm,
     BatchTestForm,
     DeliveryForm,
+    DischargeForm,
     DispenseForm,
     DisposalForm,
     ElutionForm,
@@ -114,6 +115,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             user=request.user,
             elution=d["elution"],
             equipment={"hot_cell": d["hot_cell"]} if d["hot_cell"] else {},
+            environment={"checks": d["environment"]} if d["environment"] else {},
         )
 
     return _act(
@@ -211,13 +213,20 @@ def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
 
     def action(d):
+        strips = {k: d[k] for k in ("strip1_front", "strip1_origin", "strip2_front", "strip2_origin")}
+        value, detail = d["value"], {}
+        if any(v is not None for v in strips.values()):
+            if any(v is None for v in strips.values()):
+                raise InputError("give all four strip counts", "strip1_front")
+            value, detail = services.rcp_from_two_strips(strips)
         services.record_test(
             batch,
             test=d["test"].strip(),
             user=request.user,
-            value=d["value"],
+            value=value,
             text=d["text"],
             waived_reason=d["waived_reason"],
+            detail=detail,
         )
 
     return _act(
@@ -288,7 +297,7 @@ def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None) -> HttpResponse:
+def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None, discharge_form=None) -> HttpResponse:
     return render(
         request,
         "radiopharmacy/waste.html",
@@ -299,6 +308,8 @@ def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None)
             "disposal_form": disposal_form or DisposalForm(),
             "disposal_pk": disposal_pk,
             "blank_disposal_form": DisposalForm(),
+            "discharge_form": discharge_form or DischargeForm(),
+            "discharge_totals": services.discharge_totals(),
         },
     )
 
@@ -343,4 +354,22 @@ def waste_dispose(request: HttpRequest, pk: int) -> HttpResponse:
         action,
         "hotlab-waste",
         lambda f: waste(request, disposal_form=f, disposal_pk=pk),
+    )
+
+
+@login_required
+@permission_required("radiopharmacy.add_discharge", raise_exception=True)
+def discharge_new(request: HttpRequest) -> HttpResponse:
+    def action(d):
+        return services.record_discharge(
+            at=d["at"],
+            pathway=d["pathway"],
+            nuclide=d["nuclide"],
+            activity_Bq=d["activity"],
+            user=request.user,
+            note=d["note"],
+        )
+
+    return _act(
+        request, DischargeForm(request.POST), action, "hotlab-waste", lambda f: waste(request, discharge_form=f)
     )
