@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The whole suite: first on the embedded SQLite default (browser tests included), then every
-# test but the browser ones again on a temporary PostgreSQL server.
+# The whole suite on the embedded SQLite default (browser tests included), then every
+# database-backed test (marked django_db) again on a temporary PostgreSQL server; the pure and
+# CLI tests do not touch the database and run once.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NMGUARD_DATA_DIR
@@ -12,4 +13,4 @@ echo "== NEMA NU 1 uniformity against pylinac on the same floods (pylinac in its
 echo "== tests on SQLite"
 .venv/bin/python -m pytest "$@"
 echo "== tests on PostgreSQL"
-scripts/with-postgres.sh .venv/bin/python -m pytest -m "not browser" "$@"
+scripts/with-postgres.sh .venv/bin/python -m pytest -m "django_db and not browser" "$@"

@@ -37,3 +37,11 @@ def as_physicist(physicist):
 
     with acting_as(physicist, reason="test"):
         yield physicist
+
+
+def pytest_collection_modifyitems(config, items):
+    """Every test that reaches the database carries the django_db marker, so that the PostgreSQL run
+    (``-m django_db``) selects all of them, also those that only ask for a fixture using ``db``."""
+    for item in items:
+        if item.get_closest_marker("django_db") is None and {"db", "transactional_db"} & set(item.fixturenames):
+            item.add_marker(pytest.mark.django_db)

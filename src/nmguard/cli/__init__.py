@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from nmguard.cli import administration, calculators, hotlab, qc, service, waste
+from nmguard.cli import administration, calculators, dosimetry, hotlab, qc, service, waste
 from nmguard.errors import InputError
 
 app = typer.Typer(
@@ -27,6 +27,7 @@ administration.register(app)
 qc.register(app)
 hotlab.register(app)
 waste.register(app)
+dosimetry.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:

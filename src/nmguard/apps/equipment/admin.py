@@ -2,8 +2,8 @@
 department's bands, schedules) and the service log. QC results change only through result entry."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from nmguard.apps.core.admin_base import NoDeleteAdmin
 from nmguard.apps.equipment.models import (
     CheckSource,
     Equipment,
@@ -15,19 +15,14 @@ from nmguard.apps.equipment.models import (
 )
 
 
-class _NoDelete(SimpleHistoryAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Equipment)
-class EquipmentAdmin(_NoDelete):
+class EquipmentAdmin(NoDeleteAdmin):
     list_display = ("name", "kind", "location", "status", "qc_valid_until", "locked_by_qc")
     list_filter = ("kind", "status")
 
 
 @admin.register(QCTest)
-class QCTestAdmin(_NoDelete):
+class QCTestAdmin(NoDeleteAdmin):
     list_display = (
         "name",
         "catalogue_id",
@@ -43,16 +38,16 @@ class QCTestAdmin(_NoDelete):
 
 
 @admin.register(QCSchedule)
-class QCScheduleAdmin(_NoDelete):
+class QCScheduleAdmin(NoDeleteAdmin):
     list_display = ("equipment", "test", "frequency", "check_source", "active")
 
 
 for model in (CheckSource, ServiceLogEntry, QCExemption):
-    admin.site.register(model, _NoDelete)
+    admin.site.register(model, NoDeleteAdmin)
 
 
 @admin.register(QCResult)
-class QCResultAdmin(_NoDelete):
+class QCResultAdmin(NoDeleteAdmin):
     list_display = ("schedule", "performed_at", "value", "unit", "outcome", "approved_by")
 
     def has_add_permission(self, request):

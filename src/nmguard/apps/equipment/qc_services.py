@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from nmguard.analysis import AnalysisResult
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
 from nmguard.apps.equipment.models import Equipment, QCExemption, QCResult, QCSchedule, QCTest
@@ -129,15 +130,6 @@ def evaluate_value(test: QCTest, value: float, reference_value: float | None = N
     return evaluate(test.catalogue_id, value, reference_value, department_bands(test)).to_dict()
 
 
-def _check_time(performed_at: dt.datetime) -> None:
-    from django.conf import settings
-
-    if performed_at.tzinfo is None:
-        raise InputError("the time must carry a UTC offset", "performed_at")
-    if performed_at > timezone.now() + dt.timedelta(minutes=settings.NMGUARD_FUTURE_MARGIN_MINUTES):
-        raise InputError("the QC time lies in the future", "performed_at")
-
-
 def record_result(
     schedule: QCSchedule,
     *,
@@ -154,7 +146,7 @@ def record_result(
     ``evaluation`` comes from an analysis that evaluated several points itself (its worst outcome
     decides); without it the single ``value`` is evaluated here.
     """
-    _check_time(performed_at)
+    check_not_future(performed_at, "performed_at")
     if not schedule.active:
         raise InputError("this schedule is not active", "schedule")
     evaluation = evaluation or evaluate_value(schedule.test, value)
@@ -209,9 +201,7 @@ def _apply_to_device(result: QCResult) -> None:
 
 def approve_result(result: QCResult, *, physicist, password: str, comment: str = "") -> QCResult:
     """Review and approval by a physicist, as an e-signature over the stored result."""
-    names = set(physicist.groups.values_list("name", flat=True))
-    if Role.PHYSICIST.value not in names:
-        raise InputError("approving QC results needs the role Medical physicist", "user")
+    require_role(physicist, Role.PHYSICIST, what="approving QC results")
     if result.approved_by_id:
         raise InputError("this result was approved already", "result")
     reauthenticate(physicist, password, result, "approved")

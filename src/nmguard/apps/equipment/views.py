@@ -10,16 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from nmguard.apps.core.web import apply_error
 from nmguard.apps.equipment import qc_entry, qc_services
 from nmguard.apps.equipment.forms import ApprovalForm, ExemptionForm
 from nmguard.apps.equipment.models import Equipment, QCResult, QCSchedule
 from nmguard.errors import InputError
 
 VIEW = "equipment.view_equipment"
-
-
-def _apply_error(form, exc: InputError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -89,7 +86,7 @@ def enter_result(request: HttpRequest, pk: int) -> HttpResponse:
             result = qc_entry.record_from_form(schedule, form.cleaned_data, request.user)
             return redirect("qc-result", pk=result.pk)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return schedule_detail(request, pk, entry_form=form)
 
 
@@ -123,7 +120,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("qc-result", pk=pk)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return result_detail(request, pk, approval_form=form)
 
 

@@ -2,8 +2,8 @@
 through the administration path, which checks and audits every step)."""
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from nmguard.apps.core.admin_base import NoDeleteAdmin, ReadOnlyAdmin
 from nmguard.apps.patients.models import (
     Administration,
     DoseMeasurement,
@@ -16,21 +16,8 @@ from nmguard.apps.patients.models import (
 )
 
 
-class _NoDelete(SimpleHistoryAdmin):
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class _ReadOnly(_NoDelete):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Protocol)
-class ProtocolAdmin(_NoDelete):
+class ProtocolAdmin(NoDeleteAdmin):
     list_display = (
         "name",
         "radiopharmaceutical",
@@ -44,10 +31,10 @@ class ProtocolAdmin(_NoDelete):
 
 
 @admin.register(Patient)
-class PatientAdmin(_NoDelete):
+class PatientAdmin(NoDeleteAdmin):
     list_display = ("mrn", "family_name", "given_name", "birth_date", "sex")
     search_fields = ("mrn", "family_name")
 
 
 for model in (Prescription, DoseMeasurement, SafetyCheck, Administration, MedicalEvent, ImportedDoseReport):
-    admin.site.register(model, _ReadOnly)
+    admin.site.register(model, ReadOnlyAdmin)

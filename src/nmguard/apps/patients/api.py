@@ -7,19 +7,14 @@ import datetime as dt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from ninja import Field, File, Router, Schema, Status, UploadedFile
-from ninja.errors import HttpError
 
+from nmguard.apps.core.web import require_perm
 from nmguard.apps.patients import services
 from nmguard.apps.patients.models import Administration, MedicalEvent, Patient, Prescription, Protocol, SafetyCheck
 from nmguard.errors import InputError
 from nmguard.physics.units import parse_activity, parse_instant
 
 router = Router(tags=["administrations"])
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, f"permission {perm} needed")
 
 
 class PatientIn(Schema):
@@ -41,7 +36,7 @@ class PatientOut(Schema):
 
 @router.post("/patients", response={201: PatientOut})
 def create_patient(request: HttpRequest, payload: PatientIn):
-    _require(request, "patients.add_patient")
+    require_perm(request, "patients.add_patient")
     if Patient.objects.filter(mrn=payload.mrn).exists():
         raise InputError(f"a patient with ID {payload.mrn} exists", "mrn")
     if payload.birth_date > dt.date.today():
@@ -52,7 +47,7 @@ def create_patient(request: HttpRequest, payload: PatientIn):
 @router.get("/patients/{patient_id}/doses")
 def patient_doses(request: HttpRequest, patient_id: int) -> dict:
     """The patient's dose history: administrations here and imported dose reports."""
-    _require(request, "patients.view_patient")
+    require_perm(request, "patients.view_patient")
     patient = get_object_or_404(Patient, pk=patient_id)
     rows = [
         {
@@ -110,7 +105,7 @@ def _prescription_out(p: Prescription) -> dict:
 
 @router.post("/prescriptions", response={201: dict})
 def create_prescription(request: HttpRequest, payload: PrescriptionIn):
-    _require(request, "patients.add_prescription")
+    require_perm(request, "patients.add_prescription")
     patient = Patient.objects.filter(pk=payload.patient_id).first()
     if patient is None:
         raise InputError("unknown patient", "patient_id")
@@ -131,7 +126,7 @@ def create_prescription(request: HttpRequest, payload: PrescriptionIn):
 
 @router.get("/prescriptions/{prescription_id}")
 def get_prescription(request: HttpRequest, prescription_id: int) -> dict:
-    _require(request, "patients.view_prescription")
+    require_perm(request, "patients.view_prescription")
     return _prescription_out(get_object_or_404(Prescription, pk=prescription_id))
 
 
@@ -145,7 +140,7 @@ class MeasurementIn(Schema):
 def measure(request: HttpRequest, prescription_id: int, payload: MeasurementIn):
     from nmguard.apps.equipment.models import Equipment
 
-    _require(request, "patients.change_prescription")
+    require_perm(request, "patients.change_prescription")
     p = get_object_or_404(Prescription, pk=prescription_id)
     meter = Equipment.objects.filter(pk=payload.activity_meter_id).first()
     if meter is None:
@@ -174,7 +169,7 @@ class ChecksIn(Schema):
 
 @router.post("/prescriptions/{prescription_id}/checks", response={201: dict})
 def checks(request: HttpRequest, prescription_id: int, payload: ChecksIn):
-    _require(request, "patients.add_safetycheck")
+    require_perm(request, "patients.add_safetycheck")
     p = get_object_or_404(Prescription, pk=prescription_id)
     data = payload.dict()
     data["planned_at"] = parse_instant(payload.planned_at, "planned_at")
@@ -190,7 +185,7 @@ class OverrideIn(Schema):
 
 @router.post("/prescriptions/{prescription_id}/checks/{check_id}/override")
 def override(request: HttpRequest, prescription_id: int, check_id: int, payload: OverrideIn) -> dict:
-    _require(request, "patients.change_safetycheck")
+    require_perm(request, "patients.change_safetycheck")
     check = get_object_or_404(SafetyCheck, pk=check_id, prescription_id=prescription_id)
     services.override_check(check, physician=request.user, password=payload.password, reason=payload.reason)
     return _prescription_out(check.prescription)
@@ -225,7 +220,7 @@ def administration_out(a: Administration) -> dict:
 
 @router.post("/prescriptions/{prescription_id}/administration", response={201: dict})
 def administer(request: HttpRequest, prescription_id: int, payload: AdministrationIn):
-    _require(request, "patients.add_administration")
+    require_perm(request, "patients.add_administration")
     p = get_object_or_404(Prescription, pk=prescription_id)
     data = services.AdministrationInput(
         administered_at=parse_instant(payload.administered_at, "administered_at"),
@@ -244,7 +239,7 @@ def administer(request: HttpRequest, prescription_id: int, payload: Administrati
 
 @router.get("/medical-events")
 def list_medical_events(request: HttpRequest) -> list[dict]:
-    _require(request, "patients.view_medicalevent")
+    require_perm(request, "patients.view_medicalevent")
     return [
         {
             "id": e.pk,
@@ -264,7 +259,7 @@ def rrdsr(request: HttpRequest, administration_id: int) -> HttpResponse:
     """The administration as a DICOM Radiopharmaceutical Radiation Dose SR."""
     from nmguard.apps.patients.exchange import rrdsr_bytes
 
-    _require(request, "patients.view_administration")
+    require_perm(request, "patients.view_administration")
     a = get_object_or_404(Administration, pk=administration_id)
     response = HttpResponse(rrdsr_bytes(a), content_type="application/dicom")
     response["Content-Disposition"] = f'attachment; filename="rrdsr-{a.pk}.dcm"'
@@ -276,7 +271,7 @@ def fhir(request: HttpRequest, administration_id: int) -> dict:
     """The administration as a FHIR MedicationAdministration."""
     from nmguard.apps.patients.exchange import fhir_medication_administration
 
-    _require(request, "patients.view_administration")
+    require_perm(request, "patients.view_administration")
     return fhir_medication_administration(get_object_or_404(Administration, pk=administration_id))
 
 
@@ -285,7 +280,7 @@ def import_dose_report(request: HttpRequest, file: UploadedFile = File(...)):
     """Import an RRDSR made elsewhere (SRT or SCT codes) into the matching patient's dose history."""
     from nmguard.apps.patients.exchange import import_rrdsr
 
-    _require(request, "patients.add_importeddosereport")
+    require_perm(request, "patients.add_importeddosereport")
     report = import_rrdsr(file.read(), request.user)
     return Status(
         201,

@@ -9,11 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.models import Department
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
@@ -43,27 +43,6 @@ def jurisdiction_profile_id() -> str:
     department = Department.objects.first()
     mapping = {"iaea-gsr3": "iaea", "euratom-2013-59": "euratom", "us-nrc": "nrc"}
     return mapping.get(department.jurisdiction if department else "", "iaea")
-
-
-def _require_role(user, *roles: Role, what: str) -> None:
-    names = set(user.groups.values_list("name", flat=True))
-    if not names & {r.value for r in roles}:
-        allowed = ", ".join(r.label for r in roles)
-        raise InputError(f"{what} needs the role {allowed}", "user")
-
-
-def _check_time(value: dt.datetime, field: str, now: dt.datetime | None = None) -> dt.datetime:
-    """Aware, and not in the future beyond the configured margin (clock skew between devices)."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise InputError(f"{field}: time must carry a UTC offset", field)
-    now = now or timezone.now()
-    margin = dt.timedelta(minutes=settings.NMGUARD_FUTURE_MARGIN_MINUTES)
-    if value > now + margin:
-        raise InputError(
-            f"{field}: {value.isoformat()} lies more than {settings.NMGUARD_FUTURE_MARGIN_MINUTES} min in the future",
-            field,
-        )
-    return value
 
 
 def protocol_rule(protocol: Protocol) -> ProtocolRule:
@@ -118,7 +97,7 @@ def prescribe(
     override_reason: str = "",
 ) -> Prescription:
     """An authorised physician prescribes; a different activity than the protocol's needs a reason."""
-    _require_role(prescriber, Role.PHYSICIAN, what="prescribing")
+    require_role(prescriber, Role.PHYSICIAN, what="prescribing")
     if not protocol.active:
         raise InputError(f"protocol {protocol} is not active", "protocol")
     if scheduled_for.tzinfo is None:
@@ -166,7 +145,7 @@ def record_measurement(
         raise InputError(f"prescription is {prescription.get_status_display().lower()}", "prescription")
     if meter.kind != Equipment.Kind.ACTIVITY_METER:
         raise InputError(f"{meter} is not an activity meter", "activity_meter")
-    _check_time(measured_at, "measured_at")
+    check_not_future(measured_at, "measured_at")
     if refusal := meter.clinical_use_refusal(timezone.localdate(measured_at)):
         raise InputError(f"{refusal}: measure on another meter", "activity_meter")
     if not activity_Bq > 0:
@@ -250,7 +229,7 @@ def record_checks(prescription: Prescription, answers: CheckAnswers, user) -> li
     """Store every check with who answered; the prescription moves on only if none blocks."""
     if prescription.status not in (Prescription.Status.MEASURED, Prescription.Status.CHECKED):
         raise InputError("measure the dose before the checks", "prescription")
-    _check_time(answers.planned_at, "planned_at")
+    check_not_future(answers.planned_at, "planned_at")
     results = evaluate_checks(prescription, answers)
     with acting_as(user, reason="pre-administration checks"):
         stored = [
@@ -280,7 +259,7 @@ def current_checks(prescription: Prescription) -> dict[str, SafetyCheck]:
 
 def override_check(check: SafetyCheck, *, physician, password: str, reason: str) -> SafetyCheck:
     """A physician accepts a failed check, with a reason and an e-signature over the overridden check."""
-    _require_role(physician, Role.PHYSICIAN, what="overriding a failed check")
+    require_role(physician, Role.PHYSICIAN, what="overriding a failed check")
     if check.outcome != SafetyCheck.Outcome.FAIL or check.overridden_by_id:
         raise InputError("only a failed, not yet overridden check can be overridden", "check")
     if not reason.strip():
@@ -351,13 +330,13 @@ def _administer_locked(prescription: Prescription, data: AdministrationInput, us
     from nmguard.reference.jurisdictions import get_profile
     from nmguard.rules.medical_events import evaluate_administration
 
-    _require_role(user, Role.TECHNOLOGIST, Role.PHYSICIAN, what="administering")
+    require_role(user, Role.TECHNOLOGIST, Role.PHYSICIAN, what="administering")
     if prescription.status == Prescription.Status.ADMINISTERED:
         raise AdministrationBlocked("this prescription was administered already", "prescription")
     reasons = _blocking_reasons(prescription)
     if reasons or prescription.status != Prescription.Status.CHECKED:
         raise AdministrationBlocked("blocked: " + "; ".join(reasons or ["checks not passed"]), "checks")
-    _check_time(data.administered_at, "administered_at")
+    check_not_future(data.administered_at, "administered_at")
     if data.route not in Administration.Route.values:
         raise InputError(f"unknown route {data.route!r}", "route")
     if data.extravasation and not data.extravasation_follow_up.strip():
@@ -457,7 +436,7 @@ _NEXT_STATUS = {
 def advance_medical_event(event: MedicalEvent, *, user, password: str, note: str) -> MedicalEvent:
     """Open → reported → closed; each step signed by a physician or the RPO, with a note
     (the report reference, then the findings and corrective actions)."""
-    _require_role(user, Role.PHYSICIAN, Role.RPO, what="reporting a medical event")
+    require_role(user, Role.PHYSICIAN, Role.RPO, what="reporting a medical event")
     target = _NEXT_STATUS.get(event.status)
     if target is None:
         raise InputError("this medical event is closed", "status")

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from nmguard.apps.core.web import apply_error
 from nmguard.apps.patients import services
 from nmguard.apps.patients.drl import drl_overview
 from nmguard.apps.patients.forms import (
@@ -26,12 +27,6 @@ from nmguard.apps.patients.models import MedicalEvent, Patient, Prescription, Sa
 from nmguard.errors import InputError
 
 VIEW = "patients.view_patient"
-
-
-def _apply_error(form, exc: InputError) -> None:
-    """Show a service's refusal next to the field it names, or above the form."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 @login_required
@@ -96,7 +91,7 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
                 override_reason=data["override_reason"],
             )
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
         else:
             return redirect("prescription-detail", pk=prescription.pk)
     return render(request, "patients/form.html", {"form": form, "title": "New prescription"})
@@ -140,7 +135,7 @@ def _run_step(request: HttpRequest, pk: int, form, action, form_key: str) -> Htt
             action(prescription, form.cleaned_data)
             return redirect("prescription-detail", pk=pk)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return prescription_detail(request, pk, **{form_key: form})
 
 
@@ -213,7 +208,7 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
             )
             return redirect("prescription-detail", pk=pk)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return prescription_detail(request, pk, override_form=form, override_check_pk=check.pk)
 
 
@@ -247,7 +242,7 @@ def medical_event_advance(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("medical-events")
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return medical_events(request, step_form=form, step_event_pk=pk)
 
 
@@ -265,7 +260,7 @@ def patient_import_report(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("patient-detail", pk=report.patient_id)
             return redirect("patient-detail", pk=pk)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return patient_detail(request, pk, upload_form=form)
 
 

@@ -7,19 +7,14 @@ import datetime as dt
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
+from nmguard.apps.core.web import require_perm
 from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.models import Batch, Generator, Recipe, WasteContainer
 from nmguard.errors import InputError
 from nmguard.physics.units import parse_activity, parse_instant
 
 router = Router(tags=["hot lab"])
-
-
-def _require(request: HttpRequest, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise HttpError(403, f"permission {perm} needed")
 
 
 class GeneratorIn(Schema):
@@ -34,7 +29,7 @@ class GeneratorIn(Schema):
 
 @router.post("/generators", response={201: dict})
 def receive_generator(request: HttpRequest, payload: GeneratorIn):
-    _require(request, "radiopharmacy.add_generator")
+    require_perm(request, "radiopharmacy.add_generator")
     g = services.receive_generator(
         name=payload.name,
         parent=payload.parent,
@@ -58,7 +53,7 @@ class ElutionIn(Schema):
 
 @router.post("/generators/{generator_id}/elutions", response={201: dict})
 def elute(request: HttpRequest, generator_id: int, payload: ElutionIn):
-    _require(request, "radiopharmacy.add_elution")
+    require_perm(request, "radiopharmacy.add_elution")
     g = get_object_or_404(Generator, pk=generator_id)
     e = services.elute(
         g,
@@ -114,7 +109,7 @@ def _batch_out(b: Batch) -> dict:
 def prepare(request: HttpRequest, payload: BatchIn):
     from nmguard.apps.radiopharmacy.models import Elution
 
-    _require(request, "radiopharmacy.add_batch")
+    require_perm(request, "radiopharmacy.add_batch")
     recipe = Recipe.objects.filter(pk=payload.recipe_id).first()
     if recipe is None:
         raise InputError("unknown recipe", "recipe_id")
@@ -145,7 +140,7 @@ class TestIn(Schema):
 
 @router.post("/batches/{batch_id}/tests", response={201: dict})
 def record_test(request: HttpRequest, batch_id: int, payload: TestIn):
-    _require(request, "radiopharmacy.add_batchtest")
+    require_perm(request, "radiopharmacy.add_batchtest")
     b = get_object_or_404(Batch, pk=batch_id)
     services.record_test(
         b,
@@ -165,7 +160,7 @@ class ReleaseIn(Schema):
 
 @router.post("/batches/{batch_id}/release")
 def release(request: HttpRequest, batch_id: int, payload: ReleaseIn) -> dict:
-    _require(request, "radiopharmacy.change_batch")
+    require_perm(request, "radiopharmacy.change_batch")
     b = services.release(
         get_object_or_404(Batch, pk=batch_id),
         qualified_person=request.user,
@@ -189,7 +184,7 @@ def dispense(request: HttpRequest, batch_id: int, payload: DispenseIn):
     from nmguard.apps.equipment.models import Equipment
     from nmguard.apps.patients.models import Prescription
 
-    _require(request, "radiopharmacy.add_dispensing")
+    require_perm(request, "radiopharmacy.add_dispensing")
     b = get_object_or_404(Batch, pk=batch_id)
     meter = Equipment.objects.filter(pk=payload.activity_meter_id).first()
     if meter is None:
@@ -222,7 +217,7 @@ class WasteIn(Schema):
 
 @router.post("/waste", response={201: dict})
 def seal(request: HttpRequest, payload: WasteIn):
-    _require(request, "radiopharmacy.add_wastecontainer")
+    require_perm(request, "radiopharmacy.add_wastecontainer")
     c = services.seal_waste(
         label=payload.label,
         nuclide=payload.nuclide,
@@ -236,7 +231,7 @@ def seal(request: HttpRequest, payload: WasteIn):
 
 @router.get("/waste")
 def list_waste(request: HttpRequest) -> list[dict]:
-    _require(request, "radiopharmacy.view_wastecontainer")
+    require_perm(request, "radiopharmacy.view_wastecontainer")
     return [
         {
             "id": c.pk,
@@ -267,7 +262,7 @@ class DeliveryIn(Schema):
 def receive_delivery(request: HttpRequest, payload: DeliveryIn):
     from nmguard.apps.radiopharmacy.inventory import receive_delivery as receive
 
-    _require(request, "radiopharmacy.add_delivery")
+    require_perm(request, "radiopharmacy.add_delivery")
     delivery, exceeded = receive(
         nuclide=payload.nuclide,
         product=payload.product,
@@ -290,7 +285,7 @@ def holdings(request: HttpRequest) -> list[dict]:
     """Activity on hand per nuclide now, against the licence's possession limits."""
     from nmguard.apps.radiopharmacy.inventory import holdings as current
 
-    _require(request, "radiopharmacy.view_delivery")
+    require_perm(request, "radiopharmacy.view_delivery")
     return [
         {
             "nuclide": h.nuclide,

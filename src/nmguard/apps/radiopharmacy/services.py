@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.audit import record_event
+from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
 from nmguard.apps.radiopharmacy.models import Batch, BatchTest, Dispensing, Elution, Generator, Recipe, WasteContainer
@@ -25,25 +26,10 @@ class DispensingRefused(InputError):
     """The dose may not be drawn from this batch; the refusal is in the audit trail."""
 
 
-def _require_role(user, *roles: Role, what: str) -> None:
-    names = set(user.groups.values_list("name", flat=True))
-    if not names & {r.value for r in roles}:
-        raise InputError(f"{what} needs the role {', '.join(r.label for r in roles)}", "user")
-
-
 def _profile_id() -> str:
     from nmguard.apps.patients.services import jurisdiction_profile_id
 
     return jurisdiction_profile_id()
-
-
-def _not_future(value: dt.datetime, field: str) -> None:
-    from django.conf import settings
-
-    if value.tzinfo is None:
-        raise InputError(f"{field}: the time must carry a UTC offset", field)
-    if value > timezone.now() + dt.timedelta(minutes=settings.NMGUARD_FUTURE_MARGIN_MINUTES):
-        raise InputError(f"{field}: {value:%Y-%m-%d %H:%M} lies in the future", field)
 
 
 def _positive(value: float, field: str) -> float:
@@ -66,10 +52,10 @@ def receive_generator(
 ) -> Generator:
     from nmguard.reference.breakthrough import generator_daughter
 
-    _require_role(user, Role.RADIOPHARMACIST, what="receiving a generator")
+    require_role(user, Role.RADIOPHARMACIST, what="receiving a generator")
     parent_name = get_nuclide(parent).name
     _positive(calibrated_activity_Bq, "calibrated_activity")
-    _not_future(received_at, "received_at")
+    check_not_future(received_at, "received_at")
     with transaction.atomic(), acting_as(user, reason="generator received"):
         generator = Generator(
             name=name,
@@ -99,8 +85,8 @@ def elute(
     """Record an elution with its yield against the Bateman-available activity and its breakthrough."""
     from nmguard.hotlab.generators import breakthrough, elution_yield
 
-    _require_role(user, Role.RADIOPHARMACIST, what="eluting")
-    _not_future(eluted_at, "eluted_at")
+    require_role(user, Role.RADIOPHARMACIST, what="eluting")
+    check_not_future(eluted_at, "eluted_at")
     _positive(eluted_Bq, "eluted_activity")
     _positive(volume_mL, "volume_mL")
     previous = generator.elutions.filter(eluted_at__lt=eluted_at).order_by("-eluted_at").first()
@@ -156,8 +142,8 @@ def prepare_batch(
     environment: dict | None = None,
 ) -> Batch:
     """Record a preparation; refuse expired components, an unusable eluate, activity or volume outside the recipe."""
-    _require_role(user, Role.RADIOPHARMACIST, what="preparing a batch")
-    _not_future(prepared_at, "prepared_at")
+    require_role(user, Role.RADIOPHARMACIST, what="preparing a batch")
+    check_not_future(prepared_at, "prepared_at")
     _positive(activity_Bq, "activity")
     _positive(volume_mL, "volume_mL")
     day = timezone.localdate(prepared_at)
@@ -208,11 +194,11 @@ def record_test(
     waived_reason: str = "",
     performed_at: dt.datetime | None = None,
 ) -> BatchTest:
-    _require_role(user, Role.RADIOPHARMACIST, what="recording QC")
+    require_role(user, Role.RADIOPHARMACIST, what="recording QC")
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
     performed_at = performed_at or timezone.now()
-    _not_future(performed_at, "performed_at")
+    check_not_future(performed_at, "performed_at")
     with transaction.atomic(), acting_as(user, reason=f"QC {test}"):
         return BatchTest.objects.create(
             batch=batch,
@@ -247,7 +233,7 @@ def release_decision(batch: Batch):
 
 def release(batch: Batch, *, qualified_person, password: str, statement: str = "") -> Batch:
     """Release by a qualified person (e-signature); refused when a test failed or is missing."""
-    _require_role(qualified_person, Role.RADIOPHARMACIST, what="releasing a batch")
+    require_role(qualified_person, Role.RADIOPHARMACIST, what="releasing a batch")
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
     decision = release_decision(batch)
@@ -293,7 +279,7 @@ def dispense(
     from nmguard.apps.patients import services as administration
     from nmguard.hotlab.dosing import draw_volume
 
-    _require_role(user, Role.RADIOPHARMACIST, Role.TECHNOLOGIST, what="dispensing")
+    require_role(user, Role.RADIOPHARMACIST, Role.TECHNOLOGIST, what="dispensing")
     _positive(wanted_Bq, "wanted_activity")
     _positive(measured_Bq, "measured_activity")
     refusal = dispense_refusal(batch, max(measured_at, wanted_at))
@@ -333,7 +319,7 @@ def seal_waste(
 ) -> WasteContainer:
     from nmguard.hotlab.waste import release_date
 
-    _not_future(sealed_at, "sealed_at")
+    check_not_future(sealed_at, "sealed_at")
     _positive(activity_Bq, "activity")
     _positive(limit_Bq, "limit")
     result = release_date(get_nuclide(nuclide).name, activity_Bq, sealed_at, limit_Bq, profile=_profile_id())
@@ -366,7 +352,7 @@ def dispose_waste(
     """Disposal after the release date with the survey the regulation asks for (35.2092 record)."""
     from nmguard.hotlab.waste import disposal_survey_ok
 
-    _not_future(disposed_at, "disposed_at")
+    check_not_future(disposed_at, "disposed_at")
     if container.disposed_at:
         raise InputError("this container was disposed of already", "container")
     if container.release_at is None or disposed_at < container.release_at:
@@ -422,7 +408,7 @@ def dispose_waste(
 def record_discharge(*, at: dt.datetime, pathway: str, nuclide: str, activity_Bq: float, user, note: str = ""):
     from nmguard.apps.radiopharmacy.models import Discharge
 
-    _not_future(at, "at")
+    check_not_future(at, "at")
     if pathway not in ("sewer", "air"):
         raise InputError("pathway must be sewer or air", "pathway")
     if activity_Bq is None or activity_Bq < 0:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from nmguard.apps.core.web import apply_error
 from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.forms import (
     BatchForm,
@@ -27,10 +28,6 @@ from nmguard.errors import InputError
 VIEW = "radiopharmacy.view_batch"
 
 
-def _apply_error(form, exc: InputError) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-
-
 def _act(request, form, action, success, page):
     """Validate ``form``, run ``action(data)``, redirect to ``success`` (a URL, or a function of what the
     action returned) or show ``page`` with the error next to its field."""
@@ -39,7 +36,7 @@ def _act(request, form, action, success, page):
             done = action(form.cleaned_data)
             return redirect(success(done) if callable(success) else success)
         except InputError as exc:
-            _apply_error(form, exc)
+            apply_error(form, exc)
     return page(form)
 
 

@@ -1,0 +1,97 @@
+"""``nmguard dosimetry tia | stp``: time-integrated activity (shared logic in :mod:`nmguard.dosimetry_calculators`)."""
+
+from __future__ import annotations
+
+import typer
+
+from nmguard import dosimetry_calculators as calc
+from nmguard.cli.output import emit_json, emit_table
+
+JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
+
+
+def _g(value, fmt: str = ".4g", none: str = "—") -> str:
+    return none if value is None else format(value, fmt)
+
+
+def _warnings(rows: list[tuple[str, str]], warnings: list[str]) -> None:
+    rows += [("Warning" if i == 0 else "", w) for i, w in enumerate(warnings)]
+
+
+def tia(
+    nuclide: str = typer.Option(..., "--nuclide", help="e.g. Lu-177, 177Lu, I-131"),
+    times_h: str = typer.Option(..., "--times-h", help="hours after administration, e.g. 4,24,96,168"),
+    activities_MBq: str = typer.Option(..., "--activities-MBq", help="MBq at those times, e.g. 120,300,180,90"),
+    model: str = typer.Option("auto", "--model", help="auto, mono, bi, tri or trapezoid"),
+    uncertainty: str | None = typer.Option(
+        None, "--activity-uncertainty-percent", help="relative standard uncertainty of each activity (%)"
+    ),
+    json: bool = JSON,
+) -> None:
+    """Time-integrated activity from a time-activity curve: exponential fits chosen by AICc, or trapezoid."""
+    r = calc.tia(nuclide, times_h, activities_MBq, model, uncertainty)
+    if json:
+        emit_json(r)
+        return
+    unc = r["tia_uncertainty_percent"]
+    rows = [
+        ("Nuclide", str(r["inputs"]["nuclide"])),
+        (
+            "Points",
+            ", ".join(
+                f"{t:g} h: {a:g} MBq"
+                for t, a in zip(r["inputs"]["times_h"], r["inputs"]["activities_MBq"], strict=True)
+            ),
+        ),
+        ("Model", f"{r['model']} ({r['model_reason']})"),
+        (
+            "Parameters",
+            ", ".join(f"{k} = {_g(v) if not isinstance(v, str) else v}" for k, v in r["parameters"].items()),
+        ),
+        ("TIA", f"{r['tia_MBq_h']:.5g} MBq·h" + (f" ± {unc:.2g} %" if unc is not None else "")),
+        ("", f"= {r['tia_MBq_h'] * 3600:.5g} MBq·s"),
+    ]
+    for i, c in enumerate(r["candidates"]):
+        line = (
+            f"{c['model']:<9} k={c['n_params']}  TIA {_g(c['tia_MBq_h'], '.5g')}  AICc {_g(c['aicc'])}  "
+            f"BIC {_g(c['bic'])}  weight {_g(c['aicc_weight'], '.3f')}"
+        )
+        if c["reason"]:
+            line += f"  [{c['status']}: {c['reason']}]" if c["status"] != "fitted" else f"  [{c['reason']}]"
+        rows.append(("Candidates" if i == 0 else "", line))
+    _warnings(rows, r["warnings"])
+    emit_table(rows, title="Time-integrated activity")
+
+
+def stp(
+    nuclide: str = typer.Option(..., "--nuclide", help="e.g. Lu-177"),
+    time_h: str = typer.Option(..., "--time-h", help="measurement time, hours after administration"),
+    activity: str = typer.Option(..., "--activity", help="measured activity with unit, e.g. '1200 MBq'"),
+    method: str = typer.Option("haenscheid", "--method", help="haenscheid or madsen"),
+    effective_half_life_h: str | None = typer.Option(
+        None, "--effective-half-life-h", help="population effective half-life (h); required for madsen"
+    ),
+    json: bool = JSON,
+) -> None:
+    """Time-integrated activity from a single measurement (Hänscheid 2018 or Madsen 2018)."""
+    r = calc.stp(nuclide, time_h, activity, method, effective_half_life_h)
+    if json:
+        emit_json(r)
+        return
+    rows = [
+        ("Nuclide", str(r["inputs"]["nuclide"])),
+        ("Measurement", f"{r['inputs']['activity_MBq']:.5g} MBq at {r['inputs']['time_h']:g} h"),
+        ("Method", f"{r['method']} [{r['parameters']['source']}]"),
+    ]
+    if r["inputs"]["effective_half_life_h"] is not None:
+        rows.append(("Effective half-life", f"{r['inputs']['effective_half_life_h']:g} h"))
+    rows += [("TIA", f"{r['tia_MBq_h']:.5g} MBq·h"), ("Assumptions", r["assumptions"])]
+    _warnings(rows, r["warnings"])
+    emit_table(rows, title="Single-time-point TIA")
+
+
+def register(app: typer.Typer) -> None:
+    sub = typer.Typer(help="Therapy dosimetry: time-integrated activity.", no_args_is_help=True)
+    sub.command("tia")(tia)
+    sub.command("stp")(stp)
+    app.add_typer(sub, name="dosimetry")
