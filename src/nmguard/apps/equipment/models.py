@@ -147,6 +147,7 @@ class QCExemption(AuditedModel):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["equipment", "day"], name="one_exemption_per_day")]
+        verbose_name = "QC exemption"
 
 
 class QCResult(AuditedModel):
@@ -195,3 +196,4 @@ class ServiceLogEntry(AuditedModel):
 
     class Meta:
         ordering = ["-performed_on"]
+        verbose_name_plural = "service log entries"
