@@ -181,3 +181,20 @@ def test_bad_dicom_upload_names_the_problem(dept, tmp_path):
     assert form.is_valid()
     with pytest.raises(InputError, match="not a DICOM file"):
         qc_entry.record_from_form(schedule, form.cleaned_data, dept["technologist"])
+
+
+def test_cor_entry_from_a_projection_set(dept, tmp_path):
+    """A point-source SPECT acquisition with a planted 0.8-pixel COR offset: outside the ±0.5 pixel tolerance."""
+    from nmguard.imaging.nm_qc.synthetic import point_source_projections, write_nm
+
+    with acting_as(dept["physicist"], reason="fixture"):
+        camera = Equipment.objects.create(name="SPECT C", kind="spect_ct")
+    schedule = qc_services.schedule_test(camera, "gc-cor", dept["physicist"])
+    frames, angles = point_source_projections(cor_offset_px=0.8)
+    path = write_nm(tmp_path / "cor.dcm", frames, pixel_mm=4.8, angles_deg=angles, image_type="TOMO")
+    form = qc_entry.entry_form_for(
+        schedule, {"performed_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}, {"file": _upload(path)}
+    )
+    assert form.is_valid(), form.errors
+    result = qc_entry.record_from_form(schedule, form.cleaned_data, dept["technologist"])
+    assert result.value == pytest.approx(0.8, abs=0.1) and result.outcome == "tolerance"

@@ -123,6 +123,19 @@ def _uniformity(schedule: QCSchedule, data: dict) -> Measured:
     return Measured(value, "%", qc_services.evaluate_value(schedule.test, value), result)
 
 
+def _cor(schedule: QCSchedule, data: dict) -> Measured:
+    import tempfile
+
+    from nmguard.imaging.nm_qc.cor import analyze_cor
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cor.dcm"
+        path.write_bytes(_read_upload(data["file"])[0])
+        result = analyze_cor(path)
+    value = result.values["cor_offset_px"].value
+    return Measured(value, "pixel", qc_services.evaluate_value(schedule.test, value), result)
+
+
 def _series_folder(data: dict, folder) -> Path:
     """Unpack the uploaded file or .zip into ``folder`` (a PET series is many files)."""
 
@@ -185,6 +198,7 @@ def _linearity(schedule: QCSchedule, data: dict) -> Measured:
 
 
 ENTRIES: dict[str, Entry] = {
+    "gc-cor": Entry(ImageResultForm, _cor),
     "am-linearity": Entry(LinearityForm, _linearity),
     "pet-image-quality": Entry(EarlForm, _earl),
     "pet-suv-calibration": Entry(SuvCalibrationForm, _suv_calibration),
