@@ -9,5 +9,6 @@ urlpatterns = [
     path("administrations/", include("nmguard.apps.patients.urls")),
     path("equipment/", include("nmguard.apps.equipment.urls")),
     path("hotlab/", include("nmguard.apps.radiopharmacy.urls")),
+    path("therapy/", include("nmguard.apps.therapy.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]

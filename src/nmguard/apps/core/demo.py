@@ -100,4 +100,7 @@ def load_demo() -> bool:
     from nmguard.apps.radiopharmacy.demo import load_hotlab_demo
 
     load_hotlab_demo(users, passwords)
+    from nmguard.apps.therapy.demo import load_therapy_demo
+
+    load_therapy_demo(users)
     return True

@@ -1,1 +1,58 @@
-"""Records of this area arrive with its issue; the app exists so the area has a home."""
+"""Therapy courses: a protocol of cycles, eligibility before each cycle, organ doses per cycle."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from nmguard.apps.core.records import AuditedModel
+
+
+class TherapyProtocol(AuditedModel):
+    """E.g. 177Lu-PSMA-617 7.4 GBq every 6 weeks × 6, with eligibility criteria and organ constraints.
+
+    ``criteria``: [{"quantity", "comparator", "threshold", "unit", "source"}];
+    ``constraints``: [{"organ", "limit_Gy", "source"}] — the department's, each with its cited source.
+    """
+
+    name = models.CharField(max_length=160, unique=True)
+    radiopharmaceutical = models.ForeignKey("radiopharmacy.Radiopharmaceutical", on_delete=models.PROTECT)
+    activity_per_cycle_Bq = models.FloatField()
+    interval_days = models.PositiveIntegerField()
+    cycles = models.PositiveIntegerField()
+    criteria = models.JSONField(default=list, blank=True)
+    constraints = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TherapyCourse(AuditedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        STOPPED = "stopped", "Stopped"
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.PROTECT, related_name="therapy_courses")
+    protocol = models.ForeignKey(TherapyProtocol, on_delete=models.PROTECT)
+    started_on = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.protocol} for {self.patient}"
+
+
+class TherapyCycle(AuditedModel):
+    course = models.ForeignKey(TherapyCourse, on_delete=models.PROTECT, related_name="cycle_records")
+    number = models.PositiveIntegerField()
+    planned_on = models.DateField()
+    eligibility = models.JSONField(default=dict, blank=True)
+    administration = models.ForeignKey("patients.Administration", null=True, blank=True, on_delete=models.PROTECT)
+    organ_doses_Gy = models.JSONField(default=dict, blank=True, help_text="organ → absorbed dose of this cycle")
+    dose_method = models.CharField(max_length=200, blank=True, help_text="Label dosimetry, or the dosimetry run")
+
+    class Meta:
+        ordering = ["course", "number"]
+        constraints = [models.UniqueConstraint(fields=["course", "number"], name="one_cycle_number_per_course")]

@@ -1,0 +1,49 @@
+"""Demo therapy course: 177Lu-PSMA-617, 7.4 GBq every 6 weeks × 6, two cycles done."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.roles import Role
+from nmguard.apps.patients.models import Patient
+from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+from nmguard.apps.therapy import services
+from nmguard.apps.therapy.models import TherapyProtocol
+
+DEMO_SOURCE = "demo value: enter the criterion or constraint of your protocol and its source"
+
+
+def load_therapy_demo(users: dict) -> None:
+    with acting_as(users[Role.PHYSICIAN], reason="therapy protocol"):
+        protocol = TherapyProtocol.objects.create(
+            name="177Lu-PSMA-617, 7.4 GBq q6w × 6",
+            radiopharmaceutical=Radiopharmaceutical.objects.get(catalogue_id="lu177-psma-617"),
+            activity_per_cycle_Bq=7.4e9,
+            interval_days=42,
+            cycles=6,
+            criteria=[
+                {
+                    "quantity": "eGFR",
+                    "comparator": ">=",
+                    "threshold": 30,
+                    "unit": "mL/min/1.73m2",
+                    "source": DEMO_SOURCE,
+                },
+                {"quantity": "platelets", "comparator": ">=", "threshold": 75, "unit": "10^9/L", "source": DEMO_SOURCE},
+            ],
+            constraints=[{"organ": "kidneys", "limit_Gy": 23, "source": DEMO_SOURCE}],
+        )
+    patient = Patient.objects.get(mrn="NM-100006")
+    start = timezone.localdate() - dt.timedelta(days=42)
+    course = services.start_course(patient=patient, protocol=protocol, started_on=start, user=users[Role.PHYSICIAN])
+    for cycle, kidneys in zip(course.cycle_records.order_by("number")[:2], (3.1, 3.6), strict=True):
+        services.check_eligibility(cycle, {"eGFR": 62.0, "platelets": 210.0}, users[Role.PHYSICIAN])
+        services.record_cycle_doses(
+            cycle,
+            organ_doses_Gy={"kidneys": kidneys, "salivary glands": 4.8},
+            method="SPECT/CT dosimetry (demo values)",
+            user=users[Role.PHYSICIST],
+        )
