@@ -183,6 +183,9 @@ def prepare_batch(
         )
 
 
+STRIP_FIELDS = ("strip1_front", "strip1_origin", "strip2_front", "strip2_origin")
+
+
 def record_test(
     batch: Batch,
     *,
@@ -193,8 +196,14 @@ def record_test(
     detail: dict | None = None,
     waived_reason: str = "",
     performed_at: dt.datetime | None = None,
+    strips: dict[str, float | None] | None = None,
 ) -> BatchTest:
+    """Record one QC result; an RCP may be given as the four 99mTc two-strip counts instead of a value."""
     require_role(user, Role.RADIOPHARMACIST, what="recording QC")
+    if strips and any(v is not None for v in strips.values()):
+        if any(strips.get(k) is None for k in STRIP_FIELDS):
+            raise InputError("give all four strip counts", "strip1_front")
+        value, detail = rcp_from_two_strips(strips)
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
     performed_at = performed_at or timezone.now()

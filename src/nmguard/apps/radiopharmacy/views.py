@@ -210,20 +210,15 @@ def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
 
     def action(d):
-        strips = {k: d[k] for k in ("strip1_front", "strip1_origin", "strip2_front", "strip2_origin")}
-        value, detail = d["value"], {}
-        if any(v is not None for v in strips.values()):
-            if any(v is None for v in strips.values()):
-                raise InputError("give all four strip counts", "strip1_front")
-            value, detail = services.rcp_from_two_strips(strips)
+        strips = {k: d[k] for k in services.STRIP_FIELDS}
         services.record_test(
             batch,
             test=d["test"].strip(),
             user=request.user,
-            value=value,
+            value=d["value"],
             text=d["text"],
             waived_reason=d["waived_reason"],
-            detail=detail,
+            strips=strips,
         )
 
     return _act(
