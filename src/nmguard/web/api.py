@@ -14,6 +14,7 @@ from ninja.security import django_auth
 import nmguard
 from nmguard.apps.patients.api import router as patients_router
 from nmguard.apps.radiopharmacy.api import router as hotlab_router
+from nmguard.apps.therapy.api import router as dosimetry_router
 from nmguard.errors import InputError
 from nmguard.web.api_calculators import router as calculators_router
 
@@ -64,3 +65,4 @@ def me(request: HttpRequest) -> dict:
 api.add_router("/calculators", calculators_router)
 api.add_router("/", patients_router)
 api.add_router("/hotlab", hotlab_router)
+api.add_router("/dosimetry", dosimetry_router)

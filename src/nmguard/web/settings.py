@@ -148,3 +148,8 @@ LOGGING = {
 # Times entered for measurements and administrations may lie at most this far in the future
 # (clocks of devices and workstations differ a little); beyond it the entry is refused.
 NMGUARD_FUTURE_MARGIN_MINUTES = int(os.environ.get("NMGUARD_FUTURE_MARGIN_MINUTES", "10"))
+# Dosimetry jobs: run the queue in a daemon thread of the web process when a job is submitted (the
+# embedded default). Set NMGUARD_JOB_THREAD=0 where `nmguard worker` processes run the queue instead.
+NMGUARD_JOB_THREAD = os.environ.get("NMGUARD_JOB_THREAD", "1") != "0"
+# Study folders that the API and the demo may start dosimetry jobs from.
+NMGUARD_DICOM_INBOX = os.environ.get("NMGUARD_DICOM_INBOX", "")

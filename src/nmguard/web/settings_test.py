@@ -8,3 +8,4 @@ AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # flush after transactional tests must pass the audit tables' append-only triggers
     DATABASES["default"]["ENGINE"] = "tests.sqlite_backend"  # noqa: F405
+NMGUARD_JOB_THREAD = False  # tests run the queue explicitly (run_next_job)

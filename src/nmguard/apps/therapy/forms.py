@@ -39,3 +39,58 @@ class CycleDosesForm(forms.Form):
         if not out:
             raise forms.ValidationError("give at least one organ dose")
         return out
+
+
+class DosimetryJobForm(forms.Form):
+    """A dosimetry run: the study (a zip of its DICOM series) and every method choice."""
+
+    title = forms.CharField(max_length=200, help_text="e.g. the patient and cycle")
+    study_zip = forms.FileField(
+        label="Study (zip of the DICOM series)",
+        help_text="SPECT/CT or PET/CT at each time point, with a DICOM SEG or RTSTRUCT of the VOIs",
+    )
+    method = forms.ChoiceField(
+        choices=[
+            ("dvk", "Dose voxel kernel (electrons and photons), density-scaled"),
+            ("ld", "Local deposition (electrons only)"),
+            ("mc", "Monte Carlo photons + local electrons"),
+        ]
+    )
+    device = forms.ChoiceField(choices=[("cpu", "CPU"), ("gpu", "GPU (Monte Carlo only)")], initial="cpu")
+    tia_model = forms.ChoiceField(
+        choices=[(m, m) for m in ("auto", "mono", "bi", "tri", "trapezoid")], initial="auto", label="TIA model per VOI"
+    )
+    scale_voxel_tia_to_voi = forms.BooleanField(required=False, initial=True, label="Scale voxel TIAs to the VOI fits")
+    deformable_registration = forms.BooleanField(required=False, label="Deformable registration after rigid")
+    calibration_cps_per_MBq = forms.FloatField(
+        required=False, label="Calibration factor (cps/MBq)", help_text="needed when the SPECT is in counts"
+    )
+    activity_uncertainty_percent = forms.FloatField(
+        required=False, label="Activity uncertainty (%)", help_text="per time point, for weighted fits"
+    )
+    mc_histories = forms.IntegerField(initial=1_000_000, min_value=1000, label="Monte Carlo photon histories")
+    seed = forms.IntegerField(initial=0, min_value=0, label="Random seed")
+    cycle = forms.ModelChoiceField(queryset=None, required=False, label="Therapy cycle (optional)")
+
+    def __init__(self, *args, **kwargs):
+        from nmguard.apps.therapy.models import TherapyCycle
+
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].queryset = TherapyCycle.objects.select_related("course__patient", "course__protocol")
+        self.fields["cycle"].label_from_instance = lambda c: f"{c.course} — cycle {c.number}"
+
+    def options(self):
+        from nmguard.dosimetry.pipeline import RunOptions
+
+        d = self.cleaned_data
+        return RunOptions(
+            method=d["method"],
+            device=d["device"],
+            tia_model=d["tia_model"],
+            scale_voxel_tia_to_voi=d["scale_voxel_tia_to_voi"],
+            deformable_registration=d["deformable_registration"],
+            calibration_cps_per_MBq=d["calibration_cps_per_MBq"],
+            activity_uncertainty_percent=d["activity_uncertainty_percent"],
+            mc_histories=d["mc_histories"],
+            seed=d["seed"],
+        )

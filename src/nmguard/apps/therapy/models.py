@@ -56,3 +56,48 @@ class TherapyCycle(AuditedModel):
     class Meta:
         ordering = ["course", "number"]
         constraints = [models.UniqueConstraint(fields=["course", "number"], name="one_cycle_number_per_course")]
+
+
+class DosimetryJob(AuditedModel):
+    """One dosimetry run on a stored DICOM study: queued, run by a worker with progress, then final or failed.
+
+    The inputs are copied under the data folder and their SHA-256 kept, the options hold every method
+    choice, and ``result`` holds the exchange document (with the software and reference-data versions),
+    so a re-run on the same inputs and options gives the same numbers. ``result`` and the output files
+    exist only for a succeeded job: a failed run stores its message and nothing that looks final.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    title = models.CharField(max_length=200)
+    cycle = models.ForeignKey(
+        TherapyCycle, null=True, blank=True, on_delete=models.PROTECT, related_name="dosimetry_jobs"
+    )
+    input_dir = models.CharField(max_length=500)
+    input_sha256 = models.CharField(max_length=64)
+    options = models.JSONField(default=dict)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.FloatField(default=0.0)
+    step = models.CharField(max_length=200, blank=True)
+    message = models.TextField(blank=True)
+    result = models.JSONField(null=True, blank=True)
+    output_dir = models.CharField(max_length=500, blank=True)
+    requested_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
+    rerun_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reruns")
+    worker = models.CharField(max_length=120, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Dosimetry job {self.pk}: {self.title}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)

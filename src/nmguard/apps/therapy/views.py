@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
 
 from nmguard.apps.core.web import apply_error
+from nmguard.apps.therapy import dosimetry_jobs as dosimetry_jobs_service
 from nmguard.apps.therapy import services
-from nmguard.apps.therapy.forms import CycleDosesForm, EligibilityForm
-from nmguard.apps.therapy.models import TherapyCourse, TherapyCycle
+from nmguard.apps.therapy.forms import CycleDosesForm, DosimetryJobForm, EligibilityForm
+from nmguard.apps.therapy.models import DosimetryJob, TherapyCourse, TherapyCycle
 from nmguard.errors import InputError
 from nmguard.rules.therapy_course import course_plot
 
@@ -83,3 +89,108 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
             cycle, organ_doses_Gy=d["doses"], method=d["method"], user=request.user
         ),
     )
+
+
+# --------------------------------------------------------------------------- dosimetry jobs
+
+JOB_FILES = {"rtdose.dcm": "application/dicom", "results.json": "application/json", "report.html": "text/html"}
+
+
+@login_required
+@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
+    """The job list, and the form that starts a run (physicists)."""
+    form = DosimetryJobForm()
+    if request.method == "POST":
+        if not request.user.has_perm("therapy.add_dosimetryjob"):
+            raise PermissionDenied
+        form = DosimetryJobForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                job = dosimetry_jobs_service.submit_zip(
+                    upload=form.cleaned_data["study_zip"],
+                    title=form.cleaned_data["title"],
+                    options=form.options(),
+                    user=request.user,
+                    cycle=form.cleaned_data["cycle"],
+                )
+                dosimetry_jobs_service.start_background_worker()
+                return redirect("dosimetry-job", pk=job.pk)
+            except InputError as exc:
+                apply_error(form, exc)
+    jobs = DosimetryJob.objects.select_related("requested_by", "cycle__course__patient")[:100]
+    return render(request, "therapy/dosimetry_jobs.html", {"jobs": jobs, "form": form})
+
+
+@login_required
+@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+def dosimetry_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(DosimetryJob.objects.select_related("requested_by", "cycle__course"), pk=pk)
+    context = {"job": job, "percent": round(100 * job.progress)}
+    if request.GET.get("partial"):
+        if job.is_final:  # the results need the whole page
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "therapy/_job_progress.html", context)
+    return render(request, "therapy/dosimetry_job.html", context)
+
+
+@login_required
+@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+def dosimetry_job_status(request: HttpRequest, pk: int) -> JsonResponse:
+    job = get_object_or_404(DosimetryJob, pk=pk)
+    return JsonResponse(dosimetry_job_state(job))
+
+
+def dosimetry_job_state(job: DosimetryJob) -> dict:
+    """What the page and the API show while a job runs."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "progress": job.progress,
+        "step": job.step,
+        "message": job.message,
+        "final": job.is_final,
+    }
+
+
+@xframe_options_sameorigin
+@login_required
+@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+def dosimetry_job_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
+    job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
+    if name not in JOB_FILES:
+        raise Http404
+    path = Path(job.output_dir) / name
+    if not path.is_file():
+        raise Http404
+    response = FileResponse(path.open("rb"), content_type=JOB_FILES[name], as_attachment=name != "report.html")
+    if name == "report.html":
+        response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    return response
+
+
+@login_required
+@permission_required("therapy.add_dosimetryjob", raise_exception=True)
+@require_POST
+def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    job = get_object_or_404(DosimetryJob, pk=pk)
+    new = dosimetry_jobs_service.rerun(job, request.user)
+    dosimetry_jobs_service.start_background_worker()
+    return redirect("dosimetry-job", pk=new.pk)
+
+
+@login_required
+@permission_required("therapy.change_therapycycle", raise_exception=True)
+@require_POST
+def dosimetry_job_to_cycle(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the job's VOI mean doses as the organ doses of its therapy cycle."""
+    job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
+    if job.cycle is None:
+        raise Http404
+    doses = {v["name"]: round(v["absorbed_dose"]["mean_Gy"], 4) for v in job.result["vois"]}
+    services.record_cycle_doses(
+        job.cycle, organ_doses_Gy=doses, method=f"dosimetry job {job.pk} ({job.options['method']})", user=request.user
+    )
+    return redirect("therapy-course", pk=job.cycle.course_id)

@@ -1,0 +1,55 @@
+"""REST endpoints for dosimetry jobs (the same services as the pages)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Router, Schema, Status
+
+from nmguard.apps.core.web import require_perm
+from nmguard.apps.therapy import dosimetry_jobs
+from nmguard.apps.therapy.models import DosimetryJob
+from nmguard.apps.therapy.views import dosimetry_job_state
+from nmguard.dosimetry.pipeline import RunOptions
+
+router = Router(tags=["dosimetry"])
+
+
+class JobIn(Schema):
+    """A run on a study folder the server can read (e.g. the DICOM inbox); uploads go through the page."""
+
+    study_dir: str
+    title: str = "Dosimetry"
+    method: str = "dvk"
+    device: str = "cpu"
+    tia_model: str = "auto"
+    scale_voxel_tia_to_voi: bool = True
+    deformable_registration: bool = False
+    calibration_cps_per_MBq: float | None = None
+    mc_histories: int = 1_000_000
+    seed: int = 0
+    activity_uncertainty_percent: float | None = None
+
+
+@router.post("/jobs", response={201: dict})
+def submit(request: HttpRequest, payload: JobIn):
+    require_perm(request, "therapy.add_dosimetryjob")
+    data = payload.dict()
+    study_dir, title = data.pop("study_dir"), data.pop("title")
+    job = dosimetry_jobs.submit_folder(study_dir=study_dir, title=title, options=RunOptions(**data), user=request.user)
+    dosimetry_jobs.start_background_worker()
+    return Status(201, dosimetry_job_state(job))
+
+
+@router.get("/jobs")
+def jobs(request: HttpRequest):
+    require_perm(request, "therapy.view_dosimetryjob")
+    return [dosimetry_job_state(j) | {"title": j.title} for j in DosimetryJob.objects.all()[:200]]
+
+
+@router.get("/jobs/{job_id}")
+def job(request: HttpRequest, job_id: int):
+    """State and progress; the results document once the job succeeded."""
+    require_perm(request, "therapy.view_dosimetryjob")
+    j = get_object_or_404(DosimetryJob, pk=job_id)
+    return dosimetry_job_state(j) | {"title": j.title, "options": j.options, "result": j.result}

@@ -1,0 +1,390 @@
+"""A whole therapy-dosimetry run: DICOM study folder in, dose map and VOI results out.
+
+Steps (each reports progress): read the study (:func:`nmguard.imaging.study.load_study`), register the
+time points onto the first (:func:`nmguard.imaging.study.register_time_points`), fit each VOI's
+time-activity curve (:func:`nmguard.dosimetry.tia.fit_tia`, AICc), time-integrate every voxel
+(:mod:`nmguard.dosimetry.voxel_tia`, scaled to the VOI fits unless told not to), compute the absorbed
+dose by the chosen method, then the VOI statistics, DVHs, BED for kidneys and red marrow and the
+energy balance.
+
+Methods:
+  ``ld``  local deposition of the electron energy per decay in the source voxel (photons ignored);
+  ``dvk`` convolution with a dose voxel kernel generated for the nuclide and voxel size (electrons and
+          photons in water), divided by the voxel's CT density;
+  ``mc``  electrons deposited locally (as ``ld``) plus photons transported by Monte Carlo in the CT's
+          density and material map.
+
+Every choice that changes a number is in :class:`RunOptions` and is written to the results with the
+software and reference-data versions, so a re-run with the same inputs and options gives the same
+numbers (the Monte Carlo is seeded).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from nmguard.errors import InputError
+
+METHODS = ("ld", "dvk", "mc")
+DEVICES = ("cpu", "gpu")
+LN2 = math.log(2.0)
+MEV_J = 1.602176634e-13
+Progress = Callable[[str, float], None]
+
+# VOI names that get a BED, and the radiobiology tissue whose parameters apply.
+BED_TISSUES = {"kidney": "kidney", "marrow": "red_marrow"}
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """Every method choice of a run; stored with the results."""
+
+    method: str = "dvk"
+    device: str = "cpu"
+    tia_model: str = "auto"
+    scale_voxel_tia_to_voi: bool = True
+    deformable_registration: bool = False
+    calibration_cps_per_MBq: float | None = None
+    mc_histories: int = 1_000_000
+    seed: int = 0
+    activity_uncertainty_percent: float | None = None
+
+    def checked(self) -> RunOptions:
+        method = str(self.method).strip().lower()
+        if method not in METHODS:
+            raise InputError(f"unknown method {self.method!r}; choose one of {', '.join(METHODS)}", "method")
+        device = str(self.device).strip().lower()
+        if device not in DEVICES:
+            raise InputError(f"unknown device {self.device!r}; choose cpu or gpu", "device")
+        if device == "gpu" and method != "mc":
+            raise InputError("the GPU is used only by the Monte Carlo method (--method mc)", "device")
+        if not (isinstance(self.mc_histories, int) and self.mc_histories >= 1000):
+            raise InputError("Monte Carlo histories must be a whole number of at least 1000", "mc_histories")
+        cal = self.calibration_cps_per_MBq
+        if cal is not None and not (math.isfinite(float(cal)) and float(cal) > 0):
+            raise InputError("the calibration factor must be a positive number of cps/MBq", "calibration_cps_per_MBq")
+        pct = self.activity_uncertainty_percent
+        if pct is not None and not (math.isfinite(float(pct)) and float(pct) > 0):
+            raise InputError("the activity uncertainty must be a positive percentage", "activity_uncertainty_percent")
+        return replace(self, method=method, device=device)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class VoiResult:
+    name: str
+    source: str
+    volume_mL: float
+    mass_g: float
+    times_h: list[float]
+    activities_MBq: list[float]
+    tia_MBq_h: float
+    tia_uncertainty_percent: float | None
+    tia_model: str
+    tia_model_reason: str
+    tia_warnings: list[str]
+    voxel_scale_factor: float | None
+    mean_Gy: float
+    max_Gy: float
+    D2_Gy: float
+    D50_Gy: float
+    D98_Gy: float
+    mean_uncertainty_percent: float | None
+    mc_relative_uncertainty_percent: float | None
+    bed_Gy: float | None = None
+    bed_parameters: dict[str, Any] | None = None
+    dvh: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
+
+
+@dataclass
+class DosimetryRun:
+    """The result of a run: geometry, dose map, per-VOI results and everything needed to reproduce it."""
+
+    patient_id: str
+    patient_name: str
+    study_instance_uid: str
+    frame_of_reference_uid: str
+    nuclide: str
+    injected_activity_MBq: float
+    injection_time: str
+    times_h: list[float]
+    options: RunOptions
+    dose_Gy: np.ndarray
+    density_g_cm3: np.ndarray
+    spacing_mm: tuple[float, float, float]
+    origin_mm: tuple[float, float, float]
+    vois: list[VoiResult]
+    masks: dict[str, np.ndarray]
+    energy: dict[str, float]
+    warnings: list[str]
+    versions: dict[str, str]
+    input_digest: str
+    timings_s: dict[str, float]
+
+    @property
+    def voxel_volume_mL(self) -> float:
+        dz, dy, dx = self.spacing_mm
+        return dz * dy * dx / 1000.0
+
+
+def _noop(_step: str, _fraction: float) -> None:
+    return None
+
+
+def software_versions() -> dict[str, str]:
+    """Versions that change numbers: NMGuard, its reference data, NumPy, SciPy, SimpleITK, numba."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from nmguard.reference.manifest import data_version
+
+    out = {"reference_data": data_version()}
+    for pkg in ("nmguard", "numpy", "scipy", "SimpleITK", "numba", "pydicom"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = "not installed"
+    return out
+
+
+def input_digest(folder: Path) -> str:
+    """SHA-256 over the study's files (relative names and bytes, sorted): proves which inputs a run used."""
+    h = hashlib.sha256()
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        h.update(str(path.relative_to(folder)).encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _voi_curves(study, options: RunOptions) -> dict[str, Any]:
+    """Fit each VOI's time-activity curve; returns name -> fit result (AnalysisResult)."""
+    from nmguard.dosimetry.tia import fit_tia
+
+    times = [tp.hours_after_injection for tp in study.time_points]
+    fits = {}
+    for name, mask in study.vois.items():
+        acts = [float(tp.activity_Bq.array[mask].sum()) / 1e6 for tp in study.time_points]
+        if min(acts) <= 0:
+            raise InputError(f"VOI {name!r} holds no activity at some time point", "vois")
+        model = options.tia_model if len(times) > 1 else "trapezoid"
+        fits[name] = (acts, fit_tia(times, acts, study.nuclide, model, options.activity_uncertainty_percent))
+    return fits
+
+
+def _density_map(study, warnings: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
+    from nmguard.dosimetry.ct_density import hu_to_density_material
+    from nmguard.imaging.study import ct_density_grid
+
+    shape = study.time_points[0].activity_Bq.array.shape
+    if study.time_points[0].ct_hu is None:
+        warnings.append("no CT at the reference time point: unit density (water) assumed everywhere")
+        return np.ones(shape), None
+    density, material = hu_to_density_material(ct_density_grid(study).array)
+    return np.asarray(density, dtype=np.float64), material
+
+
+def _electron_energy_MeV(nuclide: str) -> float:
+    from nmguard.reference.electron_energy import derived_electron_energy
+
+    value = derived_electron_energy(nuclide)
+    if value is None:
+        raise InputError(f"no mean electron energy per decay is available for {nuclide}", "nuclide")
+    return float(value.value)
+
+
+def _dose(
+    options: RunOptions, study, decays: np.ndarray, density: np.ndarray, material, progress: Progress, warnings
+) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
+    """Absorbed dose (Gy) by the chosen method; also the MC relative uncertainty map and energy terms (J)."""
+    from nmguard.dosimetry.kernels import dvk_dose, local_deposition_dose, voxel_kernel
+
+    tp0 = study.time_points[0].activity_Bq
+    vv = tp0.voxel_volume_mL
+    energy: dict[str, float] = {"electron_emitted_J": float(decays.sum()) * _electron_energy_MeV(study.nuclide) * MEV_J}
+    if options.method == "ld":
+        return local_deposition_dose(decays, study.nuclide, vv, density), None, energy
+    if options.method == "dvk":
+        kernel = voxel_kernel(study.nuclide, tuple(float(s) for s in tp0.spacing_mm))
+        progress("dose: kernel convolution", 0.7)
+        return dvk_dose(decays, kernel, density), None, energy
+    if material is None:
+        raise InputError("the Monte Carlo method needs a CT at the reference time point", "method")
+    from nmguard.dosimetry.montecarlo import simulate_photons
+
+    electrons = local_deposition_dose(decays, study.nuclide, vv, density)
+
+    def mc_progress(fraction: float) -> None:
+        progress("dose: Monte Carlo photon transport", 0.6 + 0.3 * fraction)
+
+    mc = simulate_photons(
+        decays,
+        density,
+        material,
+        tuple(float(s) for s in tp0.spacing_mm),
+        study.nuclide,
+        options.mc_histories,
+        seed=options.seed,
+        device=options.device,
+        progress=mc_progress,
+    )
+    energy.update(
+        photon_emitted_J=float(mc.energy_emitted_J),
+        photon_deposited_J=float(mc.energy_deposited_J),
+        photon_escaped_J=float(mc.energy_escaped_J),
+        mc_histories=float(mc.histories),
+        mc_histories_per_second=float(mc.histories_per_second),
+    )
+    total = electrons + mc.dose_Gy
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(total > 0, mc.relative_uncertainty * mc.dose_Gy / np.where(total > 0, total, 1.0), 0.0)
+    return total, rel, energy
+
+
+def _bed(name: str, mean_Gy: float, fit) -> tuple[float | None, dict[str, Any] | None]:
+    from nmguard.dosimetry.bed import bed_mono_exponential
+
+    tissue = next((t for key, t in BED_TISSUES.items() if key in name.lower()), None)
+    if tissue is None or mean_Gy <= 0:
+        return None, None
+    params = fit.values["parameters"].value or {}
+    lam = params.get("lambda1")
+    if not lam:
+        return None, {"reason": "no exponential fit for the effective half-life"}
+    result = bed_mono_exponential(mean_Gy, LN2 / float(lam), tissue=tissue)
+    data = result.to_dict()
+    return float(data["values"]["bed_Gy"]["value"]), {
+        "tissue": tissue,
+        "effective_half_life_h": LN2 / float(lam),
+        "parameters": data["parameters"],
+    }
+
+
+def run_dosimetry(
+    study_dir: str | Path, options: RunOptions | None = None, progress: Progress | None = None
+) -> DosimetryRun:
+    """Run the whole pipeline on a folder of DICOM series; nothing is written (see :mod:`...dosimetry.outputs`)."""
+    from nmguard.dosimetry.dose_stats import dvh, voi_statistics
+    from nmguard.dosimetry.tia import physical_decay_constant_per_h
+    from nmguard.dosimetry.voxel_tia import scale_to_voi_totals, voxel_tia_Bq_h
+    from nmguard.imaging.study import load_study, register_time_points
+
+    options = (options or RunOptions()).checked()
+    progress = progress or _noop
+    folder = Path(study_dir)
+    if not folder.is_dir():
+        raise InputError(f"{folder} is not a folder of DICOM files", "study_dir")
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    progress("reading the DICOM study", 0.0)
+    study = load_study(
+        folder,
+        calibration_cps_per_MBq=options.calibration_cps_per_MBq,
+        progress=lambda step, f: progress(step, 0.15 * f),
+    )
+    if not study.vois:
+        raise InputError("the study has no VOIs (no DICOM SEG or RTSTRUCT found)", "vois")
+    timings["read"] = time.perf_counter() - t0
+    warnings: list[str] = list(study.warnings)
+    if len(study.time_points) > 1:
+        progress("registering the time points", 0.15)
+        study = register_time_points(
+            study,
+            deformable=options.deformable_registration,
+            progress=lambda step, f: progress(step, 0.15 + 0.2 * f),
+        )
+        warnings = list(study.warnings)
+    timings["register"] = time.perf_counter() - t0 - sum(timings.values())
+    progress("fitting time-activity curves", 0.35)
+    fits = _voi_curves(study, options)
+    times = [tp.hours_after_injection for tp in study.time_points]
+    lam_p = physical_decay_constant_per_h(study.nuclide)
+    tia_map, _ = voxel_tia_Bq_h(times, [tp.activity_Bq.array for tp in study.time_points], lam_p)
+    factors: dict[str, float] = {}
+    if options.scale_voxel_tia_to_voi:
+        voi_tia = {name: fit.values["tia_MBq_h"].value * 1e6 for name, (_, fit) in fits.items()}
+        tia_map, factors = scale_to_voi_totals(tia_map, study.vois, voi_tia)
+    decays = tia_map * 3600.0  # Bq·h -> number of decays
+    timings["tia"] = time.perf_counter() - t0 - sum(timings.values())
+    progress("density from CT", 0.45)
+    density, material = _density_map(study, warnings)
+    progress(f"dose: {options.method}", 0.5)
+    dose, mc_rel, energy = _dose(options, study, decays, density, material, progress, warnings)
+    timings["dose"] = time.perf_counter() - t0 - sum(timings.values())
+    progress("VOI statistics", 0.92)
+    ref = study.time_points[0].activity_Bq
+    vv = ref.voxel_volume_mL
+    energy["deposited_J"] = float((dose * density).sum() * vv * 1e-3)
+    vois = []
+    for name, mask in study.vois.items():
+        acts, fit = fits[name]
+        stats = voi_statistics(dose, mask, vv, density)
+        levels, percent = dvh(dose, mask, bins=100)
+        tia_unc = fit.values["tia_uncertainty_percent"].value
+        mc_unc = None
+        if mc_rel is not None:
+            m = np.asarray(mask, dtype=bool)
+            w = dose[m]
+            mc_unc = 100.0 * float(np.sqrt(np.sum((mc_rel[m] * w) ** 2)) / w.sum()) if w.sum() > 0 else None
+        parts = [u for u in (tia_unc, mc_unc) if u is not None]
+        mean_unc = float(math.sqrt(sum(u * u for u in parts))) if parts and tia_unc is not None else None
+        bed, bed_params = _bed(name, stats["mean_Gy"], fit)
+        vois.append(
+            VoiResult(
+                name=name,
+                source=study.voi_sources.get(name, ""),
+                volume_mL=stats["volume_mL"],
+                mass_g=stats["mass_g"],
+                times_h=list(times),
+                activities_MBq=acts,
+                tia_MBq_h=float(fit.values["tia_MBq_h"].value),
+                tia_uncertainty_percent=tia_unc,
+                tia_model=str(fit.values["model"].value),
+                tia_model_reason=str(fit.values["model_reason"].value),
+                tia_warnings=list(fit.warnings),
+                voxel_scale_factor=factors.get(name),
+                mean_Gy=stats["mean_Gy"],
+                max_Gy=stats["max_Gy"],
+                D2_Gy=stats["D2_Gy"],
+                D50_Gy=stats["D50_Gy"],
+                D98_Gy=stats["D98_Gy"],
+                mean_uncertainty_percent=mean_unc,
+                mc_relative_uncertainty_percent=mc_unc,
+                bed_Gy=bed,
+                bed_parameters=bed_params,
+                dvh=(levels.tolist(), percent.tolist()),
+            )
+        )
+    timings["statistics"] = time.perf_counter() - t0 - sum(timings.values())
+    progress("done", 1.0)
+    return DosimetryRun(
+        patient_id=study.patient_id,
+        patient_name=study.patient_name,
+        study_instance_uid=study.study_instance_uid,
+        frame_of_reference_uid=ref.frame_of_reference_uid,
+        nuclide=study.nuclide,
+        injected_activity_MBq=float(study.injected_activity_MBq),
+        injection_time=study.injection_time.isoformat(),
+        times_h=list(times),
+        options=options,
+        dose_Gy=dose,
+        density_g_cm3=density,
+        spacing_mm=tuple(float(s) for s in ref.spacing_mm),
+        origin_mm=tuple(float(s) for s in ref.origin_mm),
+        vois=vois,
+        masks={name: np.asarray(m, dtype=bool) for name, m in study.vois.items()},
+        energy=energy,
+        warnings=warnings,
+        versions=software_versions(),
+        input_digest=input_digest(folder),
+        timings_s=timings,
+    )
