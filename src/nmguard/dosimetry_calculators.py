@@ -93,3 +93,33 @@ def stp(
         method=method,
         effective_half_life_h=_number(effective_half_life_h, "effective_half_life_h"),
     ).to_dict()
+
+
+def sphere(nuclide: str, mass_g: str | float, density_g_cm3: str | float | None = None) -> dict[str, Any]:
+    """Self-dose S-value of a uniform sphere (:mod:`nmguard.dosimetry.sphere`); key ``s_value_mGy_per_MBq_s``."""
+    from nmguard.dosimetry.sphere import sphere_s_value
+
+    m = _number(mass_g, "mass_g")
+    if m is None:
+        raise InputError("mass g: the sphere mass is required", "mass_g")
+    rho = _number(density_g_cm3, "density_g_cm3")
+    r = sphere_s_value(nuclide, m, 1.0 if rho is None else rho)
+    out = r.to_dict()
+    out["inputs"] = {"nuclide": r.nuclide, "mass_g": r.mass_g, "density_g_cm3": r.density_g_cm3}
+    out["status"] = "derived"
+    return out
+
+
+def kernel(nuclide: str, voxel_mm: str | float, radius_mm: str | float | None = None) -> dict[str, Any]:
+    """Dose voxel kernel summary (:mod:`nmguard.dosimetry.dvk`); ``voxel_mm`` one size or ``"dz,dy,dx"``."""
+    from nmguard.dosimetry.dvk import voxel_kernel
+
+    sizes = _numbers(voxel_mm, "voxel_mm") if isinstance(voxel_mm, str) else [float(voxel_mm)]
+    if len(sizes) not in (1, 3):
+        raise InputError("voxel mm: give one size or three (dz,dy,dx)", "voxel_mm")
+    spacing = sizes[0] if len(sizes) == 1 else tuple(sizes)
+    k = voxel_kernel(nuclide, spacing, _number(radius_mm, "radius_mm"))  # type: ignore[arg-type]
+    out = k.to_dict()
+    out["inputs"] = {"nuclide": k.nuclide, "voxel_mm": list(k.voxel_mm), "radius_mm": _number(radius_mm, "radius_mm")}
+    out["status"] = "derived"
+    return out

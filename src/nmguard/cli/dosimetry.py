@@ -1,4 +1,4 @@
-"""``nmguard dosimetry tia | stp``: time-integrated activity (shared logic in :mod:`nmguard.dosimetry_calculators`)."""
+"""``nmguard dosimetry tia | stp | sphere | kernel`` (shared logic in :mod:`nmguard.dosimetry_calculators`)."""
 
 from __future__ import annotations
 
@@ -90,8 +90,64 @@ def stp(
     emit_table(rows, title="Single-time-point TIA")
 
 
+def sphere(
+    nuclide: str = typer.Option(..., "--nuclide", help="e.g. Lu-177, I-131, Y-90"),
+    mass_g: str = typer.Option(..., "--mass-g", help="sphere mass in g"),
+    density: str | None = typer.Option(None, "--density-g-cm3", help="density (default 1.0 g/cm³)"),
+    json: bool = JSON,
+) -> None:
+    """Self-dose S-value of a uniform sphere (electrons + photons, point kernels in water)."""
+    r = calc.sphere(nuclide, mass_g, density)
+    if json:
+        emit_json(r)
+        return
+    rows = [
+        ("Nuclide", r["nuclide"]),
+        ("Sphere", f"{r['mass_g']:g} g at {r['density_g_cm3']:g} g/cm³ (radius {r['radius_cm'] * 10:.4g} mm)"),
+        (
+            "Electrons",
+            f"{r['electron_energy_MeV']:.4g} MeV/decay, absorbed fraction {r['electron_absorbed_fraction']:.4f}",
+        ),
+        ("Photons", f"{r['photon_energy_MeV']:.4g} MeV/decay, absorbed fraction {r['photon_absorbed_fraction']:.4f}"),
+        ("S-value", f"{r['s_value_mGy_per_MBq_s']:.4g} mGy/(MBq·s)"),
+        ("Sources", ", ".join(r["sources"])),
+    ]
+    _warnings(rows, r["notes"])
+    emit_table(rows, title="Sphere S-value")
+
+
+def kernel(
+    nuclide: str = typer.Option(..., "--nuclide", help="e.g. Lu-177"),
+    voxel_mm: str = typer.Option(..., "--voxel-mm", help="voxel size in mm, one value or dz,dy,dx"),
+    radius_mm: str | None = typer.Option(None, "--radius-mm", help="kernel extent (default: beta range + 1 voxel)"),
+    json: bool = JSON,
+) -> None:
+    """Dose voxel kernel generated from the point kernels: centre-voxel S-value and energy kept inside."""
+    r = calc.kernel(nuclide, voxel_mm, radius_mm)
+    if json:
+        emit_json(r)
+        return
+    rows = [
+        ("Nuclide", r["nuclide"]),
+        ("Voxel", " x ".join(f"{v:g}" for v in r["voxel_mm"]) + f" mm ({r['mass_g']:.4g} g at unit density)"),
+        ("Kernel size", " x ".join(str(n) for n in r["shape"]) + " voxels"),
+        ("Centre voxel", f"{r['centre_voxel_mGy_per_MBq_s']:.4g} mGy/(MBq·s)"),
+        (
+            "Energy within kernel",
+            f"{r['energy_fraction_within_kernel']:.4f} of {r['energy_per_decay_MeV']:.4g} MeV/decay",
+        ),
+        ("Sources", ", ".join(r["sources"])),
+    ]
+    _warnings(rows, r["notes"])
+    emit_table(rows, title="Dose voxel kernel")
+
+
 def register(app: typer.Typer) -> None:
-    sub = typer.Typer(help="Therapy dosimetry: time-integrated activity.", no_args_is_help=True)
+    sub = typer.Typer(
+        help="Therapy dosimetry: time-integrated activity, sphere S-values, voxel kernels.", no_args_is_help=True
+    )
     sub.command("tia")(tia)
     sub.command("stp")(stp)
+    sub.command("sphere")(sphere)
+    sub.command("kernel")(kernel)
     app.add_typer(sub, name="dosimetry")
