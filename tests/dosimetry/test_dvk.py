@@ -1,9 +1,8 @@
 """Dose voxel kernels: energy conservation, symmetry, rebinning, charged-particle equilibrium, density.
 
-Published voxel S-values (Lanconelli 2012, MIRD 17 / Bolch 1999) were searched for in the stored
-sources but no table of numbers was found, so no published comparison is made here; the kernels are
-checked against independent calculations instead (the sphere model with the geometric reduction
-factor, rebinning of a fine kernel, the local-deposition limit).
+These are checks against independent calculations (the sphere model with the geometric reduction
+factor, rebinning of a fine kernel, the local-deposition limit); the comparison with published voxel
+S-values (Lanconelli 2012) is in test_published_svalues.py.
 """
 
 from __future__ import annotations

@@ -1,9 +1,8 @@
 """Sphere S-values: limits, the geometric reduction factor, density scaling, photon small-sphere limit.
 
-Published unit-density sphere S-values (Stabin & Konijnenberg 2000, OLINDA/EXM) were searched for in
-the stored sources but no table of numbers was found, so none is quoted here; the checks are
-independent calculations (large-sphere limit E/m, moments of the kernel, a Monte Carlo of the sphere
-geometry, the thin-sphere photon limit).
+These are independent calculations (large-sphere limit E/m, moments of the kernel, a Monte Carlo of
+the sphere geometry, the thin-sphere photon limit); the comparison with published OLINDA/EXM Lu-177
+sphere S-values is in test_published_svalues.py (no I-131 or Y-90 sphere table was found).
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from nmguard import dosimetry_calculators as calc
+from nmguard.cli import dosimetry_run
 from nmguard.cli.output import emit_json, emit_table
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
@@ -144,10 +145,12 @@ def kernel(
 
 def register(app: typer.Typer) -> None:
     sub = typer.Typer(
-        help="Therapy dosimetry: time-integrated activity, sphere S-values, voxel kernels.", no_args_is_help=True
+        help="Therapy dosimetry: time-integrated activity, sphere S-values, voxel kernels, whole runs.",
+        no_args_is_help=True,
     )
     sub.command("tia")(tia)
     sub.command("stp")(stp)
     sub.command("sphere")(sphere)
     sub.command("kernel")(kernel)
+    dosimetry_run.add_commands(sub, app)
     app.add_typer(sub, name="dosimetry")

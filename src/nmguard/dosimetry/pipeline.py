@@ -39,6 +39,11 @@ LN2 = math.log(2.0)
 MEV_J = 1.602176634e-13
 Progress = Callable[[str, float], None]
 
+# Voxels of lower density are air outside the patient (or in the bowel): their dose is set to zero, since
+# dividing a water kernel's energy by an air voxel's mass gives meaningless numbers; the energy dropped
+# there is reported in the energy balance. Lung (about 0.26 g/cm3) stays well above it.
+AIR_BELOW_G_CM3 = 0.05
+
 # VOI names that get a BED, and the radiobiology tissue whose parameters apply.
 BED_TISSUES = {"kidney": "kidney", "marrow": "red_marrow"}
 
@@ -55,6 +60,7 @@ class RunOptions:
     calibration_cps_per_MBq: float | None = None
     mc_histories: int = 1_000_000
     seed: int = 0
+    kernel_radius_mm: float = 100.0
     activity_uncertainty_percent: float | None = None
 
     def checked(self) -> RunOptions:
@@ -71,6 +77,9 @@ class RunOptions:
         cal = self.calibration_cps_per_MBq
         if cal is not None and not (math.isfinite(float(cal)) and float(cal) > 0):
             raise InputError("the calibration factor must be a positive number of cps/MBq", "calibration_cps_per_MBq")
+        radius = float(self.kernel_radius_mm)
+        if not (math.isfinite(radius) and 5.0 <= radius <= 300.0):
+            raise InputError("the kernel radius must be between 5 and 300 mm", "kernel_radius_mm")
         pct = self.activity_uncertainty_percent
         if pct is not None and not (math.isfinite(float(pct)) and float(pct) > 0):
             raise InputError("the activity uncertainty must be a positive percentage", "activity_uncertainty_percent")
@@ -211,17 +220,22 @@ def _dose(
     tp0 = study.time_points[0].activity_Bq
     vv = tp0.voxel_volume_mL
     energy: dict[str, float] = {"electron_emitted_J": float(decays.sum()) * _electron_energy_MeV(study.nuclide) * MEV_J}
+    floored = np.maximum(density, AIR_BELOW_G_CM3)
     if options.method == "ld":
-        return local_deposition_dose(decays, study.nuclide, vv, density), None, energy
+        return local_deposition_dose(decays, study.nuclide, vv, floored), None, energy
     if options.method == "dvk":
-        kernel = voxel_kernel(study.nuclide, tuple(float(s) for s in tp0.spacing_mm))
+        progress("dose: generating the voxel kernel", 0.55)
+        kernel = voxel_kernel(
+            study.nuclide, tuple(float(s) for s in tp0.spacing_mm), radius_mm=float(options.kernel_radius_mm)
+        )
+        energy["kernel_energy_fraction"] = float(kernel.energy_fraction_within_kernel)
         progress("dose: kernel convolution", 0.7)
-        return dvk_dose(decays, kernel, density), None, energy
+        return dvk_dose(decays, kernel, floored), None, energy
     if material is None:
         raise InputError("the Monte Carlo method needs a CT at the reference time point", "method")
     from nmguard.dosimetry.montecarlo import simulate_photons
 
-    electrons = local_deposition_dose(decays, study.nuclide, vv, density)
+    electrons = local_deposition_dose(decays, study.nuclide, vv, floored)
 
     def mc_progress(fraction: float) -> None:
         progress("dose: Monte Carlo photon transport", 0.6 + 0.3 * fraction)
@@ -319,6 +333,11 @@ def run_dosimetry(
     density, material = _density_map(study, warnings)
     progress(f"dose: {options.method}", 0.5)
     dose, mc_rel, energy = _dose(options, study, decays, density, material, progress, warnings)
+    air = density < AIR_BELOW_G_CM3
+    energy["dropped_in_air_J"] = float(
+        (dose[air] * AIR_BELOW_G_CM3).sum() * study.time_points[0].activity_Bq.voxel_volume_mL * 1e-3
+    )
+    dose = np.where(air, 0.0, dose)
     timings["dose"] = time.perf_counter() - t0 - sum(timings.values())
     progress("VOI statistics", 0.92)
     ref = study.time_points[0].activity_Bq
