@@ -1,0 +1,266 @@
+"""Geometry and times read from DICOM headers of reconstructed SPECT, PET and CT series.
+
+Conventions (as in :mod:`nmguard.imaging.rtdose`): arrays are ``[z, y, x]``; ``spacing_mm = (dz, dy, dx)``;
+``origin_mm = (x, y, z)`` is the patient (LPS) position of the centre of voxel [0, 0, 0]. Only axis-aligned
+grids are accepted (ImageOrientationPatient 1\\0\\0\\0\\1\\0); anything else is refused with an
+:class:`InputError` on field ``geometry`` rather than silently resampled.
+
+Times: a DICOM DT value may carry its own offset (``+0100``); otherwise the dataset's
+TimezoneOffsetFromUTC (0008,0201) applies; without either the time is taken as UTC. All returned datetimes
+are aware and in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import SimpleITK as sitk
+from pydicom.dataset import Dataset
+
+from nmguard.errors import InputError
+
+AXIAL = (1.0, 0.0, 0.0, 0.0, 1.0, 0.0)
+_ORIENTATION_TOL = 1e-4
+#: relative tolerance on slice positions: uneven spacing beyond this is refused (1 % of a slice)
+SLICE_SPACING_TOL = 0.01
+
+Geometry = tuple[tuple[float, float, float], tuple[float, float, float]]
+
+
+def floats(ds: Dataset, keyword: str) -> list[float] | None:
+    """The numeric values of ``keyword`` as floats; None when absent, empty or not numeric."""
+    value = ds.get(keyword)
+    if value is None or value == "":
+        return None
+    seq = [value] if isinstance(value, str) or not hasattr(value, "__iter__") else value
+    try:
+        out = [float(v) for v in seq]
+    except (TypeError, ValueError):
+        return None
+    return out if all(math.isfinite(v) for v in out) else None
+
+
+def check_axial(iop: Sequence[float] | None, where: str) -> None:
+    """InputError unless the orientation is the axial 1\\0\\0\\0\\1\\0 (oblique grids are not supported)."""
+    if iop is None or len(iop) != 6:
+        raise InputError(f"{where}: ImageOrientationPatient is missing or not 6 values", field="geometry")
+    if not np.allclose(iop, AXIAL, atol=_ORIENTATION_TOL):
+        raise InputError(
+            f"{where}: ImageOrientationPatient {list(iop)} is oblique or not axial; only 1\\0\\0\\0\\1\\0 is supported",
+            field="geometry",
+        )
+
+
+def _pixel_spacing(ds: Dataset, where: str) -> tuple[float, float]:
+    ps = floats(ds, "PixelSpacing")
+    if ps is None or len(ps) != 2 or min(ps) <= 0:
+        raise InputError(f"{where}: PixelSpacing is missing or not two positive values", field="geometry")
+    return ps[0], ps[1]  # row spacing (along y), column spacing (along x)
+
+
+def multiframe_nm_geometry(ds: Dataset, where: str) -> Geometry:
+    """Geometry of a reconstructed multi-frame NM image (frames = slices along +z).
+
+    Position and orientation come from DetectorInformationSequence item 1 (NM Image IOD, PS3.3 C.8.4.11),
+    or from the top level where a vendor wrote them there; slice spacing from SpacingBetweenSlices, else
+    SliceThickness. A negative SpacingBetweenSlices (slices stacked towards -z) is accepted and reversed by
+    the caller through the sign of the returned dz: the caller flips the frames when dz < 0.
+    """
+    source: Dataset = ds
+    detector = ds.get("DetectorInformationSequence")
+    if detector and "ImagePositionPatient" in detector[0]:
+        source = detector[0]
+    ipp = floats(source, "ImagePositionPatient")
+    if ipp is None or len(ipp) != 3:
+        raise InputError(f"{where}: ImagePositionPatient is missing (DetectorInformationSequence)", field="geometry")
+    check_axial(floats(source, "ImageOrientationPatient"), where)
+    dy, dx = _pixel_spacing(ds, where)
+    spacing = floats(ds, "SpacingBetweenSlices") or floats(ds, "SliceThickness")
+    if not spacing or spacing[0] == 0:
+        raise InputError(
+            f"{where}: neither SpacingBetweenSlices nor SliceThickness gives the slice spacing", field="geometry"
+        )
+    return (spacing[0], dy, dx), (ipp[0], ipp[1], ipp[2])
+
+
+def slice_series_geometry(datasets: Sequence[Dataset], where: str) -> tuple[list[Dataset], Geometry]:
+    """Sort single-slice datasets (CT, PET) by z and return them with the grid; checks even spacing."""
+    if not datasets:
+        raise InputError(f"{where}: no slices", field="geometry")
+    first = datasets[0]
+    dy, dx = _pixel_spacing(first, where)
+    rows, cols = int(first.Rows), int(first.Columns)
+    first_ipp = floats(first, "ImagePositionPatient") or [0.0, 0.0, 0.0]
+    positions = []
+    for ds in datasets:
+        check_axial(floats(ds, "ImageOrientationPatient"), where)
+        ipp = floats(ds, "ImagePositionPatient")
+        if ipp is None or len(ipp) != 3:
+            raise InputError(f"{where}: a slice has no ImagePositionPatient", field="geometry")
+        if (int(ds.Rows), int(ds.Columns)) != (rows, cols) or _pixel_spacing(ds, where) != (dy, dx):
+            raise InputError(f"{where}: slices differ in matrix size or pixel spacing", field="geometry")
+        if abs(ipp[0] - first_ipp[0]) > 1e-3 * dx or abs(ipp[1] - first_ipp[1]) > 1e-3 * dy:
+            raise InputError(f"{where}: slices are not stacked on one axis (x/y positions differ)", field="geometry")
+        positions.append(ipp)
+    order = np.argsort([p[2] for p in positions], kind="stable")
+    z = np.array([positions[i][2] for i in order])
+    if len(z) == 1:
+        thickness = floats(first, "SpacingBetweenSlices") or floats(first, "SliceThickness") or [1.0]
+        dz = abs(thickness[0])
+    else:
+        steps = np.diff(z)
+        if np.any(steps <= 1e-6):
+            raise InputError(
+                f"{where}: two slices share the position z = {z[np.argmin(steps)]:.3f} mm", field="geometry"
+            )
+        dz = float(np.median(steps))
+        if np.max(np.abs(steps - dz)) > SLICE_SPACING_TOL * dz:
+            raise InputError(
+                f"{where}: uneven slice spacing ({steps.min():.3f} to {steps.max():.3f} mm); resample it first",
+                field="geometry",
+            )
+        dz = float((z[-1] - z[0]) / (len(z) - 1))
+    x0, y0 = positions[order[0]][0], positions[order[0]][1]
+    return [datasets[i] for i in order], ((dz, dy, dx), (x0, y0, float(z[0])))
+
+
+# --------------------------------------------------------------------------------------------- times
+
+_OFFSET = re.compile(r"([+-])(\d{2})(\d{2})$")
+
+
+def _zone(text: str | None) -> dt.tzinfo | None:
+    if not text:
+        return None
+    m = _OFFSET.search(str(text).strip())
+    if not m:
+        return None
+    sign = -1 if m.group(1) == "-" else 1
+    return dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+
+
+def parse_datetime(value: str, default_zone: dt.tzinfo | None = None) -> dt.datetime | None:
+    """A DICOM DT (YYYYMMDDHHMMSS.FFFFFF&ZZXX) as an aware UTC datetime; None when unreadable."""
+    text = str(value or "").strip()
+    zone = _zone(text) if len(text) > 8 and text[-5] in "+-" else None
+    if zone is not None:
+        text = text[:-5]
+    whole, _, frac = text.partition(".")
+    if len(whole) < 8 or not whole.isdigit():
+        return None
+    whole = whole.ljust(14, "0")
+    micro = int((frac + "000000")[:6]) if frac.isdigit() else 0
+    try:
+        naive = dt.datetime(
+            int(whole[:4]),
+            int(whole[4:6]),
+            int(whole[6:8]),
+            int(whole[8:10]),
+            int(whole[10:12]),
+            int(whole[12:14]),
+            micro,
+        )
+    except ValueError:
+        return None
+    return naive.replace(tzinfo=zone or default_zone or dt.UTC).astimezone(dt.UTC)
+
+
+def dataset_zone(ds: Dataset) -> dt.tzinfo:
+    """TimezoneOffsetFromUTC of the dataset, UTC when absent."""
+    return _zone(ds.get("TimezoneOffsetFromUTC")) or dt.UTC
+
+
+def date_time(ds: Dataset, date_keyword: str, time_keyword: str, date: str | None = None) -> dt.datetime | None:
+    """Combine a DA and a TM attribute (``date`` overrides the DA) in the dataset's zone."""
+    day = date or ds.get(date_keyword)
+    time = ds.get(time_keyword)
+    if not day or not time:
+        return None
+    return parse_datetime(f"{str(day).strip()}{str(time).strip()}", dataset_zone(ds))
+
+
+def acquisition_datetime(ds: Dataset) -> dt.datetime | None:
+    """AcquisitionDateTime, else AcquisitionDate+Time, else SeriesDate+Time (aware, UTC)."""
+    if ds.get("AcquisitionDateTime"):
+        value = parse_datetime(ds.AcquisitionDateTime, dataset_zone(ds))
+        if value is not None:
+            return value
+    return date_time(ds, "AcquisitionDate", "AcquisitionTime") or date_time(ds, "SeriesDate", "SeriesTime")
+
+
+# --------------------------------------------------------------------------------------------- volumes
+
+
+@dataclass(frozen=True, eq=False)
+class Volume:
+    """A 3-D image on an axis-aligned grid: ``array[z, y, x]`` (float64) with its place in the patient."""
+
+    array: np.ndarray
+    spacing_mm: tuple[float, float, float]
+    origin_mm: tuple[float, float, float]
+    frame_of_reference_uid: str = ""
+
+    def __post_init__(self) -> None:
+        array = np.ascontiguousarray(self.array, dtype=np.float64)
+        if array.ndim != 3 or min(array.shape) < 1:
+            raise InputError(f"a volume must be a 3-D array [z, y, x], not shape {array.shape}", field="array")
+        spacing = tuple(float(v) for v in self.spacing_mm)
+        origin = tuple(float(v) for v in self.origin_mm)
+        if len(spacing) != 3 or not all(math.isfinite(v) and v > 0 for v in spacing):
+            raise InputError(f"spacing_mm must be three positive numbers, not {self.spacing_mm!r}", field="spacing_mm")
+        if len(origin) != 3 or not all(math.isfinite(v) for v in origin):
+            raise InputError(f"origin_mm must be three finite numbers, not {self.origin_mm!r}", field="origin_mm")
+        object.__setattr__(self, "array", array)
+        object.__setattr__(self, "spacing_mm", spacing)
+        object.__setattr__(self, "origin_mm", origin)
+
+    @property
+    def shape(self) -> tuple[int, int, int]:
+        return self.array.shape  # type: ignore[return-value]
+
+    @property
+    def voxel_volume_mL(self) -> float:
+        dz, dy, dx = self.spacing_mm
+        return dz * dy * dx / 1000.0
+
+    def with_array(self, array: np.ndarray) -> Volume:
+        """The same grid holding other values."""
+        return Volume(array, self.spacing_mm, self.origin_mm, self.frame_of_reference_uid)
+
+    def same_grid(self, other: Volume, tol_mm: float = 1e-3) -> bool:
+        """True when both volumes have the same shape, spacing and origin (frame UID not compared)."""
+        return (
+            self.shape == other.shape
+            and np.allclose(self.spacing_mm, other.spacing_mm, atol=tol_mm)
+            and np.allclose(self.origin_mm, other.origin_mm, atol=tol_mm)
+        )
+
+    def axis_mm(self, axis: str) -> np.ndarray:
+        """Patient coordinates (mm) of the voxel centres along ``"x"``, ``"y"`` or ``"z"``."""
+        index = "xyz".index(axis)
+        return self.origin_mm[index] + self.spacing_mm[2 - index] * np.arange(self.shape[2 - index])
+
+
+def to_sitk(volume: Volume) -> sitk.Image:
+    """SimpleITK image of the volume (sitk index order is x, y, z; direction identity)."""
+    image = sitk.GetImageFromArray(volume.array)
+    image.SetSpacing(tuple(reversed(volume.spacing_mm)))
+    image.SetOrigin(volume.origin_mm)
+    return image
+
+
+def from_sitk(image: sitk.Image, frame_of_reference_uid: str = "") -> Volume:
+    """Volume from an axis-aligned SimpleITK image."""
+    if not np.allclose(image.GetDirection(), np.eye(3).ravel(), atol=_ORIENTATION_TOL):
+        raise InputError("the image is not axis-aligned", field="geometry")
+    return Volume(
+        sitk.GetArrayFromImage(image).astype(np.float64),
+        tuple(reversed(image.GetSpacing())),  # type: ignore[arg-type]
+        image.GetOrigin(),  # type: ignore[arg-type]
+        frame_of_reference_uid,
+    )

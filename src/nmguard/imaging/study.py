@@ -1,0 +1,589 @@
+"""A therapy-dosimetry study read from a folder of DICOM files: quantitative SPECT (or PET) time points with
+their CT, the injection, and VOIs from SEG / RTSTRUCT.
+
+What :func:`load_study` does, and the choices it makes:
+
+* Every file under the folder (recursively) is read; non-DICOM files are skipped with a warning. Series are
+  grouped by SeriesInstanceUID. Each reconstructed SPECT (NM Image Storage, ImageType ``RECON TOMO``, one
+  multi-frame file) or PET series (one file per slice) is a time point. NM projections are ignored.
+* Each time point's CT is the CT series with the same FrameOfReferenceUID (the nearest in time if several),
+  else the one of the same study; else none, with a warning.
+* Values: RealWorldValueMappingSequence (slope, intercept, MeasurementUnitsCodeSequence) when present, else
+  RescaleSlope/Intercept with Units (0054,1001). ``BQML`` (and ``kBq/mL``, ``MBq/mL``) are concentrations
+  multiplied by the voxel volume; ``CNTS`` are reconstructed counts converted with
+  ``calibration_cps_per_MBq`` over the scan duration T: activity = counts / (factor × T). A file with neither
+  Units nor a mapping is read as counts when a factor is given, else refused. T is the sum over
+  RotationInformationSequence of ActualFrameDuration × NumberOfFramesInRotation, else the top-level
+  ActualFrameDuration; the factor must have been measured with the same definition.
+* ``activity_Bq`` holds the activity present at the start of the acquisition, without decay correction:
+  DecayCorrection ``ADMIN`` (values decay-corrected to the injection) is undone by exp(−λ·Δt);
+  ``START`` (corrected to the acquisition start) and ``NONE`` are used as they are (NONE gives the mean over
+  the frame, which for a frame of duration T differs from the start value by less than λT/2: 0.1 % for a
+  30 min Lu-177 scan, 9 % for a 20 min F-18 frame — correct the files if that matters).
+* Injection: RadiopharmaceuticalInformationSequence — RadiopharmaceuticalStartDateTime, else the start time
+  on the date of the earliest series (with a warning); RadionuclideTotalDose (Bq); the nuclide from
+  RadionuclideCodeSequence (codes of ``reference/data/dicom_codes.csv``), else the Radiopharmaceutical text.
+* Times: AcquisitionDateTime, else AcquisitionDate+Time, else SeriesDate+Time; a DT's own offset, else
+  TimezoneOffsetFromUTC, else UTC. All times are returned in UTC.
+* VOIs: SEG segments and RTSTRUCT ROIs on time point 0's frame of reference become masks on its SPECT grid;
+  those on a later time point's frame are kept in ``deferred_vois`` and mapped by
+  :func:`nmguard.imaging.registration.register_time_points`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pydicom
+import SimpleITK as sitk
+from pydicom.dataset import Dataset
+
+from nmguard.errors import InputError
+from nmguard.imaging.nm_geometry import (
+    Volume,
+    acquisition_datetime,
+    dataset_zone,
+    floats,
+    multiframe_nm_geometry,
+    parse_datetime,
+    slice_series_geometry,
+)
+from nmguard.imaging.voi import rasterise_contours, read_seg, rtstruct_rois, seg_segments
+from nmguard.reference.dicom_codes import lookup
+from nmguard.reference.nuclides import get_nuclide, normalize_nuclide_name
+
+__all__ = [
+    "DeferredVOI",
+    "DosimetryStudy",
+    "TimePoint",
+    "Volume",
+    "load_study",
+]
+
+
+def __getattr__(name: str):
+    """``register_time_points`` and ``ct_density_grid`` live in :mod:`nmguard.imaging.registration` (which
+    imports this module); they are offered here too, imported on first use."""
+    if name in ("register_time_points", "ct_density_grid"):
+        from nmguard.imaging import registration
+
+        return getattr(registration, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+Progress = Callable[[str, float], None]
+
+#: Units (0054,1001) and UCUM units of real-world value mapping -> (kind, factor to Bq/mL)
+_UNITS = {
+    "BQML": ("concentration", 1.0),
+    "BQ/ML": ("concentration", 1.0),
+    "KBQ/ML": ("concentration", 1e3),
+    "MBQ/ML": ("concentration", 1e6),
+    "CNTS": ("counts", 1.0),
+    "COUNTS": ("counts", 1.0),
+    "{COUNTS}": ("counts", 1.0),
+}
+#: two time points closer than this are "at the same time" (s)
+SAME_TIME_S = 60.0
+#: injections of different series that differ by more than these are different injections
+INJECTION_TIME_TOL_S = 60.0
+INJECTION_ACTIVITY_TOL = 0.001
+
+
+@dataclass(frozen=True, eq=False)
+class TimePoint:
+    """One quantitative acquisition: activity per voxel (Bq, not decay-corrected) and the matching CT."""
+
+    acquired: dt.datetime
+    hours_after_injection: float
+    activity_Bq: Volume
+    ct_hu: Volume | None
+    series_instance_uid: str
+    units_in_file: str
+    modality: str
+    ct_series_instance_uid: str | None = None
+    description: str = ""
+
+    @property
+    def total_activity_Bq(self) -> float:
+        return float(self.activity_Bq.array.sum())
+
+
+@dataclass(frozen=True)
+class DeferredVOI:
+    """A SEG or RTSTRUCT ROI drawn on a later time point's frame; mapped once that time point is registered."""
+
+    kind: str  # "SEG" or "RTSTRUCT"
+    path: Path
+    frame_of_reference_uid: str
+    time_point: int
+
+
+@dataclass(frozen=True, eq=False)
+class DosimetryStudy:
+    """The inputs of a therapy-dosimetry calculation. ``vois`` are on time point 0's SPECT grid."""
+
+    patient_id: str
+    patient_name: str
+    study_instance_uid: str
+    nuclide: str
+    injected_activity_MBq: float
+    injection_time: dt.datetime
+    time_points: tuple[TimePoint, ...]
+    vois: dict[str, np.ndarray] = field(default_factory=dict)
+    voi_sources: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    deferred_vois: tuple[DeferredVOI, ...] = ()
+    registrations: tuple = ()  # RegistrationResult items, filled by register_time_points
+
+    @property
+    def reference(self) -> Volume:
+        """Time point 0's SPECT grid, on which VOIs and registered activities live."""
+        return self.time_points[0].activity_Bq
+
+
+# --------------------------------------------------------------------------------------------- reading
+
+
+@dataclass
+class _Injection:
+    nuclide: str
+    activity_Bq: float | None
+    start: dt.datetime | None
+    start_time_only: str | None  # TM when no date was given
+    where: str
+
+
+def _nuclide(info: Dataset, where: str) -> str:
+    for item in info.get("RadionuclideCodeSequence") or []:
+        row = lookup("radionuclide", str(item.get("CodingSchemeDesignator", "")), str(item.get("CodeValue", "")))
+        if row is not None:
+            return normalize_nuclide_name(row.key)
+    for item in info.get("RadiopharmaceuticalCodeSequence") or []:
+        row = lookup("radiopharmaceutical", str(item.get("CodingSchemeDesignator", "")), str(item.get("CodeValue", "")))
+        if row is not None and row.nuclide:
+            return normalize_nuclide_name(row.nuclide)
+    text = str(info.get("Radiopharmaceutical", ""))
+    for match in re.finditer(r"\d{1,3}m?[-\s]?[A-Z][a-z]?|[A-Z][a-z]?[-\s]?\d{1,3}m?", text):
+        try:
+            return normalize_nuclide_name(match.group(0))
+        except InputError:
+            continue
+    raise InputError(
+        f"{where}: the radionuclide is not given (RadionuclideCodeSequence or Radiopharmaceutical)", field="nuclide"
+    )
+
+
+def _injection(ds: Dataset, where: str) -> _Injection:
+    seq = ds.get("RadiopharmaceuticalInformationSequence")
+    if not seq:
+        raise InputError(
+            f"{where}: RadiopharmaceuticalInformationSequence is missing (injection unknown)", field="injection_time"
+        )
+    info = seq[0]
+    start = parse_datetime(info.get("RadiopharmaceuticalStartDateTime", ""), dataset_zone(ds))
+    time_only = None if start else (str(info.get("RadiopharmaceuticalStartTime", "")).strip() or None)
+    dose = floats(info, "RadionuclideTotalDose")
+    return _Injection(_nuclide(info, where), dose[0] if dose else None, start, time_only, where)
+
+
+def _value_mapping(ds: Dataset, where: str) -> tuple[float, float, str]:
+    """(slope, intercept, units text) from RealWorldValueMappingSequence, else Rescale + Units.
+
+    The units text is Units (0054,1001) when present (e.g. ``BQML``), else the mapping's UCUM code."""
+    declared = str(ds.get("Units", "")).strip()
+    for item in ds.get("RealWorldValueMappingSequence") or []:
+        codes = item.get("MeasurementUnitsCodeSequence") or []
+        unit = str(codes[0].get("CodeValue", "")) if codes else ""
+        slope = floats(item, "RealWorldValueSlope")
+        if slope and unit.upper() in _UNITS:
+            if declared and declared.upper() in _UNITS and _UNITS[declared.upper()] != _UNITS[unit.upper()]:
+                raise InputError(
+                    f"{where}: Units {declared!r} contradicts the real-world value units {unit!r}", field="units"
+                )
+            return slope[0], (floats(item, "RealWorldValueIntercept") or [0.0])[0], declared or unit
+    slope = (floats(ds, "RescaleSlope") or [1.0])[0]
+    intercept = (floats(ds, "RescaleIntercept") or [0.0])[0]
+    return slope, intercept, declared
+
+
+def _scan_duration_s(ds: Dataset) -> float | None:
+    total = 0.0
+    for item in ds.get("RotationInformationSequence") or []:
+        per_frame = floats(item, "ActualFrameDuration")
+        count = item.get("NumberOfFramesInRotation")
+        if per_frame and count:
+            total += per_frame[0] / 1000.0 * int(count)
+    if total > 0:
+        return total
+    value = floats(ds, "ActualFrameDuration")
+    return value[0] / 1000.0 if value and value[0] > 0 else None
+
+
+def _to_activity_Bq(
+    values: np.ndarray, units: str, voxel_mL: float, ds: Dataset, calibration: float | None, where: str
+) -> np.ndarray:
+    kind_factor = _UNITS.get(units.upper())
+    if kind_factor is None:
+        if not units and calibration is not None:
+            kind_factor = _UNITS["CNTS"]
+        else:
+            raise InputError(
+                f"{where}: unknown units {units!r}; expected one of BQML, kBq/mL, MBq/mL, CNTS", field="units"
+            )
+    kind, factor = kind_factor
+    if kind == "concentration":
+        return values * factor * voxel_mL
+    if calibration is None:
+        raise InputError(
+            f"{where} holds counts (CNTS); give calibration_cps_per_MBq to convert them to activity",
+            field="calibration_cps_per_MBq",
+        )
+    duration = _scan_duration_s(ds)
+    if duration is None:
+        raise InputError(f"{where} holds counts but no acquisition duration (ActualFrameDuration)", field="units")
+    return values / (calibration * duration) * 1e6
+
+
+def _undo_decay_correction(
+    activity: np.ndarray, ds: Dataset, injection: dt.datetime, acquired: dt.datetime, nuclide: str, where: str
+) -> tuple[np.ndarray, str | None]:
+    mode = str(ds.get("DecayCorrection", "NONE") or "NONE").strip().upper()
+    if mode in ("NONE", "START"):
+        return activity, None
+    if mode == "ADMIN":
+        lam = get_nuclide(nuclide).decay_constant_per_s
+        factor = math.exp(-lam * (acquired - injection).total_seconds())
+        return activity * factor, f"{where}: decay correction to the injection (ADMIN) undone (× {factor:.5f})"
+    raise InputError(f"{where}: DecayCorrection {mode!r} is not NONE, START or ADMIN", field="units")
+
+
+@dataclass
+class _Emission:
+    series_uid: str
+    modality: str
+    datasets: list[Dataset]
+    injection: _Injection
+    acquired: dt.datetime
+    frame_uid: str
+    study_uid: str
+    description: str
+
+
+def pixels(ds: Dataset, where: str) -> np.ndarray:
+    """The stored pixel values as float64; InputError when the pixel data cannot be decoded."""
+    try:
+        return np.asarray(ds.pixel_array, dtype=np.float64)
+    except (AttributeError, KeyError, ValueError, TypeError, RuntimeError, NotImplementedError) as exc:
+        raise InputError(f"{where}: the pixel data cannot be read ({exc})", field="file") from None
+
+
+def _emission_values(em: _Emission, calibration: float | None) -> tuple[Volume, str, Dataset]:
+    """Values on the grid (stored × slope + intercept) in the file's units, units text, header."""
+    where = f"{em.modality} series {em.series_uid}"
+    if em.modality == "NM":
+        if len(em.datasets) != 1:
+            raise InputError(
+                f"{where} has {len(em.datasets)} reconstruction files; expected one multi-frame file", field="geometry"
+            )
+        ds = em.datasets[0]
+        spacing, origin = multiframe_nm_geometry(ds, where)
+        frames = int(ds.get("NumberOfFrames", 1) or 1)
+        stored = pixels(ds, where).reshape(frames, int(ds.Rows), int(ds.Columns))
+        slope, intercept, units = _value_mapping(ds, where)
+        values = stored * slope + intercept
+        if spacing[0] < 0:  # slices stacked towards -z: index 0 must be the lowest z
+            values = values[::-1]
+            origin = (origin[0], origin[1], origin[2] + spacing[0] * (frames - 1))
+            spacing = (-spacing[0], spacing[1], spacing[2])
+        return Volume(values, spacing, origin, em.frame_uid), units, ds
+    ordered, (spacing, origin) = slice_series_geometry(em.datasets, where)
+    planes, units_seen = [], set()
+    for ds in ordered:
+        slope, intercept, units = _value_mapping(ds, where)
+        units_seen.add(units)
+        planes.append(pixels(ds, where) * slope + intercept)
+    if len(units_seen) > 1:
+        raise InputError(f"{where}: slices have different units {sorted(units_seen)}", field="units")
+    return Volume(np.stack(planes), spacing, origin, em.frame_uid), units_seen.pop(), ordered[0]
+
+
+def _ct_volume(datasets: list[Dataset], where: str) -> Volume:
+    ordered, (spacing, origin) = slice_series_geometry(datasets, where)
+    planes = [
+        pixels(ds, where) * float(ds.get("RescaleSlope", 1) or 1) + float(ds.get("RescaleIntercept", 0) or 0)
+        for ds in ordered
+    ]
+    return Volume(np.stack(planes), spacing, origin, str(ordered[0].get("FrameOfReferenceUID", "")))
+
+
+def _is_reconstruction(ds: Dataset) -> bool:
+    image_type = [str(v).upper() for v in (ds.get("ImageType") or [])]
+    return len(image_type) < 3 or image_type[2] in ("RECON TOMO", "RECON GATED TOMO")
+
+
+def _read_folder(folder: Path, warnings: list[str]) -> dict[str, list[tuple[Path, Dataset]]]:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    groups: dict[str, list[tuple[Path, Dataset]]] = defaultdict(list)
+    skipped = 0
+    for path in files:
+        try:
+            ds = pydicom.dcmread(path)
+        except (pydicom.errors.InvalidDicomError, OSError, EOFError, ValueError):
+            skipped += 1
+            continue
+        groups[str(ds.get("SeriesInstanceUID", path))].append((path, ds))
+    if skipped:
+        warnings.append(f"{skipped} file(s) that are not DICOM were skipped")
+    return groups
+
+
+def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple[str, float, dt.datetime]:
+    first = emissions[0].injection
+    for em in emissions[1:]:
+        if em.injection.nuclide != first.nuclide:
+            raise InputError(
+                f"SPECT/PET series have different nuclides ({first.nuclide}, {em.injection.nuclide})", field="nuclide"
+            )
+    doses = [em.injection.activity_Bq for em in emissions if em.injection.activity_Bq]
+    if not doses:
+        raise InputError("no series gives the injected activity (RadionuclideTotalDose)", field="injected_activity")
+    if max(doses) - min(doses) > INJECTION_ACTIVITY_TOL * max(doses):
+        raise InputError(
+            f"series give different injected activities ({min(doses):.4g} to {max(doses):.4g} Bq)",
+            field="injected_activity",
+        )
+    starts = [em.injection.start for em in emissions if em.injection.start]
+    if not starts:
+        times = [em.injection.start_time_only for em in emissions if em.injection.start_time_only]
+        if not times:
+            raise InputError(
+                "no series gives the injection time (RadiopharmaceuticalStartDateTime)", field="injection_time"
+            )
+        earliest = min(emissions, key=lambda e: e.acquired)
+        ds = earliest.datasets[0]
+        day = str(ds.get("AcquisitionDate") or ds.get("SeriesDate") or ds.get("StudyDate") or "")
+        start = parse_datetime(day + times[0], dataset_zone(ds)) if day else None
+        if start is None:
+            raise InputError(
+                "the injection time has no date and no series date to take it from", field="injection_time"
+            )
+        warnings.append(f"the injection date was taken from the first acquisition's date ({day})")
+        starts = [start]
+    if (max(starts) - min(starts)).total_seconds() > INJECTION_TIME_TOL_S:
+        raise InputError(
+            f"series give different injection times ({min(starts).isoformat()} to "
+            f"{max(starts).isoformat()}): more than one injection",
+            field="injection_time",
+        )
+    return first.nuclide, float(np.median(doses)), min(starts)
+
+
+def _positive(value: object, name: str) -> float:
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise InputError(f"{name} must be a positive number, not {value!r}", field=name)
+    return number
+
+
+def load_study(
+    folder: str | Path, *, calibration_cps_per_MBq: float | None = None, progress: Progress | None = None
+) -> DosimetryStudy:
+    """Read a multi-time-point SPECT/CT (or PET/CT) study from ``folder`` (see the module notes)."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise InputError(f"{folder} is not a folder", field="folder")
+    if calibration_cps_per_MBq is not None:
+        calibration_cps_per_MBq = _positive(calibration_cps_per_MBq, "calibration_cps_per_MBq")
+    report = progress or (lambda message, fraction: None)
+    warnings: list[str] = []
+    report("reading files", 0.0)
+    groups = _read_folder(root, warnings)
+    emissions: list[_Emission] = []
+    cts: dict[str, list[Dataset]] = {}
+    voi_files: list[tuple[str, Path, Dataset]] = []
+    for series_uid, items in groups.items():
+        ds = items[0][1]
+        modality = str(ds.get("Modality", "")).upper()
+        if modality in ("NM", "PT"):
+            if modality == "NM" and not _is_reconstruction(ds):
+                warnings.append(f"NM series {series_uid} is not a reconstruction ({list(ds.ImageType)}); ignored")
+                continue
+            where = f"{modality} series {series_uid}"
+            acquired = min((acquisition_datetime(d) for _, d in items if acquisition_datetime(d)), default=None)
+            if acquired is None:
+                raise InputError(f"{where} has no acquisition date and time", field="time_points")
+            emissions.append(
+                _Emission(
+                    series_uid,
+                    modality,
+                    [d for _, d in items],
+                    _injection(ds, where),
+                    acquired,
+                    str(ds.get("FrameOfReferenceUID", "")),
+                    str(ds.get("StudyInstanceUID", "")),
+                    str(ds.get("SeriesDescription", "")),
+                )
+            )
+        elif modality == "CT":
+            cts[series_uid] = [d for _, d in items]
+        elif modality in ("SEG", "RTSTRUCT"):
+            voi_files.extend((modality, p, d) for p, d in items)
+        else:
+            warnings.append(f"series {series_uid} of modality {modality or '?'} ignored")
+    if not emissions:
+        raise InputError(f"no reconstructed SPECT or PET series found under {root}", field="time_points")
+    emissions.sort(key=lambda e: e.acquired)
+    nuclide, injected_Bq, injection = _resolve_injection(emissions, warnings)
+    for before, after in zip(emissions, emissions[1:], strict=False):
+        if (after.acquired - before.acquired).total_seconds() < SAME_TIME_S:
+            raise InputError(
+                f"series {before.series_uid} and {after.series_uid} were acquired at the same time "
+                f"({after.acquired.isoformat()}); remove one",
+                field="time_points",
+            )
+    if emissions[0].acquired < injection:
+        raise InputError(
+            f"series {emissions[0].series_uid} was acquired ({emissions[0].acquired.isoformat()}) before "
+            f"the injection ({injection.isoformat()})",
+            field="time_points",
+        )
+    if len(emissions) == 1:
+        warnings.append("only one time point: only single-time-point methods apply")
+
+    time_points = []
+    ct_info = {
+        uid: (
+            str(d[0].get("FrameOfReferenceUID", "")),
+            str(d[0].get("StudyInstanceUID", "")),
+            acquisition_datetime(d[0]),
+        )
+        for uid, d in cts.items()
+    }
+    for index, em in enumerate(emissions):
+        report(f"time point {index + 1} of {len(emissions)}", 0.1 + 0.7 * index / len(emissions))
+        where = f"{em.modality} series {em.series_uid}"
+        values, units, header = _emission_values(em, calibration_cps_per_MBq)
+        activity = _to_activity_Bq(values.array, units, values.voxel_volume_mL, header, calibration_cps_per_MBq, where)
+        activity, note = _undo_decay_correction(activity, header, injection, em.acquired, nuclide, where)
+        if note:
+            warnings.append(note)
+        ct_uid = _pair_ct(em, ct_info)
+        ct = _ct_volume(cts[ct_uid], f"CT series {ct_uid}") if ct_uid else None
+        if ct_uid is None:
+            warnings.append(f"time point {index + 1}: no CT with the same frame of reference or study")
+        hours = (em.acquired - injection).total_seconds() / 3600.0
+        time_points.append(
+            TimePoint(
+                em.acquired,
+                hours,
+                values.with_array(activity),
+                ct,
+                em.series_uid,
+                units,
+                em.modality,
+                ct_uid,
+                em.description,
+            )
+        )
+
+    report("reading VOIs", 0.85)
+    frames = {}
+    for index, tp in reversed(list(enumerate(time_points))):
+        frames[tp.activity_Bq.frame_of_reference_uid] = index
+        if tp.ct_hu is not None:
+            frames[tp.ct_hu.frame_of_reference_uid] = index
+    frames.pop("", None)
+    vois, sources, deferred = _read_vois(voi_files, time_points[0], frames, warnings)
+    header = emissions[0].datasets[0]
+    report("done", 1.0)
+    return DosimetryStudy(
+        patient_id=str(header.get("PatientID", "")),
+        patient_name=str(header.get("PatientName", "")),
+        study_instance_uid=emissions[0].study_uid,
+        nuclide=nuclide,
+        injected_activity_MBq=injected_Bq / 1e6,
+        injection_time=injection,
+        time_points=tuple(time_points),
+        vois=vois,
+        voi_sources=sources,
+        warnings=warnings,
+        deferred_vois=tuple(deferred),
+    )
+
+
+def _pair_ct(em: _Emission, ct_info: dict[str, tuple[str, str, dt.datetime | None]]) -> str | None:
+    def distance(uid: str) -> float:
+        when = ct_info[uid][2]
+        return abs((when - em.acquired).total_seconds()) if when else math.inf
+
+    same_frame = [uid for uid, (frame, _, _) in ct_info.items() if frame and frame == em.frame_uid]
+    if same_frame:
+        return min(same_frame, key=distance)
+    same_study = [uid for uid, (_, study, _) in ct_info.items() if study and study == em.study_uid]
+    return min(same_study, key=distance) if same_study else None
+
+
+def unique_voi_name(name: str, kind: str, taken: dict[str, np.ndarray], warnings: list[str]) -> str:
+    """``name``, or ``name [KIND]`` (then ``name [KIND] 2`` ...) when a VOI of that name exists already."""
+    if name not in taken:
+        return name
+    candidate, n = f"{name} [{kind}]", 2
+    while candidate in taken:
+        candidate, n = f"{name} [{kind}] {n}", n + 1
+    warnings.append(f"VOI name {name!r} appears twice; the {kind} one is called {candidate!r}")
+    return candidate
+
+
+def _read_vois(
+    voi_files: list[tuple[str, Path, Dataset]], reference_tp: TimePoint, frames: dict[str, int], warnings: list[str]
+) -> tuple[dict[str, np.ndarray], dict[str, str], list[DeferredVOI]]:
+    reference = reference_tp.activity_Bq
+    vois: dict[str, np.ndarray] = {}
+    sources: dict[str, str] = {}
+    deferred: list[DeferredVOI] = []
+
+    def where_of(frame_uid: str, what: str) -> int:
+        if frame_uid not in frames:
+            raise InputError(
+                f"{what} is on frame of reference {frame_uid or '(none)'}, which matches no SPECT, PET "
+                f"or CT series of the study",
+                field="voi",
+            )
+        return frames[frame_uid]
+
+    for kind, path, ds in sorted(voi_files, key=lambda f: (f[0] != "SEG", str(f[1]))):  # SEG (exact) first
+        if kind == "SEG":
+            frame_uid, segments = seg_segments(ds)
+            index = where_of(frame_uid, f"SEG {path.name}")
+            if index > 0:
+                deferred.append(DeferredVOI("SEG", path, frame_uid, index))
+                warnings.append(f"SEG {path.name} is on time point {index + 1}; it is mapped at registration")
+                continue
+            masks = read_seg(ds, reference, transform={frame_uid: sitk.Transform()})
+            for segment in segments:
+                name = unique_voi_name(segment.label, "SEG", vois, warnings)
+                vois[name] = masks[segment.label]
+                sources[name] = f"SEG segment {segment.number} '{segment.label}' ({path.name})"
+            continue
+        for roi in rtstruct_rois(ds):
+            index = where_of(roi.frame_of_reference_uid, f"ROI '{roi.name}' in {path.name}")
+            if index > 0:
+                if not any(d.path == path and d.time_point == index for d in deferred):
+                    deferred.append(DeferredVOI("RTSTRUCT", path, roi.frame_of_reference_uid, index))
+                warnings.append(f"ROI '{roi.name}' ({path.name}) is on time point {index + 1}; mapped at registration")
+                continue
+            name = unique_voi_name(roi.name, "RTSTRUCT", vois, warnings)
+            vois[name] = rasterise_contours(roi.contours, reference)
+            sources[name] = f"RTSTRUCT ROI {roi.number} '{roi.name}' ({path.name})"
+    return vois, sources, deferred
