@@ -21,7 +21,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,11 +73,27 @@ def _sampling(fixed: sitk.Image) -> float:
     return min(0.1, _MAX_SAMPLES / float(np.prod(fixed.GetSize())))
 
 
+def _method() -> sitk.ImageRegistrationMethod:
+    return sitk.ImageRegistrationMethod()
+
+
+@contextmanager
+def _single_threaded() -> Iterator[None]:
+    """ITK filters and metrics sum in a thread-dependent order, so multi-threaded registration differs
+    between runs by ~1e-8 in the doses; one thread makes a re-run give identical numbers."""
+    before = sitk.ProcessObject.GetGlobalDefaultNumberOfThreads()
+    sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(1)
+    try:
+        yield
+    finally:
+        sitk.ProcessObject.SetGlobalDefaultNumberOfThreads(before)
+
+
 def _rigid(fixed: sitk.Image, moving: sitk.Image) -> tuple[sitk.Euler3DTransform, float]:
     initial = sitk.CenteredTransformInitializer(
         fixed, moving, sitk.Euler3DTransform(), sitk.CenteredTransformInitializerFilter.GEOMETRY
     )
-    method = sitk.ImageRegistrationMethod()
+    method = _method()
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=32)
     method.SetMetricSamplingStrategy(method.RANDOM)
     method.SetMetricSamplingPercentage(_sampling(fixed), _SEED)
@@ -98,7 +115,7 @@ def _bspline(fixed: sitk.Image, moving: sitk.Image, rigid: sitk.Transform) -> tu
         for size, spacing in zip(fixed.GetSize(), fixed.GetSpacing(), strict=True)
     ]
     bspline = sitk.BSplineTransformInitializer(fixed, mesh, order=3)
-    method = sitk.ImageRegistrationMethod()
+    method = _method()
     method.SetMetricAsMattesMutualInformation(numberOfHistogramBins=32)
     method.SetMetricSamplingStrategy(method.RANDOM)
     method.SetMetricSamplingPercentage(_sampling(fixed), _SEED)
@@ -121,6 +138,13 @@ def register_time_points(
     study: DosimetryStudy, *, deformable: bool = False, progress: Callable[[str, float], None] | None = None
 ) -> DosimetryStudy:
     """A copy of ``study`` whose time points all lie on time point 0's SPECT grid (see the module notes)."""
+    with _single_threaded():
+        return _register_time_points(study, deformable=deformable, progress=progress)
+
+
+def _register_time_points(
+    study: DosimetryStudy, *, deformable: bool, progress: Callable[[str, float], None] | None
+) -> DosimetryStudy:
     if not study.time_points:
         raise InputError("the study has no time points", field="time_points")
     report = progress or (lambda message, fraction: None)

@@ -13,6 +13,7 @@ started when a job is submitted (:func:`start_background_worker`; setting ``NMGU
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 import shutil
@@ -168,7 +169,6 @@ def execute(job: DosimetryJob) -> DosimetryJob:
     """Run a claimed job to the end; the job ends succeeded (with results) or failed (with the message)."""
     from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
-    from nmguard.exchange.dosimetry_results import run_document
 
     out_dir = Path(job.input_dir).parent / f"output-{job.pk}"
     try:
@@ -176,7 +176,7 @@ def execute(job: DosimetryJob) -> DosimetryJob:
             raise InputError("the stored inputs changed since the job was queued", "input_dir")
         run = run_dosimetry(job.input_dir, RunOptions(**job.options), progress=_progress_writer(job.pk))
         paths = write_outputs(run, out_dir)
-        document = run_document(run, rt_dose_file=paths["rt_dose"].name)
+        document = json.loads(paths["results"].read_text(encoding="utf-8"))  # the stored file, exactly
     except InputError as exc:
         return _finish(job, failed=str(exc))
     except Exception as exc:  # a bug must not leave the job "running" for ever

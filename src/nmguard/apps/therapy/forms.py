@@ -58,7 +58,9 @@ class DosimetryJobForm(forms.Form):
     )
     device = forms.ChoiceField(choices=[("cpu", "CPU"), ("gpu", "GPU (Monte Carlo only)")], initial="cpu")
     tia_model = forms.ChoiceField(
-        choices=[(m, m) for m in ("auto", "mono", "bi", "tri", "trapezoid")], initial="auto", label="TIA model per VOI"
+        choices=[(m, m) for m in ("auto", "mono", "bi", "tri", "trapezoid", "hybrid")],
+        initial="auto",
+        label="TIA model per VOI",
     )
     scale_voxel_tia_to_voi = forms.BooleanField(required=False, initial=True, label="Scale voxel TIAs to the VOI fits")
     deformable_registration = forms.BooleanField(required=False, label="Deformable registration after rigid")
