@@ -24,4 +24,9 @@ def test_demo_loads_once_and_every_role_signs_in(client):
     camera = Equipment.objects.get(name="Gamma camera A")
     assert camera.history.count() == 3  # created, out of service, back in service
     assert Signature.objects.filter(meaning="approved").count() == 1
+    from nmguard.apps.therapy.models import DosimetryJob
+
+    job = DosimetryJob.objects.get()
+    assert job.status == "succeeded", job.message
+    assert {"Liver", "Left kidney", "Lesion 1"} <= {v["name"] for v in job.result["vois"]}
     assert audit.verify().ok

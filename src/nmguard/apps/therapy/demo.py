@@ -10,8 +10,9 @@ from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.roles import Role
 from nmguard.apps.patients.models import Patient
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
-from nmguard.apps.therapy import services
+from nmguard.apps.therapy import dosimetry_jobs, services
 from nmguard.apps.therapy.models import TherapyProtocol
+from nmguard.dosimetry.pipeline import RunOptions
 
 DEMO_SOURCE = "demo value: enter the criterion or constraint of your protocol and its source"
 
@@ -47,3 +48,24 @@ def load_therapy_demo(users: dict) -> None:
             method="SPECT/CT dosimetry (demo values)",
             user=users[Role.PHYSICIST],
         )
+    load_dosimetry_demo(users, course.cycle_records.get(number=3))
+
+
+def load_dosimetry_demo(users: dict, cycle) -> None:
+    """A synthetic 177Lu SPECT/CT study (4 time points, SEG and RTSTRUCT) in the DICOM inbox, and one run on it.
+
+    The study stays in the inbox so that a visitor can start other runs on it (page or API).
+    """
+    from nmguard.imaging.synthetic_patient import write_synthetic_study
+
+    folder = dosimetry_jobs.inbox_root() / "demo-lu177-synthetic"
+    if not folder.exists():
+        write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0)
+    dosimetry_jobs.submit_folder(
+        study_dir=folder,
+        title="Synthetic 177Lu patient (demo study), DVK",
+        options=RunOptions(method="dvk"),
+        user=users[Role.PHYSICIST],
+        cycle=cycle,
+    )
+    dosimetry_jobs.run_next_job("demo")
