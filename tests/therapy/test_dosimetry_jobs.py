@@ -193,3 +193,24 @@ def test_voi_doses_match_the_phantom_truth(sharp_study, method):
             truth.tia_Bq_s["Liver"] * e_J / (truth.mass_g["Liver"] * 1e-3), rel=0.02
         )
     assert run.energy["deposited_J"] > 0
+
+
+def test_the_api_queues_a_run_from_the_inbox_and_refuses_other_folders(dept, inbox, client, tmp_path):
+    client.force_login(dept["physicist"])
+    r = client.post(
+        "/api/v1/dosimetry/jobs", {"study_dir": str(inbox), "method": "ld"}, content_type="application/json"
+    )
+    assert r.status_code == 201 and r.json()["status"] == "queued"
+    assert dosimetry_jobs.run_queue("api-test") == 1
+    assert client.get(f"/api/v1/dosimetry/jobs/{r.json()['id']}").json()["status"] == "succeeded"
+    outside = client.post("/api/v1/dosimetry/jobs", {"study_dir": str(tmp_path)}, content_type="application/json")
+    assert outside.status_code == 422 and "inbox" in outside.content.decode()
+    bad = client.post(
+        "/api/v1/dosimetry/jobs", {"study_dir": str(inbox), "method": "nope"}, content_type="application/json"
+    )
+    assert bad.status_code == 422 and "method" in bad.content.decode()
+    client.force_login(dept["technologist"])
+    assert (
+        client.post("/api/v1/dosimetry/jobs", {"study_dir": str(inbox)}, content_type="application/json").status_code
+        == 403
+    )

@@ -15,15 +15,24 @@ JSON = typer.Option(False, "--json", help="Print one JSON object instead of a ta
 
 
 class _ProgressBar:
-    """A one-line progress bar on stderr (silent under --json so stdout stays one JSON object)."""
+    """A one-line progress bar on a terminal's stderr (none under --json or when stderr is a file/pipe, so
+    that an error stays the one line a script reads)."""
 
     def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
+        self.enabled = enabled and sys.stderr.isatty()
         self.started = time.perf_counter()
+        self.open = False
+
+    def close(self) -> None:
+        """End the bar's line (before an error message, for instance)."""
+        if self.open:
+            sys.stderr.write("\n")
+            self.open = False
 
     def __call__(self, step: str, fraction: float) -> None:
         if not self.enabled:
             return
+        self.open = fraction < 1.0
         filled = int(30 * fraction)
         elapsed = time.perf_counter() - self.started
         sys.stderr.write(
@@ -85,7 +94,11 @@ def run(
     options = _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     out_dir = out or study_dir.with_name(f"{study_dir.name}-dosimetry-{stamp}")
-    run_result = run_dosimetry(study_dir, options, progress=_ProgressBar(enabled=not json))
+    bar = _ProgressBar(enabled=not json)
+    try:
+        run_result = run_dosimetry(study_dir, options, progress=bar)
+    finally:
+        bar.close()
     paths = write_outputs(run_result, out_dir)
     doc = run_document(run_result, rt_dose_file=str(paths["rt_dose"]))
     if json:
