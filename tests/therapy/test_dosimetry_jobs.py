@@ -9,7 +9,6 @@ import zipfile
 from pathlib import Path
 
 import jsonschema
-import numpy as np
 import pytest
 
 from nmguard.apps.core.models import AuditEvent
