@@ -157,3 +157,14 @@ def test_bad_input_is_input_error(call, field):
     with pytest.raises(InputError) as exc:
         call()
     assert exc.value.field == field
+
+
+def test_component_kernels_sum_to_the_whole_kernel():
+    # the same seeded shell sampling is linear in the shell energies, so electron + photon = whole, to rounding
+    from nmguard.dosimetry.kernels import component_voxel_kernel
+
+    whole = voxel_kernel("I-131", 4.0, radius_mm=12.0).values_Gy_per_decay
+    parts = sum(component_voxel_kernel("I-131", 4.0, 12.0, c).values_Gy_per_decay for c in ("electron", "photon"))
+    assert np.allclose(parts, whole, rtol=1e-9, atol=0.0)
+    with pytest.raises(InputError):
+        component_voxel_kernel("I-131", 4.0, 12.0, "neutron")

@@ -21,19 +21,32 @@ Not found in the stored sources (searched): MIRD Pamphlet 17 (Bolch 1999) voxel 
 Pistone 2022 / Amato 2012 / Fernandez 2013, Stabin & Konijnenberg 2000 sphere absorbed fractions, and
 sphere S-values for I-131 or Y-90.
 
-Tolerances (set from the model's known limits, the lower end of the 10-15 % band considered defensible for
-the straight-path model; not widened to make any case pass):
+The 4.8 mm face, edge and corner neighbours (rows "0 0 1", "0 1 1", "1 1 1") were read in the same files at
+commit d7cf1983557b4aeb89c05ffd36633907bf6aa2a1 of that repository (status SECONDARY, as the centre values).
 
-* Centre voxel (self-dose), 10 %: Monte Carlo codes agree well on the self-dose voxel (Amato et al. 2012,
-  abstract read at search.isc.ac/inventory/10/2193827.htm: "very good" self-dose agreement with the
-  literature for 32P, I-131 voxel values within 16 %); emission data differ by a few per cent (ENSDF here,
-  with conversion and Auger electrons; the database's spectra may differ); NMGuard's straight-path CSDA
-  electrons carry energy too far, lowering the self-dose a little when the beta range is much shorter
-  than the voxel (Lu-177, I-131) and more when it is comparable (Y-90). Measured: I-131 within 1.1 %,
-  Lu-177 +4.5 to +4.8 % (high, against the straight-path trend; the cause is not established, an
-  emission-data difference is a guess), Y-90 -9.6 to -10.6 %. Cases outside 10 % are xfail(strict).
-* Spheres >= 0.5 g, 5 %: the Lu-177 beta range (< 2 mm) is small against a >= 9.8 mm diameter, so the
-  straight-path bias only touches a thin surface shell; the OLINDA values are printed to 3 figures.
+Tolerances (set from the model's known limits, not widened to make any case pass):
+
+* Centre voxel (self-dose), 5 % for I-131 and Y-90: NMGuard's electron kernels come from its own
+  condensed-history Monte Carlo with multiple scattering (no energy-loss straggling, a Wentzel angular
+  shape), its photon kernels from its photon Monte Carlo; Monte Carlo codes agree on the self-dose voxel to a
+  few per cent, emission data differ by a few per cent, and the database's soft tissue has about 1 % fewer
+  electrons per gram than water. Measured: I-131 +3.3 / +2.3 / +1.7 %, Y-90 +2.4 / +2.1 / +2.2 % (3 / 4.8 /
+  6 mm; the straight-path CSDA model before gave -1.1..-0.4 % and -10.4..-9.6 %).
+* Centre voxel, Lu-177, 9 %: measured +7.7 / +6.6 / +6.4 %. The cause is the energy, not its spread: the
+  27 voxels around the source (which hold all Lu-177 electron energy) hold 6.1 % more energy in NMGuard
+  than in the database (0.1478 against 0.1393 MeV per decay at 4.8 mm; ENSDF gives 0.1466 MeV of electrons,
+  of which 0.0129 MeV conversion and Auger electrons, so the database's Lu-177 source seems to carry less
+  conversion/Auger electron energy; a guess, not read). Divided by that near-source energy the centre voxel
+  agrees within 0.3 % (``test_centre_share_of_the_near_source_energy``).
+* Face neighbour (4.8 mm), 8 %: this voxel sees only the electrons that cross a face, so it tests the
+  spatial spread of the electron kernel directly (the straight-path model was 26-40 % high for Lu-177);
+  measured Lu-177 +3.5 %, I-131 -3.2 %, Y-90 +0.2 %. 8 % holds the 6 % Lu-177 energy difference above and a
+  few per cent for the simple scattering model.
+* Centre share of the 27 near-source voxels (4.8 mm), 3 %: the ratio removes the emission data; measured
+  Lu-177 +0.3 %, I-131 +0.7 %, Y-90 +1.8 %.
+* Spheres >= 0.5 g, 5 %: the Lu-177 beta range (< 2 mm) is small against a >= 9.8 mm diameter, so only a
+  thin surface shell depends on the electron model; the OLINDA values are printed to 3 figures. Measured
+  -3.2 % .. +3.0 %.
 """
 
 from __future__ import annotations
@@ -48,7 +61,9 @@ from nmguard.dosimetry.point_kernels import nuclide_kernels
 GY_PER_DECAY_TO_MGY_PER_MBQ_S = 1e9  # 1 MBq s = 1e6 decays, 1 Gy = 1e3 mGy
 J_PER_MEV = 1.602176634e-13
 RHO_SOFT_TISSUE = 1.04  # g/cm3, density of the Lanconelli 2012 soft-tissue medium (confirmed by the energy check)
-CENTRE_TOLERANCE = 0.10
+CENTRE_TOLERANCE = {"Lu-177": 0.09, "I-131": 0.05, "Y-90": 0.05}
+FACE_TOLERANCE = 0.08
+CENTRE_SHARE_TOLERANCE = 0.03
 SPHERE_TOLERANCE = 0.05
 
 # Lanconelli 2012 centre-voxel S-values, soft tissue, mGy/(MBq s); read as described in the module docstring.
@@ -62,6 +77,14 @@ LANCONELLI_CENTRE = {
     ("Y-90", 3.0): 1.59e00,
     ("Y-90", 4.8): 5.73e-01,
     ("Y-90", 6.0): 3.42e-01,
+}
+
+# Lanconelli 2012, soft tissue, 4.8 mm voxels, mGy/(MBq s): centre, face, edge and corner neighbours (rows
+# "0 0 0", "0 0 1", "0 1 1", "1 1 1"), read as described in the module docstring.
+LANCONELLI_NEAR_4P8MM = {
+    "Lu-177": (1.78e-01, 2.46e-03, 8.65e-05, 2.35e-05),
+    "I-131": (2.37e-01, 5.44e-03, 5.33e-04, 2.56e-04),
+    "Y-90": (5.73e-01, 7.63e-02, 1.78e-02, 5.07e-03),
 }
 
 # Sum of all 1331 voxels of the Lanconelli 2012 Y-90 soft-tissue kernels, mGy/(MBq s). Status DERIVED: summed by
@@ -99,39 +122,44 @@ def _centre(nuclide: str, side_mm: float, rho: float = RHO_SOFT_TISSUE) -> float
     return k.centre_Gy_per_decay * rho**2 * GY_PER_DECAY_TO_MGY_PER_MBQ_S
 
 
-def _centre_case(nuclide: str, side_mm: float, xfail_reason: str | None = None):
-    marks = [pytest.mark.xfail(strict=True, reason=xfail_reason)] if xfail_reason else []
-    return pytest.param(nuclide, side_mm, marks=marks, id=f"{nuclide}-{side_mm:g}mm")
+def _near_kernel(nuclide: str, rho: float = RHO_SOFT_TISSUE):
+    """NMGuard's 3x3x3 kernel around the source at 4.8 mm in the density-scaled medium, mGy/(MBq s)."""
+    k = voxel_kernel(nuclide, rho * 4.8, radius_mm=rho * 4.8)
+    return k.values_Gy_per_decay * rho**2 * GY_PER_DECAY_TO_MGY_PER_MBQ_S
 
 
-_Y90_REASON = (
-    "measured {dev} vs Lanconelli 2012 (density-scaled): NMGuard's straight-path CSDA electrons carry Y-90 energy "
-    "out of a voxel comparable to the beta range, so the self-dose runs low beyond the 10 % tolerance"
-)
+def _near_sum(values: tuple[float, float, float, float]) -> float:
+    centre, face, edge, corner = values
+    return centre + 6 * face + 12 * edge + 8 * corner
 
 
-@pytest.mark.parametrize(
-    ("nuclide", "side_mm"),
-    [
-        _centre_case("Lu-177", 3.0),  # measured +4.5 %
-        _centre_case("Lu-177", 4.8),  # measured +4.6 %
-        _centre_case("Lu-177", 6.0),  # measured +4.8 %
-        _centre_case("I-131", 3.0),  # measured -1.1 %
-        _centre_case("I-131", 4.8),  # measured -0.4 %
-        _centre_case("I-131", 6.0),  # measured -0.4 %
-        _centre_case("Y-90", 3.0, _Y90_REASON.format(dev="-10.4 %")),
-        _centre_case("Y-90", 4.8, _Y90_REASON.format(dev="-10.6 %")),
-        _centre_case("Y-90", 6.0),  # measured -9.6 %, just inside
-    ],
-)
+@pytest.mark.parametrize(("nuclide", "side_mm"), sorted(LANCONELLI_CENTRE), ids=lambda v: str(v))
 def test_centre_voxel_matches_lanconelli(nuclide, side_mm):
     published = LANCONELLI_CENTRE[(nuclide, side_mm)]
     ours = _centre(nuclide, side_mm)
     deviation = ours / published - 1.0
-    assert abs(deviation) <= CENTRE_TOLERANCE, (
+    tol = CENTRE_TOLERANCE[nuclide]
+    assert abs(deviation) <= tol, (
         f"{nuclide} {side_mm:g} mm centre voxel: NMGuard {ours:.4g}, Lanconelli 2012 {published:.4g} "
-        f"mGy/(MBq s), deviation {deviation:+.1%} (tolerance {CENTRE_TOLERANCE:.0%})"
+        f"mGy/(MBq s), deviation {deviation:+.1%} (tolerance {tol:.0%})"
     )
+
+
+@pytest.mark.parametrize("nuclide", sorted(LANCONELLI_NEAR_4P8MM))
+def test_face_neighbour_matches_lanconelli(nuclide):
+    published = LANCONELLI_NEAR_4P8MM[nuclide][1]
+    ours = _near_kernel(nuclide)
+    # the six face neighbours are equal after symmetrisation; take one of them
+    deviation = float(ours[1, 1, 2]) / published - 1.0
+    assert abs(deviation) <= FACE_TOLERANCE, f"{nuclide} 4.8 mm face neighbour deviation {deviation:+.1%}"
+
+
+@pytest.mark.parametrize("nuclide", sorted(LANCONELLI_NEAR_4P8MM))
+def test_centre_share_of_the_near_source_energy(nuclide):
+    published = LANCONELLI_NEAR_4P8MM[nuclide]
+    ours = _near_kernel(nuclide)
+    ratio = (ours[1, 1, 1] / ours.sum()) / (published[0] / _near_sum(published))
+    assert ratio == pytest.approx(1.0, abs=CENTRE_SHARE_TOLERANCE)
 
 
 @pytest.mark.parametrize("side_mm", sorted(LANCONELLI_Y90_KERNEL_SUM))
@@ -153,7 +181,7 @@ def test_lu177_sphere_matches_olinda(mass_g):
     published = OLINDA_LU177_SPHERES[mass_g] * GY_PER_MIN_MBQ_TO_MGY_PER_MBQ_S
     ours = sphere_s_value("Lu-177", mass_g).s_value_mGy_per_MBq_s
     deviation = ours / published - 1.0
-    # measured -3.2 % .. +2.5 % over 0.5-54 g
+    # measured -3.2 % .. +3.0 % over 0.5-54 g
     assert abs(deviation) <= SPHERE_TOLERANCE, (
         f"Lu-177 {mass_g:g} g sphere: NMGuard {ours:.4g}, OLINDA/EXM {published:.4g} mGy/(MBq s), "
         f"deviation {deviation:+.1%} (tolerance {SPHERE_TOLERANCE:.0%})"

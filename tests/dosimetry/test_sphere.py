@@ -67,14 +67,16 @@ def test_s_value_components_add_up_and_decrease_with_mass():
 
 
 def test_photon_absorbed_fraction_thin_sphere_limit():
-    # R -> 0: φ ≈ μ_en ∫ g(r/R) dr = 0.75 μ_en R for a single line
+    # R -> 0: φ ≈ μ_en ∫ g(r/R) dr = 0.75 μ_en R for a single line (NIST SRD 126 water, 1 MeV: μ_en/ρ 0.03103
+    # cm²/g, an independent table: the kernel comes from the Elam cross sections by Monte Carlo). 3 %: the
+    # kernel's Monte Carlo noise at 0.04 mean free paths (~1 %) and scatter build-up within 2R (< 1 %).
     pk = nuclide_kernels("Y-90")
     assert pk.photon.energy_MeV > 0
-    from nmguard.dosimetry.point_kernels import PhotonKernel
+    from nmguard.dosimetry.point_kernels import photon_line_kernel
 
-    k = PhotonKernel(1.0, np.array([1.0]), np.array([1.0]), np.array([0.07072]), np.array([0.03103]))
-    radius = 0.05
-    assert absorbed_fraction(k.cumulative, radius) == pytest.approx(0.75 * 0.03103 * radius, rel=0.01)
+    k, _ = photon_line_kernel(np.array([1.0]), np.array([1.0]))
+    radius = 0.3
+    assert absorbed_fraction(k.cumulative, radius) == pytest.approx(0.75 * 0.03103 * radius, rel=0.03)
 
 
 def test_density_scales_like_a_larger_unit_density_sphere():

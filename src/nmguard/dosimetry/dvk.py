@@ -35,10 +35,11 @@ MIN_SAMPLES_PER_SHELL = 1024
 MAX_SHELLS = 1500
 MAX_HALF_WIDTH = 64
 METHOD = (
-    "point kernels in water (beta spectra from ENSDF endpoints, CSDA straight-path electrons with NIST ESTAR ranges, "
-    "photons with NIST SRD 126 coefficients and a linear energy-absorption build-up) integrated over source and "
-    "target voxels by seeded shell sampling"
+    "point kernels in water (beta spectra from ENSDF endpoints; electrons from NMGuard's condensed-history Monte "
+    "Carlo with NIST ESTAR energy loss and multiple scattering; photons from NMGuard's photon Monte Carlo physics "
+    "in unbounded water) integrated over source and target voxels by seeded shell sampling"
 )
+COMPONENTS = ("all", "electron", "photon")
 
 
 @dataclass(frozen=True)
@@ -100,19 +101,47 @@ def voxel_kernel(
     the longest beta range plus one voxel, at least one voxel each side. Cached.
     """
     spacing = _spacing(voxel_mm)
-    if radius_mm is not None:
-        try:
-            radius_mm = float(radius_mm)
-        except (TypeError, ValueError):
-            raise InputError(f"kernel radius {radius_mm!r} is not a number (mm)", "radius_mm") from None
-        if not math.isfinite(radius_mm) or radius_mm < 0:
-            raise InputError(f"kernel radius must be zero or positive (mm), not {radius_mm!r}", "radius_mm")
-    return _voxel_kernel(normalize_nuclide_name(nuclide), spacing, radius_mm)
+    return _voxel_kernel(normalize_nuclide_name(nuclide), spacing, _radius(radius_mm), "all")
+
+
+def component_voxel_kernel(
+    nuclide: str,
+    voxel_mm: float | tuple[float, float, float],
+    radius_mm: float | None = None,
+    component: str = "photon",
+) -> VoxelKernel:
+    """The part of :func:`voxel_kernel` due to ``component`` ("electron" or "photon") alone.
+
+    Why: the photon part can be checked against the photon Monte Carlo, the electron part against local
+    deposition; the two parts sum to the whole kernel (the same seeded sampling is used for each).
+    """
+    if component not in COMPONENTS[1:]:
+        raise InputError(f"component must be 'electron' or 'photon', not {component!r}", "component")
+    return _voxel_kernel(normalize_nuclide_name(nuclide), _spacing(voxel_mm), _radius(radius_mm), component)
+
+
+def _radius(radius_mm: float | None) -> float | None:
+    if radius_mm is None:
+        return None
+    try:
+        radius = float(radius_mm)
+    except (TypeError, ValueError):
+        raise InputError(f"kernel radius {radius_mm!r} is not a number (mm)", "radius_mm") from None
+    if not math.isfinite(radius) or radius < 0:
+        raise InputError(f"kernel radius must be zero or positive (mm), not {radius_mm!r}", "radius_mm")
+    return radius
 
 
 @lru_cache(maxsize=32)
-def _voxel_kernel(name: str, spacing: tuple[float, float, float], radius_mm: float | None) -> VoxelKernel:
+def _voxel_kernel(
+    name: str, spacing: tuple[float, float, float], radius_mm: float | None, component: str
+) -> VoxelKernel:
     pk = nuclide_kernels(name)
+    cumulative, energy = {
+        "all": (pk.cumulative, pk.energy_MeV),
+        "electron": (pk.electron.cumulative, pk.electron.energy_MeV),
+        "photon": (pk.photon.cumulative, pk.photon.energy_MeV),
+    }[component]
     d = np.array(spacing)
     if radius_mm is None:
         radius_mm = max(pk.electron.max_range_cm * 10.0 + float(d.max()), float(d.max()))
@@ -121,16 +150,16 @@ def _voxel_kernel(name: str, spacing: tuple[float, float, float], radius_mm: flo
         raise InputError(
             f"kernel of radius {radius_mm:g} mm needs more than {2 * MAX_HALF_WIDTH + 1} voxels per axis", "radius_mm"
         )
-    energy_map = _shell_energy(pk.cumulative, float(pk.cumulative(0.0)), d, half)
+    energy_map = _shell_energy(cumulative, float(cumulative(0.0)), d, half)
     mass_g = float(np.prod(d)) / 1000.0
-    values = energy_map * pk.energy_MeV * J_PER_MeV / (mass_g / 1000.0)
+    values = energy_map * energy * J_PER_MeV / (mass_g / 1000.0)
     return VoxelKernel(
         nuclide=name,
         values_Gy_per_decay=values,
         voxel_mm=spacing,
         energy_fraction_within_kernel=float(energy_map.sum()),
         mass_g=mass_g,
-        energy_per_decay_MeV=pk.energy_MeV,
+        energy_per_decay_MeV=energy,
         sources=tuple(c.id for c in pk.sources),
         notes=pk.notes,
     )

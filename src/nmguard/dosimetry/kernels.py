@@ -7,7 +7,7 @@ The physics lives in :mod:`~nmguard.dosimetry.point_kernels` (point kernels in w
 
 from __future__ import annotations
 
-from nmguard.dosimetry.dvk import VoxelKernel, dvk_dose, local_deposition_dose, voxel_kernel
+from nmguard.dosimetry.dvk import VoxelKernel, component_voxel_kernel, dvk_dose, local_deposition_dose, voxel_kernel
 from nmguard.dosimetry.point_kernels import NuclideKernels, nuclide_kernels
 from nmguard.dosimetry.sphere import SphereSValue, sphere_s_value
 
@@ -15,6 +15,7 @@ __all__ = [
     "NuclideKernels",
     "SphereSValue",
     "VoxelKernel",
+    "component_voxel_kernel",
     "dvk_dose",
     "local_deposition_dose",
     "nuclide_kernels",

@@ -5,19 +5,19 @@ energy deposited within a sphere of radius r (cm) around the point, in unit-dens
 use (sphere absorbed fractions, voxel kernels) needs only differences of Φ over radius shells, so
 energy is conserved by construction (Φ → 1). Other densities: Φ_ρ(r) = Φ(ρ r).
 
-Electrons (the NMGuard model; its shape is not taken from a published kernel): each beta branch's
-spectrum (:mod:`nmguard.dosimetry.electron_spectra`) is split into monoenergetic electrons, which
-are slowed down along a straight path with the NIST ESTAR CSDA range of water (no angular
-scattering, no straggling): an electron of energy T has deposited T - T_res(R(T) - r) within radius
-r. This overestimates how far the energy travels (real paths wind), so small-volume self-doses are
-slightly low. Conversion and Auger electrons (the mean electron energy minus the beta branches)
-are deposited at the point.
+Electrons: each beta branch's spectrum (:mod:`nmguard.dosimetry.electron_spectra`) is split into
+monoenergetic electrons whose kernels come from NMGuard's condensed-history electron Monte Carlo in
+water (:mod:`nmguard.dosimetry.electron_point_kernel_mc`: ESTAR CSDA energy loss with multiple
+scattering), shipped as Φ(r/r0) on an energy grid (``kern_water_electron_point_kernels.csv``) and
+interpolated linearly in log energy at equal r/r0 (r0 = CSDA range). Φ reaches 1 at r0 (no straggling).
+Conversion and Auger electrons (the mean electron energy minus the beta branches) are deposited at
+the point.
 
-Photons: primary attenuation with an energy-absorption build-up factor linear in μr,
-B = 1 + (μ/μ_en - 1) μr, the one-parameter form for which all photon energy is absorbed in an
-infinite medium; μ/ρ and μ_en/ρ from NIST SRD 126 (liquid water)::
-
-    Φ(x) = (μ_en/μ) [(1 - e^-x) + (μ/μ_en - 1)(1 - (1 + x) e^-x)],   x = μ r
+Photons: per line, the point kernel of NMGuard's own photon Monte Carlo physics in unbounded water
+(:mod:`nmguard.dosimetry.photon_point_kernel_mc`, KERMA approximation, as the voxel Monte Carlo),
+shipped as Φ(μr) on an energy grid (``kern_water_photon_point_kernels.csv``) and interpolated linearly
+in log energy at equal μr. Lines below the transport cut-off (10 keV) are deposited at the point,
+as the transport does; lines above the grid (3 MeV) take the 3 MeV shape (a note says so).
 """
 
 from __future__ import annotations
@@ -28,8 +28,18 @@ from functools import lru_cache
 import numpy as np
 
 from nmguard.dosimetry.electron_spectra import branch_spectrum
+from nmguard.reference._files import ReferenceDataError
 from nmguard.reference.citations import Citation
-from nmguard.reference.kernel_data import beta_branches, beta_source, estar_water, photon_water
+from nmguard.reference.kernel_data import (
+    ELECTRON_KERNEL_FILE,
+    KernelGrid,
+    beta_branches,
+    beta_source,
+    electron_point_kernel_grid,
+    estar_water,
+    photon_point_kernel_grid,
+    photon_water,
+)
 from nmguard.reference.nuclides import get_nuclide, normalize_nuclide_name
 
 N_RADII = 2048
@@ -63,12 +73,35 @@ def energy_for_range_MeV(range_cm: np.ndarray | float) -> np.ndarray:
     return np.where(r > 0, e, 0.0)
 
 
+def _energy_interpolation(energy_MeV: np.ndarray, grid_MeV: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lower grid index and weight of the upper node for each energy (log energy; clamped at the ends)."""
+    le, lg = np.log(np.maximum(energy_MeV, 1e-30)), np.log(grid_MeV)
+    j = np.clip(np.searchsorted(lg, le, side="right") - 1, 0, lg.size - 2)
+    w = np.clip((le - lg[j]) / (lg[j + 1] - lg[j]), 0.0, 1.0)
+    return j, w
+
+
+def _grid_rows(grid: KernelGrid, energy_MeV: np.ndarray) -> np.ndarray:
+    """The grid's cumulative kernels interpolated to ``energy_MeV`` at equal scaled radius, ``[energy, radius]``."""
+    j, w = _energy_interpolation(np.asarray(energy_MeV, dtype=float), grid.energy_MeV)
+    return (1.0 - w)[:, None] * grid.cumulative[j] + w[:, None] * grid.cumulative[j + 1]
+
+
 def monoenergetic_cumulative(energy_MeV: np.ndarray, r_cm: np.ndarray) -> np.ndarray:
-    """Φ(r) of monoenergetic electrons, shape ``(len(energy), len(r))``: the CSDA straight-path model."""
-    e = np.asarray(energy_MeV, dtype=float)[:, None]
-    r0 = csda_range_cm(e)
-    residual = energy_for_range_MeV(np.maximum(r0 - np.asarray(r_cm)[None, :], 0.0))
-    return np.clip((e - residual) / e, 0.0, 1.0)
+    """Φ(r) of monoenergetic electrons, shape ``(len(energy), len(r))``, from the shipped scattering kernels."""
+    e = np.asarray(energy_MeV, dtype=float)
+    r = np.asarray(r_cm, dtype=float)
+    grid = electron_point_kernel_grid()
+    rows = _grid_rows(grid, e)
+    x = grid.radius
+    if not np.allclose(np.diff(x), x[1] - x[0]) or x[0] != 0.0 or x[-1] != 1.0:
+        raise ReferenceDataError(f"{ELECTRON_KERNEL_FILE}: scaled radii must be equally spaced from 0 to 1")
+    t = np.clip(r[None, :] / np.maximum(csda_range_cm(e), 1e-30)[:, None], 0.0, 1.0) * (x.size - 1)
+    i = np.minimum(t.astype(int), x.size - 2)
+    f = t - i
+    lo = np.take_along_axis(rows, i, axis=1)
+    hi = np.take_along_axis(rows, i + 1, axis=1)
+    return np.clip(lo + f * (hi - lo), 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -90,23 +123,51 @@ class ElectronKernel:
 
 @dataclass(frozen=True)
 class PhotonKernel:
-    """Photon lines (MeV, energy weight) with their water coefficients (cm²/g)."""
+    """Photon lines (MeV, energy weight), each with its water μ/ρ (cm²/g) and Φ on ``radius_mfp`` (mean free paths)."""
 
     energy_MeV: float
     line_MeV: np.ndarray
     weight: np.ndarray  # yield x energy / total photon energy
     mu: np.ndarray
-    mu_en: np.ndarray
+    radius_mfp: np.ndarray
+    line_cumulative: np.ndarray  # [line, radius]; 1 beyond the last radius
 
     def cumulative(self, r_cm: np.ndarray | float) -> np.ndarray:
         r = np.asarray(r_cm, dtype=float)
         if self.line_MeV.size == 0:
             return np.ones_like(r)
-        x = self.mu[:, None] * r.reshape(1, -1)
-        ratio = (self.mu_en / self.mu)[:, None]
-        ex = np.exp(-x)
-        phi = ratio * ((1.0 - ex) + (1.0 / ratio - 1.0) * (1.0 - (1.0 + x) * ex))
-        return (self.weight[:, None] * phi).sum(axis=0).reshape(r.shape)
+        flat = r.reshape(-1)
+        out = np.zeros(flat.shape)
+        for w, mu, phi in zip(self.weight, self.mu, self.line_cumulative, strict=True):
+            out += w * np.interp(mu * flat, self.radius_mfp, phi, right=1.0)
+        return out.reshape(r.shape)
+
+
+def photon_line_kernel(line_MeV: np.ndarray, yield_per_decay: np.ndarray) -> tuple[PhotonKernel, list[str]]:
+    """Photon kernel of lines (MeV) with yields per decay from the shipped Monte Carlo kernels, and notes."""
+    e = np.asarray(line_MeV, dtype=float)
+    y = np.asarray(yield_per_decay, dtype=float)
+    total = float(np.sum(e * y))
+    grid = photon_point_kernel_grid()
+    if total <= 0:
+        return PhotonKernel(
+            0.0, np.zeros(0), np.zeros(0), np.zeros(0), grid.radius, np.zeros((0, grid.radius.size))
+        ), []
+    notes = []
+    local = e < grid.energy_MeV[0]  # the grid starts at the transport's cut-off (10 keV)
+    above = e > grid.energy_MeV[-1]
+    rows = _grid_rows(grid, e)
+    rows[local] = 1.0
+    mu = _loglog(np.clip(e, grid.energy_MeV[0], None), grid.energy_MeV, grid.scale)
+    if above.any():
+        t = photon_water().columns
+        mu[above] = _loglog(e[above], t["energy_MeV"], t["mu_over_rho_cm2_per_g"])
+        notes.append(f"photon lines above {grid.energy_MeV[-1]:g} MeV use the {grid.energy_MeV[-1]:g} MeV kernel shape")
+    if local.any():
+        share = float(np.sum((e * y)[local])) / total
+        cut_keV = grid.energy_MeV[0] * 1000.0
+        notes.append(f"photons below {cut_keV:g} keV ({share:.2%} of the photon energy) deposited at the point")
+    return PhotonKernel(total, e, e * y / total, mu, grid.radius, rows), notes
 
 
 @dataclass(frozen=True)
@@ -160,17 +221,13 @@ def _electron_kernel(name: str, notes: list[str]) -> ElectronKernel:
     return ElectronKernel(total, radii, cumulative, local / norm, r_max)
 
 
-def _photon_kernel(name: str) -> PhotonKernel:
+def _photon_kernel(name: str, notes: list[str]) -> PhotonKernel:
     lines = [p for p in get_nuclide(name).photon_lines if p.energy_keV / 1000.0 >= MIN_PHOTON_MeV]
-    e = np.array([p.energy_keV / 1000.0 for p in lines])
-    y = np.array([p.yield_per_decay for p in lines])
-    total = float(np.sum(e * y))
-    if total <= 0:
-        return PhotonKernel(0.0, np.zeros(0), np.zeros(0), np.zeros(0), np.zeros(0))
-    t = photon_water().columns
-    mu = _loglog(e, t["energy_MeV"], t["mu_over_rho_cm2_per_g"])
-    mu_en = _loglog(e, t["energy_MeV"], t["mu_en_over_rho_cm2_per_g"])
-    return PhotonKernel(total, e, e * y / total, mu, mu_en)
+    kernel, line_notes = photon_line_kernel(
+        np.array([p.energy_keV / 1000.0 for p in lines]), np.array([p.yield_per_decay for p in lines])
+    )
+    notes.extend(line_notes)
+    return kernel
 
 
 @lru_cache(maxsize=64)
@@ -179,14 +236,15 @@ def nuclide_kernels(nuclide: str) -> NuclideKernels:
     name = normalize_nuclide_name(nuclide)
     notes: list[str] = []
     electron = _electron_kernel(name, notes)
-    photon = _photon_kernel(name)
+    photon = _photon_kernel(name, notes)
     nuc = get_nuclide(name)
     cites: dict[str, Citation] = {}
     for c in (
         nuc.mean_electron_energy.source,
         beta_source(),
         *estar_water().sources,
-        *photon_water().sources,
+        *electron_point_kernel_grid().sources,
+        *photon_point_kernel_grid().sources,
         *(p.source for p in nuc.photon_lines),
     ):
         cites.setdefault(c.id, c)

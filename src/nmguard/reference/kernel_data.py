@@ -1,8 +1,9 @@
-"""Water interaction data and beta branches for the point kernels (``kern_*.csv``).
+"""Water interaction data, beta branches and point-kernel tables for the kernel code (``kern_*.csv``).
 
 Why one module: the electron CSDA ranges (NIST ESTAR), the photon attenuation and energy-absorption
-coefficients (NIST SRD 126) and the ENSDF beta branches are read only by the kernel code; each table
-is returned whole with the citations and the weakest status of its rows, so a result can name them.
+coefficients (NIST SRD 126), the ENSDF beta branches and NMGuard's derived photon and electron point
+kernels are read only by the kernel code; each table is returned whole with the citations and the weakest
+status of its rows, so a result can name them.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from nmguard.reference.citations import Citation, Status, get_citation
 ESTAR_FILE = "kern_water_electron_estar.csv"
 PHOTON_FILE = "kern_water_photon_coefficients.csv"
 BETA_FILE = "kern_beta_branches.csv"
+PHOTON_KERNEL_FILE = "kern_water_photon_point_kernels.csv"
+ELECTRON_KERNEL_FILE = "kern_water_electron_point_kernels.csv"
 _STATUS_RANK = [Status.VERIFIED, Status.DERIVED, Status.SECONDARY, Status.UNVERIFIED]
 
 
@@ -66,6 +69,53 @@ def estar_water() -> Table:
 def photon_water() -> Table:
     """NIST SRD 126 liquid water: ``energy_MeV``, ``mu_over_rho_cm2_per_g``, ``mu_en_over_rho_cm2_per_g``."""
     return _table(PHOTON_FILE, ("energy_MeV", "mu_over_rho_cm2_per_g", "mu_en_over_rho_cm2_per_g"))
+
+
+@dataclass(frozen=True)
+class KernelGrid:
+    """Cumulative point kernels ``cumulative[energy, radius]`` on one radius grid shared by all energies.
+
+    ``scale`` is the per-energy radius unit: μ/ρ (cm²/g, radius in mean free paths) for photons, the
+    CSDA range (g/cm², radius in r/r0) for electrons.
+    """
+
+    energy_MeV: np.ndarray
+    scale: np.ndarray
+    radius: np.ndarray
+    cumulative: np.ndarray
+    sources: tuple[Citation, ...]
+    status: Status
+
+
+def _kernel_grid(name: str, energy_col: str, to_MeV: float, scale_col: str, radius_col: str) -> KernelGrid:
+    rows = read_csv(name)
+    energies = sorted({to_float(r[energy_col], name) for r in rows})
+    radius = np.array(sorted({to_float(r[radius_col], name) for r in rows}))
+    cum = np.full((len(energies), radius.size), np.nan)
+    scale = np.zeros(len(energies))
+    e_index = {e: i for i, e in enumerate(energies)}
+    r_index = {r: i for i, r in enumerate(radius)}
+    for i, r in enumerate(rows, 2):
+        k = e_index[to_float(r[energy_col], name)]
+        cum[k, r_index[to_float(r[radius_col], name)]] = to_float(r["cumulative_fraction"], f"{name} line {i}")
+        scale[k] = to_float(r[scale_col], f"{name} line {i}")
+    if np.isnan(cum).any() or np.any(np.diff(cum, axis=1) < 0) or np.any(cum < 0) or np.any(cum > 1 + 1e-6):
+        raise ReferenceDataError(f"{name}: every energy needs a full, non-decreasing cumulative fraction in [0, 1]")
+    cites = {r["source"]: get_citation(r["source"], name) for r in rows}
+    worst = max((Status.parse(r["status"], name) for r in rows), key=_STATUS_RANK.index)
+    return KernelGrid(np.array(energies) * to_MeV, scale, radius, cum, tuple(cites.values()), worst)
+
+
+@cache
+def photon_point_kernel_grid() -> KernelGrid:
+    """NMGuard's Monte Carlo photon point kernels in water: Φ against radius in mean free paths."""
+    return _kernel_grid(PHOTON_KERNEL_FILE, "energy_keV", 1e-3, "mu_over_rho_cm2_g", "radius_mfp")
+
+
+@cache
+def electron_point_kernel_grid() -> KernelGrid:
+    """NMGuard's condensed-history electron point kernels in water: Φ against r/r0 (CSDA range r0)."""
+    return _kernel_grid(ELECTRON_KERNEL_FILE, "energy_MeV", 1.0, "csda_range_g_cm2", "scaled_radius")
 
 
 @cache
