@@ -192,6 +192,9 @@ def test_voi_doses_match_the_phantom_truth(sharp_study, method):
             truth.tia_Bq_s["Liver"] * e_J / (truth.mass_g["Liver"] * 1e-3), rel=0.02
         )
     assert run.energy["deposited_J"] > 0
+    if method == "dvk":  # organ-level sphere model with the CT mass: self-dose of compact organs, no cross dose
+        for name in ("Liver", "Right kidney", "Lesion 1"):
+            assert got[name].sphere_model_Gy == pytest.approx(got[name].mean_Gy, rel=0.03), name
 
 
 def test_the_api_queues_a_run_from_the_inbox_and_refuses_other_folders(dept, inbox, client, tmp_path):
@@ -213,3 +216,38 @@ def test_the_api_queues_a_run_from_the_inbox_and_refuses_other_folders(dept, inb
         client.post("/api/v1/dosimetry/jobs", {"study_dir": str(inbox)}, content_type="application/json").status_code
         == 403
     )
+
+
+def test_a_run_linked_to_a_cycle_shows_on_the_course_and_records_its_doses(dept, inbox, client):
+    import datetime as dt
+
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+    from nmguard.apps.therapy import services
+    from nmguard.apps.therapy.models import TherapyProtocol
+
+    with acting_as(dept["administrator"], reason="fixture"):
+        lu = Radiopharmaceutical.objects.create(
+            name="177Lu-PSMA", catalogue_id="lu177-psma-617", nuclide="Lu-177", is_therapy=True
+        )
+        protocol = TherapyProtocol.objects.create(
+            name="PSMA", radiopharmaceutical=lu, activity_per_cycle_Bq=7.4e9, interval_days=42, cycles=2
+        )
+    course = services.start_course(
+        patient=dept["man"], protocol=protocol, started_on=dt.date(2026, 1, 5), user=dept["physician"]
+    )
+    cycle = course.cycle_records.get(number=1)
+    job = dosimetry_jobs.submit_folder(
+        study_dir=inbox, title="c1", options=RunOptions(method="ld"), user=dept["physicist"], cycle=cycle
+    )
+    client.force_login(dept["physicist"])
+    page = client.get(f"/therapy/courses/{course.pk}/").content.decode()
+    assert 'data-testid="cycle-job"' in page and "Queued" in page
+    dosimetry_jobs.run_next_job("test")
+    job.refresh_from_db()
+    response = client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/")
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    liver = next(v for v in job.result["vois"] if v["name"] == "Liver")
+    assert cycle.organ_doses_Gy["Liver"] == pytest.approx(liver["absorbed_dose"]["mean_Gy"], rel=1e-3)
+    assert cycle.dose_method == f"dosimetry job {job.pk} (ld)"

@@ -110,6 +110,7 @@ class VoiResult:
     D98_Gy: float
     mean_uncertainty_percent: float | None
     mc_relative_uncertainty_percent: float | None
+    sphere_model_Gy: float | None = None
     bed_Gy: float | None = None
     bed_parameters: dict[str, Any] | None = None
     dvh: tuple[list[float], list[float]] = field(default_factory=lambda: ([], []))
@@ -264,6 +265,20 @@ def _dose(
     return total, rel, energy
 
 
+def _sphere_model_Gy(nuclide: str, tia_MBq_h: float, mass_g: float, volume_mL: float) -> float | None:
+    """Organ-level (MIRD schema) self-dose: TIA × S(sphere of the VOI's CT mass and mean density).
+
+    The mass scaling to the patient is the sphere's own (the S-value of the patient's organ mass); cross
+    doses from other organs are not included, so it is a check on the voxel result for compact VOIs.
+    """
+    from nmguard.dosimetry.kernels import sphere_s_value
+
+    if mass_g <= 0 or volume_mL <= 0:
+        return None
+    s = sphere_s_value(nuclide, mass_g, density_g_cm3=mass_g / volume_mL)
+    return tia_MBq_h * 3600.0 * s.s_value_mGy_per_MBq_s / 1000.0
+
+
 def _bed(name: str, mean_Gy: float, fit) -> tuple[float | None, dict[str, Any] | None]:
     from nmguard.dosimetry.bed import bed_mono_exponential
 
@@ -378,6 +393,9 @@ def run_dosimetry(
                 D98_Gy=stats["D98_Gy"],
                 mean_uncertainty_percent=mean_unc,
                 mc_relative_uncertainty_percent=mc_unc,
+                sphere_model_Gy=_sphere_model_Gy(
+                    study.nuclide, float(fit.values["tia_MBq_h"].value), stats["mass_g"], stats["volume_mL"]
+                ),
                 bed_Gy=bed,
                 bed_parameters=bed_params,
                 dvh=(levels.tolist(), percent.tolist()),

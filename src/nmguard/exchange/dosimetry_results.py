@@ -93,6 +93,7 @@ def _voi_document(v) -> dict[str, Any]:
             "mean_Gy": v.mean_Gy,
             "uncertainty_percent": _num(v.mean_uncertainty_percent),
             "mc_statistical_uncertainty_percent": _num(v.mc_relative_uncertainty_percent),
+            "sphere_model_Gy": _num(v.sphere_model_Gy),
             "max_Gy": v.max_Gy,
             "D2_Gy": v.D2_Gy,
             "D50_Gy": v.D50_Gy,

@@ -71,7 +71,8 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
         f"<tr><th scope='row'>{e(v.name)}</th><td>{v.volume_mL:.1f}</td><td>{v.mass_g:.1f}</td>"
         f"<td>{v.tia_MBq_h:.4g}</td><td>{_f(v.tia_uncertainty_percent, '.2g')}</td><td>{e(v.tia_model)}</td>"
         f"<td><strong>{v.mean_Gy:.3g}</strong></td><td>{_f(v.mean_uncertainty_percent, '.2g')}</td>"
-        f"<td>{v.max_Gy:.3g}</td><td>{v.D2_Gy:.3g}</td><td>{v.D98_Gy:.3g}</td><td>{_f(v.bed_Gy)}</td></tr>"
+        f"<td>{v.max_Gy:.3g}</td><td>{v.D2_Gy:.3g}</td><td>{v.D98_Gy:.3g}</td><td>{_f(v.sphere_model_Gy)}</td>"
+        f"<td>{_f(v.bed_Gy)}</td></tr>"
         for v in run.vois
     )
     reasons = "".join(
@@ -105,11 +106,13 @@ th[scope=row]{{text-align:left}}figure{{margin:0}}svg{{max-width:100%;height:aut
 time points {", ".join(f"{t:.4g} h" for t in run.times_h)}</p>
 <h2>Results per VOI</h2>
 <table><thead><tr><th>VOI</th><th>Volume (mL)</th><th>Mass (g)</th><th>TIA (MBq·h)</th><th>u(TIA) %</th>
-<th>Model</th><th>Mean dose (Gy)</th><th>u %</th><th>Max (Gy)</th><th>D2 (Gy)</th><th>D98 (Gy)</th><th>BED (Gy)</th>
-</tr></thead>
+<th>Model</th><th>Mean dose (Gy)</th><th>u %</th><th>Max (Gy)</th><th>D2 (Gy)</th><th>D98 (Gy)</th>
+<th>Sphere model (Gy)</th><th>BED (Gy)</th></tr></thead>
 <tbody>{rows}</tbody></table>
 <p>Uncertainties are relative standard uncertainties (k = 1) of the TIA fit (and the Monte Carlo statistics);
-the S-value/kernel, calibration, registration and segmentation uncertainties are not included.</p>
+the S-value/kernel, calibration, registration and segmentation uncertainties are not included.
+"Sphere model" is the organ-level (MIRD schema) self-dose: the VOI's TIA times the S-value of a sphere
+of the VOI's CT mass and density, without cross dose from other VOIs.</p>
 {figures}
 <h2>Method</h2><ul>
 <li>Absorbed dose: {e(METHOD_NAMES[o.method])}</li>{mc}

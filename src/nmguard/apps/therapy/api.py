@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+import typing
+
+import pydantic
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
@@ -15,24 +19,25 @@ from nmguard.dosimetry.pipeline import RunOptions
 router = Router(tags=["dosimetry"])
 
 
-class JobIn(Schema):
-    """A run on a study folder the server can read (e.g. the DICOM inbox); uploads go through the page."""
+def _job_schema() -> type[Schema]:
+    """The request body: the study folder and a title, plus every field of :class:`RunOptions` (one list)."""
+    hints = typing.get_type_hints(RunOptions)
+    fields = {f.name: (hints[f.name], f.default) for f in dataclasses.fields(RunOptions)}
+    return pydantic.create_model(
+        "JobIn",
+        __base__=Schema,
+        __doc__="A run on a study folder in the DICOM inbox; uploads go through the page.",
+        study_dir=(str, ...),
+        title=(str, "Dosimetry"),
+        **fields,
+    )
 
-    study_dir: str
-    title: str = "Dosimetry"
-    method: str = "dvk"
-    device: str = "cpu"
-    tia_model: str = "auto"
-    scale_voxel_tia_to_voi: bool = True
-    deformable_registration: bool = False
-    calibration_cps_per_MBq: float | None = None
-    mc_histories: int = 1_000_000
-    seed: int = 0
-    activity_uncertainty_percent: float | None = None
+
+JobIn = _job_schema()
 
 
 @router.post("/jobs", response={201: dict})
-def submit(request: HttpRequest, payload: JobIn):
+def submit(request: HttpRequest, payload: JobIn):  # type: ignore[valid-type]
     require_perm(request, "therapy.add_dosimetryjob")
     data = payload.dict()
     study_dir, title = data.pop("study_dir"), data.pop("title")

@@ -33,7 +33,7 @@ def courses(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) -> HttpResponse:
     course = get_object_or_404(TherapyCourse.objects.select_related("patient", "protocol"), pk=pk)
     summary = services.course_summary(course)
-    cycles = list(course.cycle_records.select_related("administration"))
+    cycles = list(course.cycle_records.select_related("administration").prefetch_related("dosimetry_jobs"))
     forms_for = forms_for or {}
     rows = [
         (
