@@ -251,3 +251,49 @@ def test_a_run_linked_to_a_cycle_shows_on_the_course_and_records_its_doses(dept,
     liver = next(v for v in job.result["vois"] if v["name"] == "Liver")
     assert cycle.organ_doses_Gy["Liver"] == pytest.approx(liver["absorbed_dose"]["mean_Gy"], rel=1e-3)
     assert cycle.dose_method == f"dosimetry job {job.pk} (ld)"
+
+
+def test_a_single_time_point_study_uses_the_haenscheid_method(tmp_path):
+    """One SPECT at 72 h: TIA = A(t) · 2t / ln 2 per VOI (Hänscheid 2018), computed here by hand."""
+    import math
+
+    from nmguard.dosimetry.pipeline import run_dosimetry
+    from nmguard.imaging.synthetic_patient import write_synthetic_study
+
+    truth = write_synthetic_study(
+        tmp_path / "one", shape=(24, 40, 40), voxel_mm=6.0, spect_fwhm_mm=0.5, times_h=(72,), write_rtstruct=False
+    )
+    run = run_dosimetry(tmp_path / "one", RunOptions(method="ld"))
+    assert any("one time point" in w for w in run.warnings)
+    liver = next(v for v in run.vois if v.name == "Liver")
+    assert liver.tia_model == "haenscheid"
+    a_MBq = truth.activity_Bq["Liver"][0] / 1e6
+    assert liver.tia_MBq_h == pytest.approx(a_MBq * 2 * 72 / math.log(2), rel=0.01)
+
+
+def test_bed_is_given_for_kidneys_with_their_fitted_clearance(sharp_study):
+    from nmguard.dosimetry.pipeline import run_dosimetry
+
+    folder, _ = sharp_study
+    run = run_dosimetry(folder, RunOptions(method="ld"))
+    kidney = next(v for v in run.vois if v.name == "Left kidney")
+    assert kidney.bed_Gy is not None and kidney.bed_Gy > kidney.mean_Gy  # BED = D (1 + G D / (α/β)) > D
+    assert kidney.bed_parameters["tissue"] == "kidney"
+    liver = next(v for v in run.vois if v.name == "Liver")
+    assert liver.bed_Gy is None  # BED only for kidneys and red marrow
+
+
+def test_a_job_left_running_by_a_stopped_worker_ends_failed(dept, inbox):
+    import socket
+
+    job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(), user=dept["physicist"])
+    DosimetryJob.objects.filter(pk=job.pk).update(status="running", worker=f"{socket.gethostname()}:999999999")
+    alive = dosimetry_jobs.submit_folder(study_dir=inbox, title="y", options=RunOptions(), user=dept["physicist"])
+    DosimetryJob.objects.filter(pk=alive.pk).update(
+        status="running", worker=f"{socket.gethostname()}:{__import__('os').getpid()}"
+    )
+    assert dosimetry_jobs.recover_interrupted_jobs() == 1
+    job.refresh_from_db()
+    alive.refresh_from_db()
+    assert job.status == "failed" and "interrupted" in job.message and job.result is None
+    assert alive.status == "running"

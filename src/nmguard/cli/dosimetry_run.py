@@ -199,8 +199,10 @@ def worker(
     from nmguard.cli.service import setup_django
 
     setup_django(data_dir)
-    from nmguard.apps.therapy.dosimetry_jobs import run_next_job
+    from nmguard.apps.therapy.dosimetry_jobs import recover_interrupted_jobs, run_next_job
 
+    if recovered := recover_interrupted_jobs():
+        print(f"{recovered} job(s) interrupted by a stopped worker marked failed", flush=True)
     while True:
         job = run_next_job()
         if job is not None:

@@ -176,19 +176,56 @@ def input_digest(folder: Path) -> str:
     return h.hexdigest()
 
 
-def _voi_curves(study, options: RunOptions) -> dict[str, Any]:
-    """Fit each VOI's time-activity curve; returns name -> fit result (AnalysisResult)."""
+@dataclass(frozen=True)
+class VoiCurve:
+    """A VOI's time-activity curve and its time integral, whatever method gave it."""
+
+    activities_MBq: list[float]
+    tia_MBq_h: float
+    uncertainty_percent: float | None
+    model: str
+    reason: str
+    warnings: tuple[str, ...]
+    clearance_per_h: float | None  # the slowest effective decay constant (for BED); None if not known
+
+
+def _voi_curves(study, options: RunOptions) -> dict[str, VoiCurve]:
+    """Each VOI's TIA: a curve fit (several time points) or the Hänscheid single-time-point method (one)."""
+    from nmguard.dosimetry.stp import stp_tia
     from nmguard.dosimetry.tia import fit_tia
 
     times = [tp.hours_after_injection for tp in study.time_points]
-    fits = {}
+    curves = {}
     for name, mask in study.vois.items():
         acts = [float(tp.activity_Bq.array[mask].sum()) / 1e6 for tp in study.time_points]
         if min(acts) <= 0:
             raise InputError(f"VOI {name!r} holds no activity at some time point", "vois")
-        model = options.tia_model if len(times) > 1 else "trapezoid"
-        fits[name] = (acts, fit_tia(times, acts, study.nuclide, model, options.activity_uncertainty_percent))
-    return fits
+        if len(times) == 1:
+            r = stp_tia(times[0], acts[0], study.nuclide, "haenscheid")
+            curves[name] = VoiCurve(
+                acts,
+                float(r.values["tia_MBq_h"].value),
+                None,
+                "haenscheid",
+                "one time point: Hänscheid single-time-point method (valid when the time is near the effective "
+                "half-life)",
+                r.warnings,
+                None,
+            )
+            continue
+        r = fit_tia(times, acts, study.nuclide, options.tia_model, options.activity_uncertainty_percent)
+        params = r.values["parameters"].value or {}
+        lam = params.get("lambda1") or params.get("lambda_tail")
+        curves[name] = VoiCurve(
+            acts,
+            float(r.values["tia_MBq_h"].value),
+            r.values["tia_uncertainty_percent"].value,
+            str(r.values["model"].value),
+            str(r.values["model_reason"].value),
+            r.warnings,
+            float(lam) if lam else None,
+        )
+    return curves
 
 
 def _density_map(study, warnings: list[str]) -> tuple[np.ndarray, np.ndarray | None]:
@@ -279,21 +316,19 @@ def _sphere_model_Gy(nuclide: str, tia_MBq_h: float, mass_g: float, volume_mL: f
     return tia_MBq_h * 3600.0 * s.s_value_mGy_per_MBq_s / 1000.0
 
 
-def _bed(name: str, mean_Gy: float, fit) -> tuple[float | None, dict[str, Any] | None]:
+def _bed(name: str, mean_Gy: float, curve: VoiCurve) -> tuple[float | None, dict[str, Any] | None]:
     from nmguard.dosimetry.bed import bed_mono_exponential
 
     tissue = next((t for key, t in BED_TISSUES.items() if key in name.lower()), None)
     if tissue is None or mean_Gy <= 0:
         return None, None
-    params = fit.values["parameters"].value or {}
-    lam = params.get("lambda1")
-    if not lam:
-        return None, {"reason": "no exponential fit for the effective half-life"}
-    result = bed_mono_exponential(mean_Gy, LN2 / float(lam), tissue=tissue)
-    data = result.to_dict()
+    if not curve.clearance_per_h:
+        return None, {"reason": "no fitted clearance for the effective half-life"}
+    half_life = LN2 / curve.clearance_per_h
+    data = bed_mono_exponential(mean_Gy, half_life, tissue=tissue).to_dict()
     return float(data["values"]["bed_Gy"]["value"]), {
         "tissue": tissue,
-        "effective_half_life_h": LN2 / float(lam),
+        "effective_half_life_h": half_life,
         "parameters": data["parameters"],
     }
 
@@ -334,13 +369,13 @@ def run_dosimetry(
         warnings = list(study.warnings)
     timings["register"] = time.perf_counter() - t0 - sum(timings.values())
     progress("fitting time-activity curves", 0.35)
-    fits = _voi_curves(study, options)
+    curves = _voi_curves(study, options)
     times = [tp.hours_after_injection for tp in study.time_points]
     lam_p = physical_decay_constant_per_h(study.nuclide)
     tia_map, _ = voxel_tia_Bq_h(times, [tp.activity_Bq.array for tp in study.time_points], lam_p)
     factors: dict[str, float] = {}
     if options.scale_voxel_tia_to_voi:
-        voi_tia = {name: fit.values["tia_MBq_h"].value * 1e6 for name, (_, fit) in fits.items()}
+        voi_tia = {name: c.tia_MBq_h * 1e6 for name, c in curves.items()}
         tia_map, factors = scale_to_voi_totals(tia_map, study.vois, voi_tia)
     decays = tia_map * 3600.0  # Bq·h -> number of decays
     timings["tia"] = time.perf_counter() - t0 - sum(timings.values())
@@ -360,10 +395,10 @@ def run_dosimetry(
     energy["deposited_J"] = float((dose * density).sum() * vv * 1e-3)
     vois = []
     for name, mask in study.vois.items():
-        acts, fit = fits[name]
+        curve = curves[name]
         stats = voi_statistics(dose, mask, vv, density)
         levels, percent = dvh(dose, mask, bins=100)
-        tia_unc = fit.values["tia_uncertainty_percent"].value
+        tia_unc = curve.uncertainty_percent
         mc_unc = None
         if mc_rel is not None:
             m = np.asarray(mask, dtype=bool)
@@ -371,7 +406,7 @@ def run_dosimetry(
             mc_unc = 100.0 * float(np.sqrt(np.sum((mc_rel[m] * w) ** 2)) / w.sum()) if w.sum() > 0 else None
         parts = [u for u in (tia_unc, mc_unc) if u is not None]
         mean_unc = float(math.sqrt(sum(u * u for u in parts))) if parts and tia_unc is not None else None
-        bed, bed_params = _bed(name, stats["mean_Gy"], fit)
+        bed, bed_params = _bed(name, stats["mean_Gy"], curve)
         vois.append(
             VoiResult(
                 name=name,
@@ -379,12 +414,12 @@ def run_dosimetry(
                 volume_mL=stats["volume_mL"],
                 mass_g=stats["mass_g"],
                 times_h=list(times),
-                activities_MBq=acts,
-                tia_MBq_h=float(fit.values["tia_MBq_h"].value),
+                activities_MBq=curve.activities_MBq,
+                tia_MBq_h=curve.tia_MBq_h,
                 tia_uncertainty_percent=tia_unc,
-                tia_model=str(fit.values["model"].value),
-                tia_model_reason=str(fit.values["model_reason"].value),
-                tia_warnings=list(fit.warnings),
+                tia_model=curve.model,
+                tia_model_reason=curve.reason,
+                tia_warnings=list(curve.warnings),
                 voxel_scale_factor=factors.get(name),
                 mean_Gy=stats["mean_Gy"],
                 max_Gy=stats["max_Gy"],
@@ -393,9 +428,7 @@ def run_dosimetry(
                 D98_Gy=stats["D98_Gy"],
                 mean_uncertainty_percent=mean_unc,
                 mc_relative_uncertainty_percent=mc_unc,
-                sphere_model_Gy=_sphere_model_Gy(
-                    study.nuclide, float(fit.values["tia_MBq_h"].value), stats["mass_g"], stats["volume_mL"]
-                ),
+                sphere_model_Gy=_sphere_model_Gy(study.nuclide, curve.tia_MBq_h, stats["mass_g"], stats["volume_mL"]),
                 bed_Gy=bed,
                 bed_parameters=bed_params,
                 dvh=(levels.tolist(), percent.tolist()),

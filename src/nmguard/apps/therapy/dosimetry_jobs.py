@@ -199,6 +199,30 @@ def _finish(job: DosimetryJob, *, failed: str | None = None, result=None, output
     return job
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def recover_interrupted_jobs() -> int:
+    """End as failed the jobs left running by a worker process of this host that no longer exists
+    (a restart mid-run); nothing final was stored for them, and they can be re-run."""
+    host = socket.gethostname()
+    n = 0
+    for job in DosimetryJob.objects.filter(status=DosimetryJob.Status.RUNNING):
+        worker_host, _, rest = job.worker.partition(":")
+        pid = rest.split(":", 1)[0]
+        if worker_host == host and pid.isdigit() and not _pid_alive(int(pid)):
+            _finish(job, failed="interrupted: the worker stopped before the run ended; re-run it")
+            n += 1
+    return n
+
+
 def run_next_job(worker: str | None = None) -> DosimetryJob | None:
     """Claim and run the oldest queued job; None when the queue is empty."""
     job = _claim(worker or f"{socket.gethostname()}:{os.getpid()}")
@@ -216,6 +240,7 @@ def run_queue(worker: str | None = None) -> int:
 def _thread_main() -> None:
     with _thread_lock:
         try:
+            recover_interrupted_jobs()
             run_queue(worker=f"{socket.gethostname()}:{os.getpid()}:thread")
         finally:
             close_old_connections()
