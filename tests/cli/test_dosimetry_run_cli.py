@@ -9,10 +9,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pydicom
 import pytest
 
-from nmguard.imaging.rtdose import rt_dose_geometry_problems
+from nmguard.imaging.parametric_map import read_dose_parametric_map
+from nmguard.imaging.rtdose import read_rt_dose, rt_dose_geometry_problems
 
 NMGUARD = [sys.executable, "-m", "nmguard"]
 
@@ -37,10 +39,19 @@ def test_run_writes_rt_dose_results_and_report(study, tmp_path):
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     assert doc["schema"] == "nmguard.dosimetry-results/1" and doc["method"]["dose_method"] == "ld"
-    assert {p.name for p in out.iterdir()} == {"rtdose.dcm", "results.json", "report.html"}
+    assert {p.name for p in out.iterdir()} == {
+        "rtdose.dcm",
+        "dose_parametric_map.dcm",
+        "results.json",
+        "report.html",
+    }
     ds = pydicom.dcmread(out / "rtdose.dcm")  # an independent reader: pydicom and the geometry checks
     assert ds.Modality == "RTDOSE" and not rt_dose_geometry_problems(ds)
     assert ds.FrameOfReferenceUID == doc["study"]["frame_of_reference_uid"]
+    rt, rt_spacing, rt_origin = read_rt_dose(out / "rtdose.dcm")
+    pm, pm_spacing, pm_origin = read_dose_parametric_map(out / "dose_parametric_map.dcm")
+    assert pm_spacing == pytest.approx(rt_spacing) and pm_origin == pytest.approx(rt_origin)
+    assert np.allclose(pm, rt, rtol=1e-6, atol=1e-9 * rt.max())  # the same map in both encodings
     table = run("dosimetry", "run", str(study), "--method", "dvk", "--out", str(tmp_path / "out2"))
     assert table.returncode == 0 and "Liver" in table.stdout and "RT Dose" in table.stdout
     assert table.stderr == ""  # no progress bar when stderr is not a terminal

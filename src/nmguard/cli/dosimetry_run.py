@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json as jsonlib
 import sys
 import time
 from pathlib import Path
@@ -12,6 +13,10 @@ import typer
 from nmguard.cli.output import emit_json, emit_table
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
+
+
+def read_json(path: Path) -> dict:
+    return jsonlib.loads(path.read_text(encoding="utf-8"))
 
 
 class _ProgressBar:
@@ -89,7 +94,6 @@ def run(
     """The whole pipeline on a folder of DICOM series: writes RT Dose, results.json and report.html."""
     from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
-    from nmguard.exchange.dosimetry_results import run_document
 
     options = _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty)
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
@@ -100,7 +104,7 @@ def run(
     finally:
         bar.close()
     paths = write_outputs(run_result, out_dir)
-    doc = run_document(run_result, rt_dose_file=str(paths["rt_dose"]))
+    doc = read_json(paths["results"])  # what was stored, exactly
     if json:
         emit_json({**doc, "outputs": {k: str(v) for k, v in paths.items()}})
         return
@@ -125,7 +129,12 @@ def run(
             )
         )
     rows += [("Warning", w) for w in run_result.warnings]
-    rows += [("RT Dose", str(paths["rt_dose"])), ("Results", str(paths["results"])), ("Report", str(paths["report"]))]
+    rows += [
+        ("RT Dose", str(paths["rt_dose"])),
+        ("Parametric Map", str(paths["parametric_map"])),
+        ("Results", str(paths["results"])),
+        ("Report", str(paths["report"])),
+    ]
     emit_table(rows, title="Dosimetry run")
 
 

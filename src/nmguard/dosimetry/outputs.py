@@ -1,4 +1,4 @@
-"""Writing a run's outputs: RT Dose, the results document (JSON) and the HTML report.
+"""Writing a run's outputs: RT Dose, a Parametric Map, the results document (JSON) and the HTML report.
 
 All three are written into a temporary folder beside the destination, which is renamed into place only
 when every file is complete, so a failed or interrupted run never leaves a partial result that looks final.
@@ -12,18 +12,40 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pydicom
+import pydicom.errors
+
 from nmguard.errors import InputError
 from nmguard.exchange.dosimetry_results import run_document
+from nmguard.imaging.parametric_map import write_dose_parametric_map
 from nmguard.imaging.rtdose import write_rt_dose
 from nmguard.reporting.dosimetry_report import report_html
 
 RT_DOSE = "rtdose.dcm"
+PARAMETRIC_MAP = "dose_parametric_map.dcm"
 RESULTS = "results.json"
 REPORT = "report.html"
 
 
+def source_images(study_dir: str | os.PathLike, series_uid: str) -> list[pydicom.Dataset]:
+    """Headers of the reference SPECT/PET series (the dose grid's source), for the Parametric Map."""
+    found = []
+    for path in sorted(Path(study_dir).rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            ds = pydicom.dcmread(path, stop_before_pixels=True)
+        except (pydicom.errors.InvalidDicomError, OSError):
+            continue
+        if getattr(ds, "SeriesInstanceUID", None) == series_uid:
+            found.append(ds)
+    if not found:
+        raise InputError(f"the reference series {series_uid} is no longer in {study_dir}", "study_dir")
+    return found
+
+
 def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write RT Dose, results.json and report.html into ``out_dir`` (which must not exist yet)."""
+    """Write RT Dose, the Parametric Map, results.json and report.html into ``out_dir`` (new or empty)."""
     dest = Path(out_dir)
     if dest.exists() and any(dest.iterdir()):
         raise InputError(f"{dest} already holds files; choose a new output folder", "out_dir")
@@ -42,7 +64,19 @@ def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
             series_description=f"Absorbed dose ({run.options.method}) {run.nuclide}",
             comment=f"NMGuard dosimetry, method {run.options.method}, input sha256 {run.input_digest[:16]}",
         )
-        doc = run_document(run, rt_dose_file=RT_DOSE)
+        write_dose_parametric_map(
+            run.dose_Gy,
+            run.spacing_mm,
+            run.origin_mm,
+            tmp / PARAMETRIC_MAP,
+            source_images=source_images(run.study_dir, run.reference_series_uid),
+            frame_of_reference_uid=run.frame_of_reference_uid,
+            study_instance_uid=run.study_instance_uid,
+            patient_id=run.patient_id,
+            patient_name=run.patient_name,
+            series_description=f"Absorbed dose ({run.options.method}) {run.nuclide}",
+        )
+        doc = run_document(run, rt_dose_file=RT_DOSE, parametric_map_file=PARAMETRIC_MAP)
         (tmp / RESULTS).write_text(json.dumps(doc, indent=1), encoding="utf-8")
         (tmp / REPORT).write_text(report_html(run, run.masks), encoding="utf-8")
         if dest.exists():
@@ -51,4 +85,9 @@ def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    return {"rt_dose": dest / RT_DOSE, "results": dest / RESULTS, "report": dest / REPORT}
+    return {
+        "rt_dose": dest / RT_DOSE,
+        "parametric_map": dest / PARAMETRIC_MAP,
+        "results": dest / RESULTS,
+        "report": dest / REPORT,
+    }

@@ -140,6 +140,8 @@ class DosimetryRun:
     versions: dict[str, str]
     input_digest: str
     timings_s: dict[str, float]
+    study_dir: str = ""
+    reference_series_uid: str = ""  # the SPECT/PET series whose grid the dose map uses
 
     @property
     def voxel_volume_mL(self) -> float:
@@ -457,4 +459,6 @@ def run_dosimetry(
         versions=software_versions(),
         input_digest=input_digest(folder),
         timings_s=timings,
+        study_dir=str(folder),
+        reference_series_uid=study.time_points[0].series_instance_uid,
     )

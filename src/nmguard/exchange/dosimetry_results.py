@@ -40,7 +40,9 @@ def _num(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
-def run_document(run, rt_dose_file: str | None = None, created: dt.datetime | None = None) -> dict[str, Any]:
+def run_document(
+    run, rt_dose_file: str | None = None, created: dt.datetime | None = None, parametric_map_file: str | None = None
+) -> dict[str, Any]:
     """The exchange document of a :class:`~nmguard.dosimetry.pipeline.DosimetryRun`."""
     options = run.options.to_dict()
     method = {"dose_method": options.pop("method"), **options}
@@ -66,6 +68,7 @@ def run_document(run, rt_dose_file: str | None = None, created: dt.datetime | No
             "spacing_mm_zyx": list(run.spacing_mm),
             "origin_mm_xyz": list(run.origin_mm),
             "rt_dose_file": rt_dose_file,
+            "parametric_map_file": parametric_map_file,
         },
         "vois": [_voi_document(v) for v in run.vois],
         "energy_balance": {k: float(v) for k, v in run.energy.items()},

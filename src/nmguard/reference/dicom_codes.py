@@ -1,6 +1,6 @@
 """DICOM coded concepts used by NMGuard's dose reports (``data/dicom_codes.csv``).
 
-One row per concept: the current code (SCT, DCM, NCIt, or NMGuard's private scheme ``99NMG``), the
+One row per concept: the current code (SCT, DCM, NCIt, UCUM for units, or NMGuard's private scheme ``99NMG``), the
 retired SNOMED-RT (SRT) code(s) where they exist (``;``-separated: a concept may have had two), the
 context group or template row it comes from, and a citation and status. Kinds:
 
@@ -10,6 +10,9 @@ context group or template row it comes from, and a citation and status. Kinds:
 - ``route``: CID 11 values (key: catalogue route, e.g. ``iv``);
 - ``site``: CID 3746 values (key: e.g. ``arm-vein``);
 - ``procedure``: CID 3108 values; ``intent``: CID 3629 values.
+
+Concept rows also hold the quantity and UCUM unit codes of image real-world value mappings (CID 7180 /
+7181), e.g. ``absorbed_dose`` and ``unit_gy``.
 
 Pure Python, no Django. Import by module path: ``from nmguard.reference.dicom_codes import ...``.
 """
@@ -24,7 +27,7 @@ from nmguard.reference.citations import Citation, Status, get_citation
 
 CODES_FILE = "dicom_codes.csv"
 KINDS = frozenset({"concept", "radiopharmaceutical", "radionuclide", "route", "site", "procedure", "intent"})
-SCHEMES = frozenset({"DCM", "SCT", "NCIt", "99NMG"})
+SCHEMES = frozenset({"DCM", "SCT", "NCIt", "99NMG", "UCUM"})
 #: NMGuard's private coding scheme (PS3.16: local designators start with "99").
 LOCAL_SCHEME = "99NMG"
 LEGACY_SCHEME = "SRT"

@@ -93,7 +93,12 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 
 # --------------------------------------------------------------------------- dosimetry jobs
 
-JOB_FILES = {"rtdose.dcm": "application/dicom", "results.json": "application/json", "report.html": "text/html"}
+JOB_FILES = {
+    "rtdose.dcm": "application/dicom",
+    "dose_parametric_map.dcm": "application/dicom",
+    "results.json": "application/json",
+    "report.html": "text/html",
+}
 
 
 @login_required
