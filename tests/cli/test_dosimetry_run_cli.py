@@ -125,3 +125,8 @@ def test_batch_runs_studies_through_dask_and_reports_each(study, tmp_path):
     assert rows["patient-a"]["vois"] == rows["patient-b"]["vois"]  # same inputs, same numbers
     assert rows["patient-c"]["status"] == "failed" and rows["patient-c"]["message"]
     assert not (tmp_path / "b" / "patient-c").exists()
+
+
+def test_a_bad_threshold_voi_exits_2(study, tmp_path):
+    r = run("dosimetry", "run", str(study), "--threshold-voi", "Tumour=2", "--out", str(tmp_path / "x"))
+    assert r.returncode == 2 and "threshold VOI" in r.stderr and r.stderr.count("\n") == 1

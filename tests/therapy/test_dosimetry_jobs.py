@@ -297,3 +297,23 @@ def test_a_job_left_running_by_a_stopped_worker_ends_failed(dept, inbox):
     alive.refresh_from_db()
     assert job.status == "failed" and "interrupted" in job.message and job.result is None
     assert alive.status == "running"
+
+
+def test_a_threshold_voi_drawn_by_nmguard_within_a_seed_voi(sharp_study):
+    from nmguard.dosimetry.pipeline import run_dosimetry
+
+    folder, truth = sharp_study
+    run = run_dosimetry(folder, RunOptions(method="ld", threshold_vois=("Hot liver=0.5@Liver",)))
+    hot = next(v for v in run.vois if v.name == "Hot liver")
+    assert hot.source.startswith("threshold 50 % of the maximum within Liver")
+    assert not (run.masks["Hot liver"] & ~run.masks["Liver"]).any()  # connected to the seed, inside it here
+    assert run.masks["Hot liver"].sum() > 0.5 * truth.masks["Liver"].sum()  # the uniform liver is mostly above 50 %
+
+
+@pytest.mark.parametrize("spec", ["Tumour", "Tumour=1.5", "Tumour=abc", "=0.4", "Tumour=0.4@Nowhere", "Liver=0.4"])
+def test_bad_threshold_vois_are_refused(sharp_study, spec):
+    from nmguard.dosimetry.pipeline import run_dosimetry
+
+    with pytest.raises(InputError) as err:
+        run_dosimetry(sharp_study[0], RunOptions(method="ld", threshold_vois=(spec,)))
+    assert err.value.field == "threshold_vois"

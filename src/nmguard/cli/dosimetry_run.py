@@ -48,7 +48,7 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-def _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty):
+def _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty, thresholds=()):
     from nmguard.dosimetry.pipeline import RunOptions
 
     return RunOptions(
@@ -61,6 +61,7 @@ def _options(method, device, tia_model, no_scale, deformable, calibration, histo
         mc_histories=histories,
         seed=seed,
         activity_uncertainty_percent=uncertainty,
+        threshold_vois=tuple(thresholds or ()),
     ).checked()
 
 
@@ -73,6 +74,11 @@ CALIBRATION = typer.Option(None, "--calibration-cps-per-MBq", help="needed when 
 HISTORIES = typer.Option(1_000_000, "--histories", help="Monte Carlo photon histories")
 SEED = typer.Option(0, "--seed", help="Monte Carlo random seed")
 UNCERTAINTY = typer.Option(None, "--activity-uncertainty-percent", help="per time point, for weighted fits")
+THRESHOLD = typer.Option(
+    None,
+    "--threshold-voi",
+    help="a VOI drawn by threshold on time point 1: name=fraction of the maximum[@seed VOI]; repeatable",
+)
 
 
 def run(
@@ -89,13 +95,16 @@ def run(
     histories: int = HISTORIES,
     seed: int = SEED,
     uncertainty: float | None = UNCERTAINTY,
+    threshold_voi: list[str] | None = THRESHOLD,
     json: bool = JSON,
 ) -> None:
-    """The whole pipeline on a folder of DICOM series: writes RT Dose, results.json and report.html."""
+    """The whole pipeline on a folder of DICOM series: writes RT Dose, a Parametric Map, results.json, report.html."""
     from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
 
-    options = _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty)
+    options = _options(
+        method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty, threshold_voi
+    )
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     out_dir = out or study_dir.with_name(f"{study_dir.name}-dosimetry-{stamp}")
     bar = _ProgressBar(enabled=not json)

@@ -21,6 +21,7 @@ numbers (the Monte Carlo is seeded).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import time
@@ -61,6 +62,7 @@ class RunOptions:
     mc_histories: int = 1_000_000
     seed: int = 0
     kernel_radius_mm: float = 100.0
+    threshold_vois: tuple[str, ...] = ()  # "Name=0.4" or "Name=0.4@Seed VOI": drawn by NMGuard on time point 1
     activity_uncertainty_percent: float | None = None
 
     def checked(self) -> RunOptions:
@@ -80,13 +82,52 @@ class RunOptions:
         radius = float(self.kernel_radius_mm)
         if not (math.isfinite(radius) and 5.0 <= radius <= 300.0):
             raise InputError("the kernel radius must be between 5 and 300 mm", "kernel_radius_mm")
+        for spec in self.threshold_vois:
+            parse_threshold_voi(spec)
         pct = self.activity_uncertainty_percent
         if pct is not None and not (math.isfinite(float(pct)) and float(pct) > 0):
             raise InputError("the activity uncertainty must be a positive percentage", "activity_uncertainty_percent")
-        return replace(self, method=method, device=device)
+        return replace(self, method=method, device=device, threshold_vois=tuple(self.threshold_vois))
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def parse_threshold_voi(spec: str) -> tuple[str, float, str | None]:
+    """``"Tumour=0.4"`` or ``"Tumour=0.4@Liver"`` → (name, fraction of the maximum, seed VOI or None)."""
+    name, sep, rest = str(spec).partition("=")
+    level, _, seed = rest.partition("@")
+    try:
+        fraction = float(level)
+    except ValueError:
+        fraction = float("nan")
+    if not sep or not name.strip() or not (0 < fraction <= 1):
+        raise InputError(
+            f"threshold VOI {spec!r}: write name=fraction (0 to 1] of the maximum, optionally @seed VOI",
+            "threshold_vois",
+        )
+    return name.strip(), fraction, seed.strip() or None
+
+
+def _with_threshold_vois(study, specs: tuple[str, ...]):
+    """The study with VOIs drawn by a threshold on the first time point's activity (within a seed VOI if named)."""
+    from nmguard.imaging.voi import threshold_voi
+
+    if not specs:
+        return study
+    activity = study.time_points[0].activity_Bq
+    vois, sources = dict(study.vois), dict(study.voi_sources)
+    for spec in specs:
+        name, fraction, seed = parse_threshold_voi(spec)
+        if name in vois:
+            raise InputError(f"threshold VOI {name!r}: the study already has a VOI of that name", "threshold_vois")
+        if seed is not None and seed not in vois:
+            raise InputError(f"threshold VOI {name!r}: no VOI named {seed!r} to search within", "threshold_vois")
+        mask = threshold_voi(activity, fraction, vois[seed] if seed else None)
+        vois[name] = mask & vois[seed] if seed else mask  # "within": never beyond the named VOI
+        where = f" within {seed}" if seed else ""
+        sources[name] = f"threshold {100 * fraction:g} % of the maximum{where}, time point 1 (NMGuard)"
+    return dataclasses.replace(study, vois=vois, voi_sources=sources)
 
 
 @dataclass
@@ -357,8 +398,8 @@ def run_dosimetry(
         calibration_cps_per_MBq=options.calibration_cps_per_MBq,
         progress=lambda step, f: progress(step, 0.15 * f),
     )
-    if not study.vois:
-        raise InputError("the study has no VOIs (no DICOM SEG or RTSTRUCT found)", "vois")
+    if not study.vois and not options.threshold_vois:
+        raise InputError("the study has no VOIs (no DICOM SEG or RTSTRUCT found, no threshold VOI given)", "vois")
     timings["read"] = time.perf_counter() - t0
     warnings: list[str] = list(study.warnings)
     if len(study.time_points) > 1:
@@ -370,6 +411,7 @@ def run_dosimetry(
         )
         warnings = list(study.warnings)
     timings["register"] = time.perf_counter() - t0 - sum(timings.values())
+    study = _with_threshold_vois(study, options.threshold_vois)
     progress("fitting time-activity curves", 0.35)
     curves = _voi_curves(study, options)
     times = [tp.hours_after_injection for tp in study.time_points]

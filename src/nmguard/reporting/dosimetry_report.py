@@ -76,7 +76,7 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
         for v in run.vois
     )
     reasons = "".join(
-        f"<li><strong>{e(v.name)}</strong>: {e(v.tia_model)} — {e(v.tia_model_reason)}"
+        f"<li><strong>{e(v.name)}</strong> ({e(v.source) or 'VOI'}): {e(v.tia_model)} — {e(v.tia_model_reason)}"
         + "".join(f"<br><em>{e(w)}</em>" for w in v.tia_warnings)
         + (f"<br>voxel TIAs scaled by {v.voxel_scale_factor:.3f} to match the VOI fit" if v.voxel_scale_factor else "")
         + "</li>"

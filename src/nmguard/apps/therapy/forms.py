@@ -72,6 +72,13 @@ class DosimetryJobForm(forms.Form):
     )
     mc_histories = forms.IntegerField(initial=1_000_000, min_value=1000, label="Monte Carlo photon histories")
     seed = forms.IntegerField(initial=0, min_value=0, label="Random seed")
+    threshold_vois = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Threshold VOIs (optional)",
+        help_text="One per line: name = fraction of the maximum, optionally @ a VOI to search within "
+        "(e.g. Tumour = 0.4 @ Liver); drawn on the first time point",
+    )
     cycle = forms.ModelChoiceField(queryset=None, required=False, label="Therapy cycle (optional)")
 
     def __init__(self, *args, **kwargs):
@@ -95,4 +102,5 @@ class DosimetryJobForm(forms.Form):
             activity_uncertainty_percent=d["activity_uncertainty_percent"],
             mc_histories=d["mc_histories"],
             seed=d["seed"],
+            threshold_vois=tuple(line.strip() for line in d["threshold_vois"].splitlines() if line.strip()),
         )
