@@ -317,3 +317,22 @@ def test_bad_threshold_vois_are_refused(sharp_study, spec):
     with pytest.raises(InputError) as err:
         run_dosimetry(sharp_study[0], RunOptions(method="ld", threshold_vois=(spec,)))
     assert err.value.field == "threshold_vois"
+
+
+def test_a_bad_threshold_voi_in_the_form_is_shown_next_to_its_field(dept, inbox, client):
+    client.force_login(dept["physicist"])
+    response = client.post(
+        "/therapy/dosimetry/",
+        {
+            "title": "t",
+            "study_zip": _zip(inbox),
+            "method": "ld",
+            "device": "cpu",
+            "tia_model": "auto",
+            "mc_histories": 100000,
+            "seed": 0,
+            "threshold_vois": "Tumour = 3",
+        },
+    )
+    assert response.status_code == 200 and b'data-field="threshold_vois"' in response.content
+    assert DosimetryJob.objects.count() == 0
