@@ -13,7 +13,6 @@ from ninja import Router, Schema, Status
 from nmguard.apps.core.web import require_perm
 from nmguard.apps.therapy import dosimetry_jobs
 from nmguard.apps.therapy.models import DosimetryJob
-from nmguard.apps.therapy.views import dosimetry_job_state
 from nmguard.dosimetry.pipeline import RunOptions
 
 router = Router(tags=["dosimetry"])
@@ -43,13 +42,13 @@ def submit(request: HttpRequest, payload: JobIn):  # type: ignore[valid-type]
     study_dir, title = data.pop("study_dir"), data.pop("title")
     job = dosimetry_jobs.submit_folder(study_dir=study_dir, title=title, options=RunOptions(**data), user=request.user)
     dosimetry_jobs.start_background_worker()
-    return Status(201, dosimetry_job_state(job))
+    return Status(201, dosimetry_jobs.job_state(job))
 
 
 @router.get("/jobs")
 def jobs(request: HttpRequest):
     require_perm(request, "therapy.view_dosimetryjob")
-    return [dosimetry_job_state(j) | {"title": j.title} for j in DosimetryJob.objects.all()[:200]]
+    return [dosimetry_jobs.job_state(j) | {"title": j.title} for j in DosimetryJob.objects.all()[:200]]
 
 
 @router.get("/jobs/{job_id}")
@@ -57,4 +56,4 @@ def job(request: HttpRequest, job_id: int):
     """State and progress; the results document once the job succeeded."""
     require_perm(request, "therapy.view_dosimetryjob")
     j = get_object_or_404(DosimetryJob, pk=job_id)
-    return dosimetry_job_state(j) | {"title": j.title, "options": j.options, "result": j.result}
+    return dosimetry_jobs.job_state(j) | {"title": j.title, "options": j.options, "result": j.result}

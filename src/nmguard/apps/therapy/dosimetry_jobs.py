@@ -138,6 +138,30 @@ def rerun(job: DosimetryJob, user) -> DosimetryJob:
     )
 
 
+def job_state(job: DosimetryJob) -> dict:
+    """What the page and the API show while a job runs."""
+    return {
+        "id": job.pk,
+        "status": job.status,
+        "progress": job.progress,
+        "step": job.step,
+        "message": job.message,
+        "final": job.is_final,
+    }
+
+
+def record_doses_for_cycle(job: DosimetryJob, user) -> TherapyCycle:
+    """The job's VOI mean doses become the organ doses of its therapy cycle (VOI names as organ names)."""
+    from nmguard.apps.therapy import services
+
+    if job.status != DosimetryJob.Status.SUCCEEDED or job.cycle is None:
+        raise InputError("only a succeeded run linked to a therapy cycle can record its doses", "cycle")
+    doses = {v["name"]: round(v["absorbed_dose"]["mean_Gy"], 4) for v in job.result["vois"]}
+    return services.record_cycle_doses(
+        job.cycle, organ_doses_Gy=doses, method=f"dosimetry job {job.pk} ({job.options['method']})", user=user
+    )
+
+
 def _claim(worker: str) -> DosimetryJob | None:
     for pk in (
         DosimetryJob.objects.filter(status=DosimetryJob.Status.QUEUED)

@@ -145,19 +145,7 @@ def dosimetry_job(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("therapy.view_dosimetryjob", raise_exception=True)
 def dosimetry_job_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_object_or_404(DosimetryJob, pk=pk)
-    return JsonResponse(dosimetry_job_state(job))
-
-
-def dosimetry_job_state(job: DosimetryJob) -> dict:
-    """What the page and the API show while a job runs."""
-    return {
-        "id": job.pk,
-        "status": job.status,
-        "progress": job.progress,
-        "step": job.step,
-        "message": job.message,
-        "final": job.is_final,
-    }
+    return JsonResponse(dosimetry_jobs_service.job_state(job))
 
 
 @xframe_options_sameorigin
@@ -194,8 +182,5 @@ def dosimetry_job_to_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
     if job.cycle is None:
         raise Http404
-    doses = {v["name"]: round(v["absorbed_dose"]["mean_Gy"], 4) for v in job.result["vois"]}
-    services.record_cycle_doses(
-        job.cycle, organ_doses_Gy=doses, method=f"dosimetry job {job.pk} ({job.options['method']})", user=request.user
-    )
+    dosimetry_jobs_service.record_doses_for_cycle(job, request.user)
     return redirect("therapy-course", pk=job.cycle.course_id)
