@@ -60,7 +60,7 @@ def load_dosimetry_demo(users: dict, cycle) -> None:
 
     folder = dosimetry_jobs.inbox_root() / "demo-lu177-synthetic"
     if not folder.exists():
-        write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0)
+        write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0, write_rtstruct=False)
     dosimetry_jobs.submit_folder(
         study_dir=folder,
         title="Synthetic 177Lu patient (demo study), DVK",
