@@ -131,7 +131,7 @@ def main() -> None:
             if v.name in ("Liver", "Left kidney", "Right kidney", "Lesion 1") and v.mc_relative_uncertainty_percent:
                 print(
                     f"  {v.name}: Monte Carlo statistical uncertainty of the mean dose "
-                    f"{v.mc_relative_uncertainty_percent:.3f} % (k = 1; voxels taken as independent)"
+                    f"{v.mc_relative_uncertainty_percent:.3f} % (k = 1, from the batch means of the VOI)"
                 )
         mc_vs_dvk = {v.name: v.mean_Gy for v in mc.vois}
         for v in run.vois:

@@ -294,8 +294,9 @@ def _electron_energy_MeV(nuclide: str) -> float:
 
 def _dose(
     options: RunOptions, study, decays: np.ndarray, density: np.ndarray, material, progress: Progress, warnings
-) -> tuple[np.ndarray, np.ndarray | None, dict[str, float]]:
-    """Absorbed dose (Gy) by the chosen method; also the MC relative uncertainty map and energy terms (J)."""
+) -> tuple[np.ndarray, dict[str, float] | None, dict[str, float]]:
+    """Absorbed dose (Gy) by the chosen method; for Monte Carlo also the standard uncertainty (Gy) of each
+    VOI's mean dose from the batches; and the energy terms (J)."""
     from nmguard.dosimetry.kernels import dvk_dose, local_deposition_dose, voxel_kernel
 
     tp0 = study.time_points[0].activity_Bq
@@ -331,6 +332,7 @@ def _dose(
         seed=options.seed,
         device=options.device,
         progress=mc_progress,
+        regions=study.vois,
     )
     energy.update(
         photon_emitted_J=float(mc.energy_emitted_J),
@@ -339,10 +341,10 @@ def _dose(
         mc_histories=float(mc.histories),
         mc_histories_per_second=float(mc.histories_per_second),
     )
-    total = electrons + mc.dose_Gy
-    with np.errstate(invalid="ignore", divide="ignore"):
-        rel = np.where(total > 0, mc.relative_uncertainty * mc.dose_Gy / np.where(total > 0, total, 1.0), 0.0)
-    return total, rel, energy
+    sigma_Gy = {
+        name: mc.region_relative_uncertainty[name] * mc.region_mean_dose_Gy[name] for name in mc.region_mean_dose_Gy
+    }
+    return electrons + mc.dose_Gy, sigma_Gy, energy
 
 
 def _sphere_model_Gy(nuclide: str, tia_MBq_h: float, mass_g: float, volume_mL: float) -> float | None:
@@ -426,7 +428,7 @@ def run_dosimetry(
     progress("density from CT", 0.45)
     density, material = _density_map(study, warnings)
     progress(f"dose: {options.method}", 0.5)
-    dose, mc_rel, energy = _dose(options, study, decays, density, material, progress, warnings)
+    dose, mc_sigma_Gy, energy = _dose(options, study, decays, density, material, progress, warnings)
     air = density < AIR_BELOW_G_CM3
     energy["dropped_in_air_J"] = float(
         (dose[air] * AIR_BELOW_G_CM3).sum() * study.time_points[0].activity_Bq.voxel_volume_mL * 1e-3
@@ -444,10 +446,8 @@ def run_dosimetry(
         levels, percent = dvh(dose, mask, bins=100)
         tia_unc = curve.uncertainty_percent
         mc_unc = None
-        if mc_rel is not None:
-            m = np.asarray(mask, dtype=bool)
-            w = dose[m]
-            mc_unc = 100.0 * float(np.sqrt(np.sum((mc_rel[m] * w) ** 2)) / w.sum()) if w.sum() > 0 else None
+        if mc_sigma_Gy is not None and name in mc_sigma_Gy and stats["mean_Gy"] > 0:
+            mc_unc = 100.0 * mc_sigma_Gy[name] / stats["mean_Gy"]  # batch statistics of the VOI mean (k = 1)
         parts = [u for u in (tia_unc, mc_unc) if u is not None]
         mean_unc = float(math.sqrt(sum(u * u for u in parts))) if parts and tia_unc is not None else None
         bed, bed_params = _bed(name, stats["mean_Gy"], curve)

@@ -98,7 +98,13 @@ def _kernel():
 
 
 def run_batches(
-    problem, n_histories: int, seed: int, batches, quantum: float, progress: Callable[[float], None] | None
+    problem,
+    n_histories: int,
+    seed: int,
+    batches,
+    quantum: float,
+    progress: Callable[[float], None] | None,
+    regions=None,
 ):
     """Run the batches on the GPU; same batch split (in histories) as the CPU so uncertainties compare."""
     from nmguard.dosimetry.montecarlo.simulate import RawRun, add_batch
@@ -118,6 +124,7 @@ def run_batches(
     source_cdf, line_cdf, line_keV, density, material, xs, majorant = (cuda.to_device(a) for a in host)
     tally = cuda.device_array((1, nvox), dtype=np.int64)
     acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
+    acc.regions = regions or {}
     sizes = [min((c0 + nc) * cpu.CHUNK, n_histories) - c0 * cpu.CHUNK for c0, nc in batches]
     states = create_xoroshiro128p_states(max(sizes), seed=seed)  # each batch continues the streams
     args = (source_cdf, line_cdf, line_keV, density, material, nx, ny, nz, dx, dy, dz, xs, majorant,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +45,8 @@ class PhotonMCResult:
     device: str
     first_interactions: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
+    region_mean_dose_Gy: dict[str, float] = field(default_factory=dict)
+    region_relative_uncertainty: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -78,12 +80,16 @@ def simulate_photons(
     device: str = "cpu",
     progress: Callable[[float], None] | None = None,
     cutoff_keV: float = DEFAULT_CUTOFF_KEV,
+    regions: Mapping[str, np.ndarray] | None = None,
 ) -> PhotonMCResult:
     """Photon transport (Woodcock tracking, KERMA approximation) of ``n_histories`` primary photons.
 
     ``source_decays[z, y, x]``: decays per voxel (e.g. the TIA map in Bq·s); ``density_g_cm3`` and
     ``material_index`` (int, see ``nmguard.dosimetry.ct_density.MATERIALS``) on the same grid.
     The same seed gives the same numbers on the CPU whatever the number of threads.
+    ``regions`` (name → boolean mask): each region's mean dose is also tallied per batch, so its
+    uncertainty comes from the batches themselves (voxel doses within a region are correlated: one
+    photon deposits in several of them, so adding voxel variances would understate it).
     """
     if device not in DEVICES:
         raise InputError(f"device must be one of {', '.join(DEVICES)}, not {device!r}", "device")
@@ -92,13 +98,30 @@ def simulate_photons(
         raise InputError("n_histories must be a positive whole number", "n_histories")
     if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or not 0 <= seed < 2**63:
         raise InputError("seed must be a whole number >= 0", "seed")
+    weights = _region_weights(problem, regions or {})
     if device == "gpu":
         from nmguard.dosimetry.montecarlo import gpu
 
-        run = gpu.run_batches(problem, int(n_histories), int(seed), _batches(int(n_histories)), QUANTUM_KEV, progress)
+        run = gpu.run_batches(
+            problem, int(n_histories), int(seed), _batches(int(n_histories)), QUANTUM_KEV, progress, weights
+        )
     else:
-        run = _run_cpu(problem, int(n_histories), int(seed), progress)
+        run = _run_cpu(problem, int(n_histories), int(seed), progress, weights)
     return _result(problem, run, int(n_histories), device)
+
+
+def _region_weights(p: Problem, regions: Mapping[str, np.ndarray]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per region: flat voxel indices and 1 / (n voxels × voxel mass in kg), so Σ E_i w_i is the mean dose."""
+    voxel_cm3 = p.spacing_cm[0] * p.spacing_cm[1] * p.spacing_cm[2]
+    out = {}
+    for name, mask in regions.items():
+        m = np.asarray(mask, dtype=bool)
+        if m.shape != p.shape:
+            raise InputError(f"region {name!r} has shape {m.shape}, the grid {p.shape}", "regions")
+        idx = np.flatnonzero(m.ravel())
+        if idx.size:
+            out[name] = (idx, 1.0 / (idx.size * p.density[idx] * voxel_cm3 / 1000.0))
+    return out
 
 
 # --------------------------------------------------------------------------- inputs
@@ -207,9 +230,11 @@ class RawRun:
     escaped: int
     first_counts: np.ndarray  # [escaped uncollided, photo, Compton, Rayleigh, below cut-off at birth]
     seconds: float
+    regions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # name -> (indices, weights)
+    region_batches: dict[str, list[float]] = field(default_factory=dict)  # name -> Σ E_i w_i per batch (quanta/kg)
 
 
-def _run_cpu(p: Problem, n_histories: int, seed: int, progress: Callable[[float], None] | None) -> RawRun:
+def _run_cpu(p: Problem, n_histories: int, seed: int, progress: Callable[[float], None] | None, regions=None) -> RawRun:
     nz, ny, nx = p.shape
     dz, dy, dx = p.spacing_cm
     nvox = nz * ny * nx
@@ -229,6 +254,7 @@ def _run_cpu(p: Problem, n_histories: int, seed: int, progress: Callable[[float]
     call(0, 0)  # compile or load the cached machine code before the clock starts
     batches = _batches(n_histories)
     acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
+    acc.regions = regions or {}
     start = time.perf_counter()
     for b, (first, count) in enumerate(batches):
         tally[:] = 0
@@ -246,6 +272,8 @@ def add_batch(acc: RawRun, voxels: np.ndarray, emitted: int, escaped: int, count
     acc.emitted += emitted
     acc.escaped += escaped
     acc.first_counts += counts
+    for name, (idx, w) in acc.regions.items():
+        acc.region_batches.setdefault(name, []).append(float(voxels[idx] @ w))
 
 
 def _result(p: Problem, run: RawRun, n_histories: int, device: str) -> PhotonMCResult:
@@ -271,6 +299,14 @@ def _result(p: Problem, run: RawRun, n_histories: int, device: str) -> PhotonMCR
         "Compton angles from free-electron Klein-Nishina; Rayleigh angles without atomic form factor",
         f"relative uncertainty from {b} batches; 1.0 where no photon energy was deposited",
     )
+    region_mean, region_rel = {}, {}
+    for name, values in run.region_batches.items():
+        v = np.asarray(values)
+        region_mean[name] = float(v.sum() * joules)
+        if b > 1 and v.sum() > 0:
+            region_rel[name] = float(v.std(ddof=1) / math.sqrt(b) / v.mean())
+        else:
+            region_rel[name] = 1.0
     return PhotonMCResult(
         dose_Gy=dose,
         relative_uncertainty=rel.reshape(p.shape),
@@ -282,4 +318,6 @@ def _result(p: Problem, run: RawRun, n_histories: int, device: str) -> PhotonMCR
         device=device,
         first_interactions={n: int(c) for n, c in zip(names, run.first_counts, strict=True)},
         notes=notes,
+        region_mean_dose_Gy=region_mean,
+        region_relative_uncertainty=region_rel,
     )
