@@ -21,9 +21,10 @@ spherical shells of r/r0, for ``tools/reference/derive_electron_point_kernels.py
       η_i = χ0²/4 (1.13 + 3.76 (α Z_i/β)²),   χ0 = α Z_i^(1/3) / (0.885 p/(m c))
 
   and the angle is drawn from the Wentzel shape P(μ) ∝ (1 - μ + 2A)^-2 with A solved so that its mean
-  of 1 - μ equals 1 - exp(-s/λ1). Spin (Mott) corrections are neglected. The formulas were written from
-  memory of the textbook theory (Wentzel 1927, Molière 1948, Goudsmit–Saunderson 1940), not read in a
-  stored source, hence status ``unverified`` of the derived table.
+  of 1 - μ equals 1 - exp(-s/λ1). Spin (Mott) corrections and Seltzer's screening correction are
+  neglected. The formulas (Wentzel 1927, Molière 1948, Goudsmit–Saunderson 1940) were checked against
+  Geant4's G4WentzelOKandVIxSection / G4UrbanMscModel and Radiant.jl's Molière screening (see the
+  source entry kern-nmguard-electron-point-kernel-mc); the derived table's status is ``derived``.
 
 Energy is conserved exactly per history (the last, sub-cut-off energy is deposited where the electron
 stops), and the shells tile 0 ≤ r ≤ r0, so the cumulative kernel reaches 1 at r0.
