@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,6 +36,7 @@ import pydicom
 from pydicom.dataset import Dataset
 
 from nmguard.errors import InputError
+from nmguard.imaging.dicom_files import save_atomically
 from nmguard.imaging.nm_geometry import check_axial, floats, multiframe_nm_geometry, slice_series_geometry
 from nmguard.imaging.rtdose import _three, _uid
 from nmguard.reference.dicom_codes import DicomCode, concept
@@ -308,17 +308,7 @@ def write_dose_parametric_map(
         raise InputError(f"the parametric map could not be built: {exc}", field="source_images") from exc
     _frames_in_increasing_z(pm)
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".pmap-", suffix=".dcm", dir=target.parent)
-    os.close(fd)
-    try:
-        pm.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return save_atomically(pm, path, prefix=".pmap-")
 
 
 # --------------------------------------------------------------------------------------------- reader

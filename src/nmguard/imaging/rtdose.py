@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from nmguard.errors import InputError
+from nmguard.imaging.dicom_files import save_atomically
 
 RT_DOSE_STORAGE = "1.2.840.10008.5.1.4.1.1.481.2"
 RT_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.5"
@@ -200,17 +200,7 @@ def write_rt_dose(
         ds.ReferencedRTPlanSequence = [ref]
     ds.PixelData = np.ascontiguousarray(pixels).astype("<u4").tobytes()
 
-    target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rtdose-", suffix=".dcm", dir=target.parent)
-    os.close(fd)
-    try:
-        ds.save_as(tmp, enforce_file_format=True)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return target
+    return save_atomically(ds, path, prefix=".rtdose-")
 
 
 # --------------------------------------------------------------------------------------------- reader
