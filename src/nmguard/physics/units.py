@@ -10,6 +10,7 @@ import math
 import re
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 
 BQ_PER_CI = 3.7e10
 
@@ -67,7 +68,7 @@ def format_activity(bq: float, unit: str | None = None, digits: int = 4) -> str:
         unit = "GBq" if magnitude >= 1e9 else "MBq" if magnitude >= 1e6 else "kBq" if magnitude >= 1e3 else "Bq"
     if unit not in _ACTIVITY_UNITS:
         raise InputError(f"unknown activity unit {unit!r}", "unit")
-    return f"{bq / _ACTIVITY_UNITS[unit]:.{digits}g} {unit}"
+    return f"{format_sig(bq / _ACTIVITY_UNITS[unit], digits)} {unit}"
 
 
 def to_unit(bq: float, unit: str) -> float:

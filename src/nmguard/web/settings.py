@@ -65,6 +65,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "nmguard.apps.core.context.nmguard",
             ],
+            # when, sig, activity, person: one way to print times, numbers and people on every page.
+            "builtins": ["nmguard.apps.core.templatetags.nmguard_format"],
         },
     },
 ]
