@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.demo_clock import routine_at
 from nmguard.apps.core.roles import Role
 from nmguard.apps.equipment import qc_entry, qc_services
 from nmguard.apps.equipment.models import CheckSource, Equipment
@@ -22,8 +23,7 @@ from nmguard.reference import get_nuclide
 
 
 def _at(days_ago: int, hour: int = 7, minute: int = 30) -> dt.datetime:
-    day = timezone.localdate() - dt.timedelta(days=days_ago)
-    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour, minute)))
+    return routine_at(days_ago, hour, minute)
 
 
 def _constancy_history(meter: Equipment, users: dict, rng: random.Random) -> None:
