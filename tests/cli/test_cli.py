@@ -146,3 +146,22 @@ def test_createuser(tmp_path):
     assert weak.returncode == 2 and weak.stderr.startswith("error: password")
     bad_role = run("createuser", "carol", "--role", "wizard", "--password-stdin", data_dir=tmp_path, stdin="x\n")
     assert bad_role.returncode == 2 and "unknown role" in bad_role.stderr
+
+
+def test_createuser_without_a_terminal_says_how_and_checks_the_role_first(tmp_path):
+    """As the README shows it, run from a script: it used to fail with "error: interrupted" (130),
+    and a wrong role was reported only after the password had been asked for."""
+    assert run("migrate", data_dir=tmp_path).returncode == 0
+    no_tty = run("createuser", "alice", "--role", "physicist", "--name", "Alice Example", data_dir=tmp_path, stdin="")
+    assert no_tty.returncode == 2
+    assert no_tty.stderr.count("\n") == 1 and "--password-stdin" in no_tty.stderr
+    wrong_role = run("createuser", "alice", "--role", "physicst", data_dir=tmp_path, stdin="")
+    assert wrong_role.returncode == 2 and "unknown role 'physicst'" in wrong_role.stderr
+    empty = run("createuser", "alice", "--role", "physicist", "--password-stdin", data_dir=tmp_path, stdin="\n")
+    assert empty.returncode == 2 and "empty" in empty.stderr
+    made = run(
+        "createuser", "alice", "--role", "physicist", "--password-stdin", data_dir=tmp_path, stdin="tricky-horse-battery-9\n"
+    )
+    assert made.returncode == 0, made.stderr
+    again = run("createuser", "alice", "--role", "rpo", data_dir=tmp_path, stdin="")
+    assert again.returncode == 2 and "exists already" in again.stderr

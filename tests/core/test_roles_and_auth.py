@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
         ("radiopharmacist", False, True, False),
         ("physicist", True, False, False),
         ("physician", False, False, False),
-        ("rpo", False, False, False),
+        ("rpo", False, False, True),  # the RPO reads the audit trail
         ("quality_manager", False, False, True),
         ("administrator", True, True, True),
         ("read_only", False, False, False),

@@ -68,17 +68,39 @@ def demo(
     _migrate()
     from django.conf import settings
 
-    from nmguard.apps.core.demo import DEMO_USERS, load_demo
+    from nmguard.apps.core.demo import DEMO_USERS, example_files, load_demo
 
     created = load_demo()
     print(("Created" if created else "Reusing") + f" the demo department in {settings.DATA_DIR}")
     print("Demo logins (user name / password):")
     for username, password, role in DEMO_USERS:
         print(f"  {username:<16} {password:<24} {role.label}")
+    print("Files for the README's command-line examples:")
+    for name, path in example_files().items():
+        print(f"  {name:<16} {path}")
     if no_serve:
         return
     print(f"\nNMGuard demo at http://{host}:{port}/  (Ctrl+C to stop)", flush=True)
     _serve(host, port)
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: one line of standard input, or typed twice at a terminal (never echoed)."""
+    if from_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            raise InputError("password: standard input gave an empty line", "password")
+        return password
+    if not sys.stdin.isatty():
+        raise InputError(
+            "password: no terminal to ask on; give it on standard input with --password-stdin "
+            "(e.g. printf '%s\\n' \"$PASSWORD\" | nmguard createuser NAME --role ROLE --password-stdin)",
+            "password",
+        )
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Password again: ") != password:
+        raise InputError("password: the two entries differ; nothing was created", "password")
+    return password
 
 
 def createuser(
@@ -95,9 +117,10 @@ def createuser(
 ) -> None:
     """Create a user with one or more roles (the password is checked against the password rules)."""
     setup_django(data_dir)
-    from nmguard.apps.core.users import create_user
+    from nmguard.apps.core.users import check_new_user, create_user
 
-    password = sys.stdin.readline().rstrip("\n") if password_stdin else getpass.getpass("Password: ")
+    check_new_user(username, role)
+    password = _read_password(password_stdin)
     user = create_user(username, password, role, display_name=display_name, actor=f"cli:{getpass.getuser()}")
     print(f"created {user.username} ({', '.join(user.role_names())})")
 

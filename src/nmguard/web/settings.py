@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "simple_history",
     "axes",
+    "ninja",  # serves Swagger UI and ReDoc from its own static files, not from a CDN
     "nmguard.apps.core",
     "nmguard.apps.equipment",
     "nmguard.apps.radiopharmacy",

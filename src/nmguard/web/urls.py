@@ -12,3 +12,5 @@ urlpatterns = [
     path("therapy/", include("nmguard.apps.therapy.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]
+
+handler403 = "nmguard.apps.core.views.permission_denied"

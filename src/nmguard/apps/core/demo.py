@@ -6,6 +6,9 @@ are printed by ``nmguard demo`` and are for trying NMGuard only.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django.db import transaction
 
 from nmguard.apps.core.actor import acting_as
@@ -13,6 +16,8 @@ from nmguard.apps.core.models import Department, User
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import sign
 from nmguard.apps.core.users import create_user
+
+DEMO_STUDY_FOLDER = "demo-lu177-synthetic"  # in the DICOM inbox; written by the therapy demo
 
 DEMO_USERS: list[tuple[str, str, Role]] = [
     (role.value.replace("_", "-"), f"demo-{role.value.replace('_', '-')}-pass", role) for role in Role
@@ -104,3 +109,22 @@ def load_demo() -> bool:
 
     load_therapy_demo(users)
     return True
+
+
+def example_files() -> dict[str, Path]:
+    """The files that the README's command-line examples name, in the data folder (made once).
+
+    ``flood.dcm`` is a synthetic 128×128 intrinsic flood (48,000 counts a pixel, one 5 % square:
+    a PMT drift) for ``nmguard qc uniformity``; ``study`` is the demo's synthetic 177Lu SPECT/CT
+    study in the DICOM inbox, for ``nmguard dosimetry run``.
+    """
+    from nmguard.apps.therapy import dosimetry_jobs
+    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+
+    folder = Path(settings.DATA_DIR) / "examples"
+    folder.mkdir(parents=True, exist_ok=True)
+    flood_path = folder / "flood.dcm"
+    if not flood_path.exists():
+        image = flood((128, 128), counts_per_pixel=48000, squares=[Square(40, 70, 14, 0.05)], seed=7)
+        write_nm(flood_path, image[None], pixel_mm=3.2)
+    return {"flood": flood_path, "study": dosimetry_jobs.inbox_root() / DEMO_STUDY_FOLDER}

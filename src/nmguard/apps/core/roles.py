@@ -65,7 +65,8 @@ CORE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
         "view_signature",
     ),
     Role.QUALITY_MANAGER: ("view_auditevent", "verify_audit", "view_signature", "view_department"),
-    Role.RPO: ("view_department", "view_signature"),
+    # The RPO investigates incidents and answers the regulator: reads and verifies the trail.
+    Role.RPO: ("view_auditevent", "verify_audit", "view_department", "view_signature"),
 }
 
 

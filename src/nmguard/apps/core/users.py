@@ -28,6 +28,17 @@ def parse_roles(names: Iterable[str]) -> list[Role]:
     return roles
 
 
+def check_new_user(username: str, roles: Iterable[str]) -> tuple[str, list[Role]]:
+    """The user name (stripped) and roles, refused before anyone is asked for a password."""
+    role_list = parse_roles(roles)
+    username = username.strip()
+    if not username:
+        raise InputError("user name is empty", "username")
+    if get_user_model().objects.filter(username=username).exists():
+        raise InputError(f"user {username!r} exists already", "username")
+    return username, role_list
+
+
 def create_user(
     username: str,
     password: str,
@@ -39,12 +50,7 @@ def create_user(
 ):
     """Create an active user holding ``roles``; administrators also get the admin site."""
     User = get_user_model()
-    role_list = parse_roles(roles)
-    username = username.strip()
-    if not username:
-        raise InputError("user name is empty", "username")
-    if User.objects.filter(username=username).exists():
-        raise InputError(f"user {username!r} exists already", "username")
+    username, role_list = check_new_user(username, roles)
     candidate = User(username=username, display_name=display_name)
     if check_password:
         try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,6 +10,7 @@ from django.shortcuts import render
 from nmguard.apps.core import audit
 from nmguard.apps.core.dashboard import area_summaries, attention_items
 from nmguard.apps.core.models import AuditEvent
+from nmguard.apps.core.permissions import requires
 
 
 @login_required
@@ -21,9 +22,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("core.view_auditevent", raise_exception=True)
+@requires("core.view_auditevent", "reading the audit trail")
 def audit_trail(request: HttpRequest) -> HttpResponse:
     page = Paginator(AuditEvent.objects.order_by("-seq").select_related("actor"), 50).get_page(request.GET.get("page"))
     report = audit.verify() if request.GET.get("verify") == "1" else None
     return render(request, "core/audit.html", {"page": page, "report": report})
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The styled refusal: why (the roles that may), who the user is, and the way back."""
+    reason = str(exception) if exception and str(exception) else "This page is not open to your roles."
+    referer = request.META.get("HTTP_REFERER", "")
+    same_site = referer.startswith(f"{request.scheme}://{request.get_host()}/")
+    return render(request, "403.html", {"reason": reason, "referer": referer if same_site else ""}, status=403)
