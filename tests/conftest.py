@@ -45,3 +45,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("django_db") is None and {"db", "transactional_db"} & set(item.fixturenames):
             item.add_marker(pytest.mark.django_db)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _department_clock():
+    """``NMGUARD_TEST_CLOCK=00:30`` runs the whole suite as if it were 00:30 today in the department's
+    zone (the clock still ticks). No test may depend on the hour at which it runs: CI runs at any
+    hour, so the suite is run at 00:30 and 23:50 this way before a change lands."""
+    import os
+
+    clock = os.environ.get("NMGUARD_TEST_CLOCK")
+    if not clock:
+        yield
+        return
+    import datetime as dt
+    import zoneinfo
+
+    import time_machine
+    from django.conf import settings
+
+    zone = zoneinfo.ZoneInfo(settings.TIME_ZONE)
+    hour, minute = map(int, clock.split(":"))
+    moment = dt.datetime.combine(dt.datetime.now(zone).date(), dt.time(hour, minute), tzinfo=zone)
+    with time_machine.travel(moment, tick=True):
+        yield
