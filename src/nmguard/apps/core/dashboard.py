@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -47,7 +49,7 @@ class AttentionItem:
     title: str
     detail: str
     url: str
-    due: str | None = None
+    due: dt.datetime | None = None  # aware; the page prints it in the department's zone, named
 
 
 # Apps register functions (user -> items) in their AppConfig.ready; the core knows none of them.
