@@ -160,7 +160,13 @@ def test_createuser_without_a_terminal_says_how_and_checks_the_role_first(tmp_pa
     empty = run("createuser", "alice", "--role", "physicist", "--password-stdin", data_dir=tmp_path, stdin="\n")
     assert empty.returncode == 2 and "empty" in empty.stderr
     made = run(
-        "createuser", "alice", "--role", "physicist", "--password-stdin", data_dir=tmp_path, stdin="tricky-horse-battery-9\n"
+        "createuser",
+        "alice",
+        "--role",
+        "physicist",
+        "--password-stdin",
+        data_dir=tmp_path,
+        stdin="tricky-horse-battery-9\n",
     )
     assert made.returncode == 0, made.stderr
     again = run("createuser", "alice", "--role", "rpo", data_dir=tmp_path, stdin="")
