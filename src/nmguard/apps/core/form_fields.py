@@ -29,3 +29,29 @@ class LocalDateTimeField(forms.DateTimeField):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"])
         super().__init__(*args, **kwargs)
+
+
+class SafetyQuestionField(forms.TypedChoiceField):
+    """A safety question: explicit answers as radio buttons, nothing preselected, untouched is an error.
+
+    Why a class of its own: a default answer to a safety question (pregnancy "no", receipt checks
+    "passed", the product drawn up "as prescribed") is recorded as if someone had answered it. The
+    field refuses an initial value at construction, and the test of every form in the application
+    finds safety questions by this class.
+    """
+
+    widget = forms.RadioSelect
+
+    def __init__(self, *, label: str, choices, coerce=lambda value: value, **kwargs):
+        if kwargs.get("initial") is not None:
+            raise ValueError(f"safety question {label!r} must not have a default answer")
+        kwargs.setdefault("error_messages", {"required": "answer this question: there is no default"})
+        super().__init__(label=label, choices=choices, coerce=coerce, required=True, empty_value=None, **kwargs)
+
+
+YES_NO = (("yes", "Yes"), ("no", "No"))
+
+
+def yes_no_question(label: str, **kwargs) -> SafetyQuestionField:
+    """A yes/no safety question whose answer is a bool."""
+    return SafetyQuestionField(label=label, choices=YES_NO, coerce=lambda value: value == "yes", **kwargs)
