@@ -205,8 +205,9 @@ def test_refuses_report_without_administered_activity(admin):
 def test_refuses_non_dicom_file(tmp_path):
     path = tmp_path / "x.dcm"
     path.write_text("not dicom")
-    with pytest.raises(InputError, match="cannot read"):
+    with pytest.raises(InputError, match="x.dcm is not a DICOM file") as refused:
         read_rrdsr(path)
+    assert "force" not in refused.value.message
 
 
 def test_refuses_missing_patient_birth_date(admin):

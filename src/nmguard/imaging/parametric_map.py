@@ -32,11 +32,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-import pydicom
 from pydicom.dataset import Dataset
 
 from nmguard.errors import InputError
-from nmguard.imaging.dicom_files import save_atomically
+from nmguard.imaging.dicom_files import read_dicom, save_atomically
 from nmguard.imaging.nm_geometry import check_axial, floats, multiframe_nm_geometry, slice_series_geometry
 from nmguard.imaging.rtdose import _three, _uid
 from nmguard.reference.dicom_codes import DicomCode, concept
@@ -339,10 +338,7 @@ def read_dose_parametric_map(path: str | os.PathLike) -> tuple[np.ndarray, tuple
     Frames are sorted by increasing z; the grid must be axial with evenly spaced frames.
     """
     p = Path(path)
-    try:
-        ds = pydicom.dcmread(p)
-    except (OSError, pydicom.errors.InvalidDicomError) as exc:
-        raise InputError(f"{p.name}: not a readable DICOM file ({exc})", field="path") from None
+    ds = read_dicom(p, field="path", what="Parametric Map")
     if ds.get("SOPClassUID") != PARAMETRIC_MAP_STORAGE:
         raise _bad(p, f"SOP class {ds.get('SOPClassUID')!r} is not Parametric Map Storage")
     frames, rows, cols = int(ds.get("NumberOfFrames", 1) or 1), int(ds.Rows), int(ds.Columns)

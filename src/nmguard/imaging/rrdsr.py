@@ -69,7 +69,6 @@ from highdicom.sr import (
     UIDRefContentItem,
 )
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
 from pydicom.sr.coding import Code
 from pydicom.uid import generate_uid
 from pydicom.valuerep import DT, DSfloat
@@ -77,6 +76,7 @@ from pydicom.valuerep import DT, DSfloat
 from nmguard import __version__
 from nmguard.errors import InputError
 from nmguard.imaging.administration_report import RadiopharmaceuticalAdministration
+from nmguard.imaging.dicom_files import read_dicom
 from nmguard.reference import get_nuclide, normalize_nuclide_name
 from nmguard.reference.dicom_codes import LOCAL_SCHEME, DicomCode, all_codes, code_for, concept, lookup
 
@@ -774,8 +774,5 @@ def parse_rrdsr(ds: Dataset, *, assume_timezone: dt.tzinfo | None = None) -> Rad
 
 def read_rrdsr(path: str | Path, *, assume_timezone: dt.tzinfo | None = None) -> RadiopharmaceuticalAdministration:
     """Read a DICOM file and import it with :func:`parse_rrdsr`."""
-    try:
-        ds = pydicom.dcmread(str(path))
-    except (InvalidDicomError, OSError, EOFError) as exc:
-        raise InputError(f"cannot read {path} as DICOM: {exc}", field="path") from None
+    ds = read_dicom(path, field="path", what="dose report")
     return parse_rrdsr(ds, assume_timezone=assume_timezone)

@@ -26,7 +26,7 @@ from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian, generate_uid
 
 from nmguard.errors import InputError
-from nmguard.imaging.dicom_files import save_atomically
+from nmguard.imaging.dicom_files import read_dicom, save_atomically
 
 RT_DOSE_STORAGE = "1.2.840.10008.5.1.4.1.1.481.2"
 RT_PLAN_STORAGE = "1.2.840.10008.5.1.4.1.1.481.5"
@@ -265,10 +265,7 @@ def rt_dose_geometry_problems(ds: Dataset) -> list[str]:
 
 def read_rt_dose(path: str | os.PathLike) -> tuple[np.ndarray, tuple[float, float, float], tuple[float, float, float]]:
     """(dose_Gy[z, y, x], (dz, dy, dx) mm, (x, y, z) mm of voxel [0, 0, 0]); InputError if the grid is unusable."""
-    try:
-        ds = pydicom.dcmread(path)
-    except (OSError, pydicom.errors.InvalidDicomError) as exc:
-        raise InputError(f"cannot read {path}: {exc}", field="path") from None
+    ds = read_dicom(path, field="path", what="RT Dose")
     problems = rt_dose_geometry_problems(ds)
     if problems:
         raise InputError(f"{path}: " + "; ".join(problems), field="path")

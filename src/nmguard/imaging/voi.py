@@ -22,13 +22,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
-import pydicom
 import SimpleITK as sitk
 from matplotlib.path import Path as PolygonPath
 from pydicom.dataset import Dataset
 from scipy import ndimage
 
 from nmguard.errors import InputError
+from nmguard.imaging.dicom_files import read_dicom
 from nmguard.imaging.nm_geometry import Volume, check_axial, floats, to_sitk
 
 SEG_STORAGE = "1.2.840.10008.5.1.4.1.1.66.4"
@@ -40,10 +40,7 @@ TransformArg = sitk.Transform | Mapping[str, sitk.Transform] | None
 def _dataset(source: str | os.PathLike | Dataset, what: str) -> Dataset:
     if isinstance(source, Dataset):
         return source
-    try:
-        return pydicom.dcmread(source)
-    except (OSError, pydicom.errors.InvalidDicomError) as exc:
-        raise InputError(f"cannot read the {what} file {source}: {exc}", field="voi") from None
+    return read_dicom(source, field="voi", what=f"{what} file")
 
 
 def _pick_transform(transform: TransformArg, frame_uid: str, reference: Volume, what: str) -> sitk.Transform | None:

@@ -22,9 +22,9 @@ from typing import Any
 import numpy as np
 import pydicom
 from pydicom.dataset import Dataset
-from pydicom.errors import InvalidDicomError
 
 from nmguard.errors import InputError
+from nmguard.imaging.dicom_files import read_dicom
 
 ALLOWED_MODALITIES = ("NM", "PT")
 
@@ -71,16 +71,7 @@ class PlanarImage:
 
 
 def _read_dataset(path: str | Path) -> Dataset:
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"file not found: {path}", "file")
-    try:
-        ds = pydicom.dcmread(path)
-    except InvalidDicomError as exc:
-        raise InputError(f"not a DICOM file: {path.name} ({exc})", "file") from exc
-    except Exception as exc:  # truncated files raise a variety of errors inside pydicom
-        raise InputError(f"unreadable DICOM file: {path.name} ({type(exc).__name__}: {exc})", "file") from exc
-    return ds
+    return read_dicom(path, field="file", what="QC image")
 
 
 def pixel_spacing(ds: Dataset) -> tuple[tuple[float, float], str]:
