@@ -8,8 +8,16 @@ import time
 import pytest
 from django.utils import timezone
 from tests.conftest import PASSWORD
+from tests.patients.clock import at_department_noon
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _department_noon():
+    """Measured 5 min before the injection stays on the injection's day at whatever hour this runs."""
+    with at_department_noon():
+        yield
 
 
 def _local(value: dt.datetime) -> str:
@@ -49,6 +57,9 @@ def test_technologist_walks_the_checks(live_server, page, dept):
     checks = page.locator("[data-testid=checks-form]")
     checks.locator("#id_patient_id").fill("P-2")
     checks.locator("#id_birth_date").fill("1960-02-02")
+    # every safety question needs its answer: nothing is pre-selected (issue 10 item 2)
+    checks.locator("input[name=previous_reaction][value=no]").check()
+    checks.locator("#id_radiopharmaceutical").select_option(label="18F-FDG")
     checks.locator("#id_planned_at").fill(_local(at))
     checks.locator("button").click()
     page.wait_for_selector("[data-testid=checks]")
@@ -57,6 +68,7 @@ def test_technologist_walks_the_checks(live_server, page, dept):
 
     administer = page.locator("[data-testid=administer-form]")
     administer.locator("#id_administered_at").fill(_local(at))
+    administer.locator("#id_route").select_option("iv")
     administer.locator("button").click()
     page.wait_for_selector("[data-testid=effective-dose]")
     elapsed = time.monotonic() - started

@@ -49,16 +49,17 @@ def test_whole_path_through_the_api(client, dept):
         {"activity_meter_id": dept["meter"].pk, "activity": "247 MBq", "measured_at": measured},
     )
     assert r.status_code == 201, r.content
-    r = post(
-        client,
-        f"/api/v1/prescriptions/{pid}/checks",
-        {
-            "patient_id": "API-1",
-            "birth_date": "1950-03-04",
-            "radiopharmaceutical_id": dept["fdg"].pk,
-            "planned_at": at.isoformat(),
-        },
-    )
+    checks_body = {
+        "patient_id": "API-1",
+        "birth_date": "1950-03-04",
+        "radiopharmaceutical_id": dept["fdg"].pk,
+        "planned_at": at.isoformat(),
+    }
+    # no default answer: the allergy question left out is a 422 naming it, and nothing is stored
+    r = post(client, f"/api/v1/prescriptions/{pid}/checks", checks_body)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "previous_reaction"
+    assert not Prescription.objects.get(pk=pid).checks.exists()
+    r = post(client, f"/api/v1/prescriptions/{pid}/checks", {**checks_body, "previous_reaction": False})
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "checked"
     assert {c["kind"]: c["outcome"] for c in r.json()["checks"]}["pregnancy"] == "n/a"  # 76-year-old woman

@@ -65,7 +65,7 @@ def test_per_kg_prescription_uses_the_protocol_rule(dept):
     p = prescribe_fdg(dept, now_minute(), weight=70.0)
     assert p.prescribed_activity_Bq == pytest.approx(210e6)  # 3 MBq/kg × 70 kg
     assert "3 MBq/kg × 70 kg" in p.activity_rule
-    heavy = prescribe_fdg(dept, now_minute(), weight=150.0)
+    heavy = prescribe_fdg(dept, now_minute() + dt.timedelta(hours=1), weight=150.0)
     assert heavy.prescribed_activity_Bq == pytest.approx(400e6)  # 450 MBq limited to the 400 MBq maximum
 
 
@@ -107,7 +107,7 @@ def test_only_a_physician_prescribes_and_an_override_needs_a_reason(dept):
         weight_kg=70,
         prescriber=dept["physician"],
         activity_MBq=300,
-        override_reason="obese patient",
+        override_reason="obese patient, 140 kg, poor count statistics",
     )
     assert p.prescribed_activity_Bq == 300e6 and p.protocol_activity_Bq == pytest.approx(210e6)
     assert Prescription.objects.count() == 1
@@ -126,6 +126,7 @@ def test_whole_path_records_every_step(dept):
         "radiopharmaceutical": "pass",
         "activity": "pass",
         "meter_qc": "pass",
+        "measurement_day": "pass",
     }
     assert all(c.answered_by == dept["technologist"] for c in checks)
     residual_at = at + dt.timedelta(minutes=2)
@@ -175,7 +176,9 @@ def test_override_needs_physician_signature_then_no_medical_event_for_small_dose
     with pytest.raises(InputError, match="role"):
         services.override_check(failed, physician=dept["technologist"], password=PASSWORD, reason="x")
     with pytest.raises(SignatureError):
-        services.override_check(failed, physician=dept["physician"], password="wrong", reason="accepted")
+        services.override_check(
+            failed, physician=dept["physician"], password="wrong", reason="accepted: scan quality needs it"
+        )
     assert AuditEvent.objects.filter(action="sign_failed").count() == 1  # the failed attempt stays in the trail
     services.override_check(failed, physician=dept["physician"], password=PASSWORD, reason="accept 30 % for this scan")
     failed.refresh_from_db()
@@ -201,7 +204,7 @@ def _therapy_event(dept):
         SafetyCheck.objects.get(prescription=p, kind="activity"),
         physician=dept["physician"],
         password=PASSWORD,
-        reason="dose drawn wrong",
+        reason="dose drawn wrong, patient already given it",
     )
     a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
     return MedicalEvent.objects.get(administration=a)

@@ -10,6 +10,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
+from nmguard.physics.units import format_activity
+
 PASS, FAIL, NOT_APPLICABLE = "pass", "fail", "n/a"
 
 
@@ -37,10 +41,16 @@ def identity_check(
     return CheckResult("identity", FAIL, f"{' and '.join(wrong)} do not match the prescription", {"mismatch": wrong})
 
 
-def pregnancy_check(required: bool, answer: str, basis: str) -> CheckResult:
-    """``answer``: not_pregnant | pregnant | unknown. Pregnant or unknown blocks (physician decides)."""
+def pregnancy_check(required: bool, answer: str | None, basis: str) -> CheckResult:
+    """``answer``: not_pregnant | pregnant | unknown. Pregnant or unknown blocks (physician decides).
+
+    There is no default: where the question applies, a missing answer is refused (the patient's
+    statement is recorded only when someone asked and entered it).
+    """
     if not required:
         return CheckResult("pregnancy", NOT_APPLICABLE, f"not asked: {basis}", {"answer": answer})
+    if not answer:
+        raise InputError(f"ask the patient and record the answer ({basis})", "pregnancy")
     if answer == "not_pregnant":
         return CheckResult("pregnancy", PASS, "patient states she is not pregnant", {"answer": answer, "basis": basis})
     if answer in ("pregnant", "unknown"):
@@ -53,10 +63,17 @@ def pregnancy_check(required: bool, answer: str, basis: str) -> CheckResult:
     raise ValueError(f"unknown pregnancy answer {answer!r}")
 
 
-def breastfeeding_check(applicable: bool, breastfeeding: bool, advice: str | None, advice_given: bool) -> CheckResult:
-    """Breast-feeding does not forbid the examination, but the interruption advice must be given."""
+def breastfeeding_check(
+    applicable: bool, breastfeeding: bool | None, advice: str | None, advice_given: bool
+) -> CheckResult:
+    """Breast-feeding does not forbid the examination, but the interruption advice must be given.
+
+    Where the question applies (the profile's pregnancy age range), ``None`` (not asked) is refused.
+    """
     if not applicable:
         return CheckResult("breastfeeding", NOT_APPLICABLE, "not applicable", {"breastfeeding": breastfeeding})
+    if breastfeeding is None:
+        raise InputError("ask whether the patient is breast-feeding and record the answer", "breastfeeding")
     if not breastfeeding:
         return CheckResult("breastfeeding", PASS, "not breast-feeding", {"breastfeeding": False})
     detail = {"breastfeeding": True, "advice": advice, "advice_given": advice_given}
@@ -65,7 +82,10 @@ def breastfeeding_check(applicable: bool, breastfeeding: bool, advice: str | Non
     return CheckResult("breastfeeding", PASS, f"advice given: {advice}", detail)
 
 
-def allergy_check(previous_reaction: bool, note: str) -> CheckResult:
+def allergy_check(previous_reaction: bool | None, note: str) -> CheckResult:
+    """A reported previous reaction blocks (a physician decides); ``None`` (not asked) is refused."""
+    if previous_reaction is None:
+        raise InputError("ask about allergies or previous reactions and record the answer", "previous_reaction")
     if previous_reaction:
         return CheckResult("allergy", FAIL, f"previous reaction reported: {note or 'no details'}", {"note": note})
     return CheckResult("allergy", PASS, "no allergy or previous reaction reported", {"note": note})
@@ -92,16 +112,10 @@ def activity_check(prescribed_Bq: float, net_Bq: float, tolerance_percent: float
         "tolerance_percent": tolerance_percent,
         "basis": basis,
     }
+    net, tol = format_activity(net_Bq), format_sig(tolerance_percent)
     if abs(deviation) <= tolerance_percent:
-        return CheckResult(
-            "activity", PASS, f"{net_Bq / 1e6:.4g} MBq, {deviation:+.1f} % (±{tolerance_percent:g} %)", detail
-        )
-    return CheckResult(
-        "activity",
-        FAIL,
-        f"{net_Bq / 1e6:.4g} MBq is {deviation:+.1f} % from the prescription (±{tolerance_percent:g} %)",
-        detail,
-    )
+        return CheckResult("activity", PASS, f"{net}, {deviation:+.1f} % (±{tol} %)", detail)
+    return CheckResult("activity", FAIL, f"{net} is {deviation:+.1f} % from the prescription (±{tol} %)", detail)
 
 
 def meter_qc_check(refusal: str | None, meter_name: str) -> CheckResult:

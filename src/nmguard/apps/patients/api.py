@@ -23,6 +23,10 @@ class PatientIn(Schema):
     given_name: str = Field(min_length=1)
     birth_date: dt.date
     sex: str = Field(pattern="^[FMOU]$")
+    confirm_distinct: bool = Field(
+        False,
+        description="true after checking a second identifier: not the existing patient with this name and birth date",
+    )
 
 
 class PatientOut(Schema):
@@ -37,11 +41,7 @@ class PatientOut(Schema):
 @router.post("/patients", response={201: PatientOut})
 def create_patient(request: HttpRequest, payload: PatientIn):
     require_perm(request, "patients.add_patient")
-    if Patient.objects.filter(mrn=payload.mrn).exists():
-        raise InputError(f"a patient with ID {payload.mrn} exists", "mrn")
-    if payload.birth_date > dt.date.today():
-        raise InputError("birth date lies in the future", "birth_date")
-    return Status(201, Patient.objects.create(**payload.dict()))
+    return Status(201, services.register_patient(**payload.dict(), user=request.user))
 
 
 @router.get("/patients/{patient_id}/doses")
@@ -75,6 +75,9 @@ class PrescriptionIn(Schema):
     weight_kg: float | None = None
     activity: str | None = None
     override_reason: str = ""
+    signature_password: str = Field(
+        "", description="the prescriber's password: e-signs an activity far above the protocol"
+    )
 
 
 def _prescription_out(p: Prescription) -> dict:
@@ -89,6 +92,7 @@ def _prescription_out(p: Prescription) -> dict:
         "activity_rule": p.activity_rule,
         "prescribed_activity_MBq": p.prescribed_activity_Bq / 1e6,
         "override_reason": p.override_reason,
+        "override_signed_by": p.override_signature.signer_name if p.override_signature else None,
         "checks": [
             {
                 "id": c.pk,
@@ -120,6 +124,7 @@ def create_prescription(request: HttpRequest, payload: PrescriptionIn):
         prescriber=request.user,
         activity_MBq=parse_activity(payload.activity, "activity") / 1e6 if payload.activity else None,
         override_reason=payload.override_reason,
+        signature_password=payload.signature_password,
     )
     return Status(201, _prescription_out(p))
 
@@ -158,13 +163,17 @@ def measure(request: HttpRequest, prescription_id: int, payload: MeasurementIn):
 class ChecksIn(Schema):
     patient_id: str
     birth_date: dt.date | None = None
-    pregnancy: str = Field("not_pregnant", pattern="^(not_pregnant|pregnant|unknown)$")
-    breastfeeding: bool = False
+    pregnancy: str | None = Field(
+        None,
+        pattern="^(not_pregnant|pregnant|unknown)$",
+        description="required where the profile's age range applies; no default answer",
+    )
+    breastfeeding: bool | None = Field(None, description="required where pregnancy is asked; no default answer")
     breastfeeding_advice_given: bool = False
-    previous_reaction: bool = False
+    previous_reaction: bool | None = Field(None, description="required: no default answer")
     reaction_note: str = ""
-    radiopharmaceutical_id: int
-    planned_at: str
+    radiopharmaceutical_id: int | None = Field(None, description="the product on the syringe label (required)")
+    planned_at: str = Field(description="planned injection time: may lie later today, not before the measurement")
 
 
 @router.post("/prescriptions/{prescription_id}/checks", response={201: dict})

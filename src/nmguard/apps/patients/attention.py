@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.urls import reverse
 
 from nmguard.apps.core.dashboard import AttentionItem
+from nmguard.apps.patients.permissions import step_responsible
 from nmguard.apps.patients.services import open_medical_events
 
 
@@ -23,9 +26,11 @@ def medical_event_attention(user) -> list[AttentionItem]:
         items.append(
             AttentionItem(
                 title=f"Medical event ({event.get_status_display().lower()}): {patient}",
-                detail=step["action"] if step else "report and close",
+                detail=f"{step['action']} ({step_responsible(step.get('id', '')).label})"
+                if step
+                else "report and close",
                 url=reverse("medical-events"),
-                due=step["due"][:16].replace("T", " ") if step else None,
+                due=dt.datetime.fromisoformat(step["due"]) if step else None,
             )
         )
     return items

@@ -172,9 +172,17 @@ def load_administration_demo(users: dict, passwords: dict, meter) -> None:
         patient = patients[i % len(patients)]
         if protocol.paediatric_method == "none" and patient.age_years(timezone.localdate()) < 18:
             patient = patients[0]
-        at = now - dt.timedelta(days=90 - 2.5 * i, hours=rng.randint(0, 5))
+        # a working-hours time on a past day (department zone), so that the measurement 12 min before
+        # lies on the same day at whatever hour the demo is loaded
+        day = timezone.localdate(now) - dt.timedelta(days=max(1, round(90 - 2.5 * i)))
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(8 + rng.randint(0, 5), 15 * rng.randint(0, 3))))
         prescription = services.prescribe(
-            patient=patient, protocol=protocol, scheduled_for=at, weight_kg=weights[patient.mrn], prescriber=doctor
+            patient=patient,
+            protocol=protocol,
+            scheduled_for=at,
+            weight_kg=weights[patient.mrn],
+            prescriber=doctor,
+            as_of=at - dt.timedelta(days=1),  # history: written the day before the examination
         )
         _walk_through(prescription, meter, tech, at, rng)
     # today's worklist: prescribed, waiting for the technologist

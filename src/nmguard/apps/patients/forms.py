@@ -10,27 +10,49 @@ from nmguard.apps.equipment.models import Equipment, first_usable_activity_meter
 from nmguard.apps.patients.models import Administration, Patient, Protocol
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
 
+YES_NO = [("yes", "Yes"), ("no", "No")]
+
+
+def _yes(value: str) -> bool:
+    return value == "yes"
+
+
+def yes_no_field(label: str) -> forms.TypedChoiceField:
+    """A safety question with two explicit answers and no default: untouched is a form error."""
+    return forms.TypedChoiceField(choices=YES_NO, coerce=_yes, widget=forms.RadioSelect, label=label)
+
 
 class PatientForm(forms.ModelForm):
+    """The service decides (duplicate IDs in any case, same name and birth date, implausible dates)."""
+
+    confirm_distinct = forms.BooleanField(
+        required=False,
+        label="I checked a second identifier: this is a different person from the existing patient with the "
+        "same name and birth date",
+    )
+
     class Meta:
         model = Patient
         fields = ["mrn", "family_name", "given_name", "birth_date", "sex"]
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
 
-    def clean_birth_date(self):
-        value = self.cleaned_data["birth_date"]
-        if value > timezone.localdate():
-            raise forms.ValidationError("birth date lies in the future")
-        return value
-
 
 class PrescriptionForm(forms.Form):
     patient = forms.ModelChoiceField(Patient.objects.all())
     protocol = forms.ModelChoiceField(Protocol.objects.filter(active=True))
-    scheduled_for = LocalDateTimeField()
+    scheduled_for = LocalDateTimeField(label="Scheduled for (now or later)")
     weight_kg = forms.FloatField(required=False, min_value=0.1, max_value=350, label="Weight (kg)")
     activity = ActivityField(required=False, label="Activity (leave empty for the protocol's)")
-    override_reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    override_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for an activity other than the protocol's (say why, in a few words)",
+    )
+    signature_password = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput,
+        label="Your password (e-signature; needed for an activity far above the protocol)",
+    )
 
 
 class MeasurementForm(forms.Form):
@@ -42,28 +64,46 @@ class MeasurementForm(forms.Form):
 
 
 class ChecksForm(forms.Form):
+    """The bedside questions. No safety question has a default answer: each must be answered.
+
+    Pregnancy and breast-feeding are asked (and shown) only where the jurisdiction profile's age range
+    and the patient's recorded sex make them apply; ``ask_pregnancy`` says whether they do.
+    """
+
     patient_id = forms.CharField(label="Patient ID (asked / wristband)")
     birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Birth date (asked)")
     pregnancy = forms.ChoiceField(
         choices=[("not_pregnant", "Not pregnant"), ("pregnant", "Pregnant"), ("unknown", "Unknown / not sure")],
-        initial="not_pregnant",
+        widget=forms.RadioSelect,
+        label="Pregnancy (ask the patient)",
     )
-    breastfeeding = forms.BooleanField(required=False, label="Breast-feeding")
+    breastfeeding = yes_no_field("Breast-feeding (ask the patient)")
     breastfeeding_advice_given = forms.BooleanField(required=False, label="Interruption advice given")
-    previous_reaction = forms.BooleanField(required=False, label="Allergy or previous reaction to this product")
+    previous_reaction = yes_no_field("Allergy or previous reaction to this product")
     reaction_note = forms.CharField(required=False)
     radiopharmaceutical = forms.ModelChoiceField(
-        Radiopharmaceutical.objects.filter(active=True), label="Product drawn up"
+        Radiopharmaceutical.objects.filter(active=True),
+        label="Product drawn up (read the syringe label)",
+        empty_label="— choose the product on the syringe label —",
     )
     planned_at = LocalDateTimeField(
-        label="Planned injection time", initial=lambda: timezone.localtime().replace(second=0, microsecond=0)
+        label="Planned injection time (when you will inject; may be later today, not before the measurement)",
+        initial=lambda: timezone.localtime().replace(second=0, microsecond=0),
     )
+
+    def __init__(self, *args, ask_pregnancy: bool = True, ask_reason: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_pregnancy:
+            for name in ("pregnancy", "breastfeeding", "breastfeeding_advice_given"):
+                del self.fields[name]
+        elif ask_reason:
+            self.fields["pregnancy"].help_text = ask_reason
 
 
 class AdministrationForm(forms.Form):
     administered_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
-    route = forms.ChoiceField(choices=Administration.Route.choices)
-    site = forms.CharField(required=False, initial="left antecubital vein")
+    route = forms.ChoiceField(choices=[("", "— choose the route given —"), *Administration.Route.choices])
+    site = forms.CharField(required=False)
     residual = ActivityField(required=False, label="Residual in syringe")
     residual_measured_at = LocalDateTimeField(required=False)
     extravasation = forms.BooleanField(required=False)
@@ -72,7 +112,9 @@ class AdministrationForm(forms.Form):
 
 
 class OverrideForm(forms.Form):
-    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="Reason (say why, in a few words: the clinical decision)"
+    )
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 

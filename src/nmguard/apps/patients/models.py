@@ -93,8 +93,18 @@ class Prescription(AuditedModel):
     activity_rule = models.TextField(help_text="How the protocol activity was computed, with its source")
     prescribed_activity_Bq = models.FloatField()
     override_reason = models.TextField(blank=True)
+    override_signature = models.ForeignKey(
+        "core.Signature",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The prescriber's e-signature over an activity far above the protocol",
+    )
     prescribed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PRESCRIBED)
+
+    SIGNATURE_EXCLUDED_FIELDS = ("override_signature_id",)
 
     class Meta:
         ordering = ["scheduled_for"]
@@ -128,6 +138,7 @@ class SafetyCheck(AuditedModel):
         ALLERGY = "allergy", "Allergies / previous reactions"
         RADIOPHARMACEUTICAL = "radiopharmaceutical", "Right radiopharmaceutical"
         ACTIVITY = "activity", "Activity within tolerance"
+        MEASUREMENT_DAY = "measurement_day", "Dose measured on the day of injection"
         METER_QC = "meter_qc", "Activity meter QC in date"
 
     class Outcome(models.TextChoices):

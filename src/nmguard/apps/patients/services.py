@@ -13,9 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
-from nmguard.apps.core.guards import check_not_future, require_role
+from nmguard.apps.core.guards import check_not_future
 from nmguard.apps.core.models import Department
-from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
 from nmguard.apps.equipment.models import Equipment
 from nmguard.apps.patients.models import (
@@ -27,10 +26,14 @@ from nmguard.apps.patients.models import (
     Protocol,
     SafetyCheck,
 )
+from nmguard.apps.patients.permissions import require, step_responsible
 from nmguard.errors import InputError
 from nmguard.physics.decay import decay_factor
+from nmguard.physics.display import format_sig
 from nmguard.reference import get_nuclide
+from nmguard.reference.administration_plausibility import administration_plausibility
 from nmguard.rules import administration_checks as checks
+from nmguard.rules import administration_plausibility as plausible
 from nmguard.rules.protocol_activity import ProtocolRule, protocol_activity
 
 
@@ -69,6 +72,69 @@ def tolerance_percent(protocol: Protocol) -> tuple[float, str]:
     return value.value, f"{profile.name} ({value.source.id}, {value.status.value})"
 
 
+def require_reason_of_substance(reason: str, field: str) -> str:
+    """The stripped reason, or an InputError on ``field`` when it says nothing (limits from reference data)."""
+    limits = administration_plausibility()
+    problem = plausible.reason_problem(
+        reason, int(limits.override_reason_min_characters.value), int(limits.override_reason_min_words.value)
+    )
+    if problem:
+        raise InputError(problem, field)
+    return reason.strip()
+
+
+def _local(at: dt.datetime) -> str:
+    return f"{timezone.localtime(at):%Y-%m-%d %H:%M %Z}"
+
+
+# ---------------------------------------------------------------- patients
+@transaction.atomic
+def register_patient(
+    *,
+    mrn: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    sex: str,
+    user,
+    confirm_distinct: bool = False,
+) -> Patient:
+    """Register a patient, refusing what would make two records of one person or an impossible one.
+
+    An ID that differs from an existing one only in case (or spaces) is the same ID; the same name and
+    birth date as an existing patient needs an explicit confirmation that this is another person.
+    """
+    require(user, "register_patient")
+    mrn = (mrn or "").strip()
+    if not mrn:
+        raise InputError("give the patient ID (MRN)", "mrn")
+    existing = Patient.objects.filter(mrn__iexact=mrn).first()
+    if existing is not None:
+        raise InputError(f"patient ID {existing.mrn} exists already ({existing}): use that record", "mrn")
+    if not (family_name or "").strip() or not (given_name or "").strip():
+        raise InputError("give the family and the given name", "family_name" if not family_name else "given_name")
+    if sex not in Patient.Sex.values:
+        raise InputError(f"sex must be one of {', '.join(Patient.Sex.values)}", "sex")
+    if birth_date > timezone.localdate():
+        raise InputError("birth date lies in the future", "birth_date")
+    earliest = int(administration_plausibility().earliest_birth_year.value)
+    if birth_date.year < earliest:
+        raise InputError(f"birth date {birth_date.isoformat()} lies before {earliest}: check the entry", "birth_date")
+    twin = Patient.objects.filter(
+        family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(), birth_date=birth_date
+    ).first()
+    if twin is not None and not confirm_distinct:
+        raise InputError(
+            f"{twin} has the same name and birth date: if this is the same person use that record; if not, "
+            "check a second identifier and confirm that this is a different person",
+            "confirm_distinct",
+        )
+    with acting_as(user, reason="registered" + (f" (distinct from {twin.mrn}, confirmed)" if twin else "")):
+        return Patient.objects.create(
+            mrn=mrn, family_name=family_name.strip(), given_name=given_name.strip(), birth_date=birth_date, sex=sex
+        )
+
+
 # ---------------------------------------------------------------- prescription
 @dataclass(frozen=True)
 class ProtocolProposal:
@@ -85,7 +151,6 @@ def propose_activity(
     return ProtocolProposal(result.activity_MBq, rule, result.warnings)
 
 
-@transaction.atomic
 def prescribe(
     *,
     patient: Patient,
@@ -95,25 +160,69 @@ def prescribe(
     prescriber,
     activity_MBq: float | None = None,
     override_reason: str = "",
+    signature_password: str = "",
+    as_of: dt.datetime | None = None,
 ) -> Prescription:
-    """An authorised physician prescribes; a different activity than the protocol's needs a reason."""
-    require_role(prescriber, Role.PHYSICIAN, what="prescribing")
+    """An authorised physician prescribes for a coming examination.
+
+    Refused: a time in the past (beyond the reference-data margin), an identical prescription already
+    open. An activity other than the protocol's needs a reason of substance; one far above the protocol
+    (more than the reference-data factor) also the prescriber's e-signature (``signature_password``).
+    ``as_of`` is the moment the prescription counts as written (only the demo's history passes it).
+    """
+    require(prescriber, "prescribe")
     if not protocol.active:
         raise InputError(f"protocol {protocol} is not active", "protocol")
     if scheduled_for.tzinfo is None:
         raise InputError("scheduled time must carry a UTC offset", "scheduled_for")
+    limits = administration_plausibility()
+    now = as_of or timezone.now()
+    earliest = now - dt.timedelta(minutes=limits.scheduled_past_margin_minutes.value)
+    if scheduled_for < earliest:
+        raise InputError(
+            f"{_local(scheduled_for)} lies in the past (earliest {_local(earliest)}): "
+            "a prescription is for a coming examination",
+            "scheduled_for",
+        )
+    duplicate = (
+        Prescription.objects.filter(patient=patient, protocol=protocol, scheduled_for=scheduled_for)
+        .exclude(status=Prescription.Status.CANCELLED)
+        .first()
+    )
+    if duplicate is not None:
+        raise InputError(
+            f"{patient} already has {protocol} prescribed for {_local(scheduled_for)} (prescription "
+            f"{duplicate.pk}, {duplicate.get_status_display().lower()}): open that one",
+            "scheduled_for",
+        )
     proposal = propose_activity(protocol, patient, weight_kg, timezone.localdate(scheduled_for))
     prescribed = proposal.activity_MBq if activity_MBq is None else activity_MBq
     if prescribed <= 0:
         raise InputError("prescribed activity must be positive", "activity_MBq")
     differs = abs(prescribed - proposal.activity_MBq) > 1e-9 * proposal.activity_MBq
-    if differs and not override_reason.strip():
-        raise InputError(
-            f"{prescribed:g} MBq differs from the protocol's {proposal.activity_MBq:.4g} MBq: give a reason",
-            "override_reason",
-        )
-    with acting_as(prescriber, reason=override_reason or "prescribed"):
-        return Prescription.objects.create(
+    reason = ""
+    if differs:
+        try:
+            reason = require_reason_of_substance(override_reason, "override_reason")
+        except InputError as exc:
+            raise InputError(
+                f"{format_sig(prescribed, 4)} MBq differs from the protocol's {format_sig(proposal.activity_MBq, 4)} "
+                f"MBq: {exc.message}",
+                "override_reason",
+            ) from None
+    factor = limits.far_above_protocol_factor
+    far = plausible.far_above_protocol(prescribed, proposal.activity_MBq, factor.value)
+    if far:
+        if not signature_password:
+            raise InputError(
+                f"{format_sig(prescribed, 4)} MBq is more than {format_sig(factor.value)} × the protocol's "
+                f"{format_sig(proposal.activity_MBq, 4)} MBq ({factor.source.id}, {factor.status.value}): "
+                "sign the override with your password",
+                "signature_password",
+            )
+        reauthenticate(prescriber, signature_password, patient, "approved")  # a failure stays in the trail
+    with transaction.atomic(), acting_as(prescriber, reason=reason or "prescribed"):
+        prescription = Prescription.objects.create(
             patient=patient,
             protocol=protocol,
             scheduled_for=scheduled_for,
@@ -121,9 +230,17 @@ def prescribe(
             protocol_activity_Bq=proposal.activity_MBq * 1e6,
             activity_rule=proposal.rule,
             prescribed_activity_Bq=prescribed * 1e6,
-            override_reason=override_reason.strip() if differs else "",
+            override_reason=reason,
             prescribed_by=prescriber,
         )
+        if far:
+            statement = (
+                f"{format_sig(prescribed, 4)} MBq, more than {format_sig(factor.value)} × the protocol's "
+                f"{format_sig(proposal.activity_MBq, 4)} MBq: {reason}"
+            )
+            prescription.override_signature = sign(prescription, prescriber, signature_password, "approved", statement)
+            prescription.save()
+    return prescription
 
 
 # ---------------------------------------------------------------- measurement
@@ -141,6 +258,7 @@ def record_measurement(
     user,
 ) -> DoseMeasurement:
     """The syringe reading on an activity meter that is in clinical use with its QC in date."""
+    require(user, "measure")
     if prescription.status not in (Prescription.Status.PRESCRIBED, Prescription.Status.MEASURED):
         raise InputError(f"prescription is {prescription.get_status_display().lower()}", "prescription")
     if meter.kind != Equipment.Kind.ACTIVITY_METER:
@@ -182,13 +300,23 @@ class CheckAnswers:
 
     patient_id: str
     birth_date: dt.date | None
-    pregnancy: str  # not_pregnant | pregnant | unknown
-    breastfeeding: bool
+    pregnancy: str | None  # not_pregnant | pregnant | unknown; None = not asked (refused where it applies)
+    breastfeeding: bool | None  # None = not asked (refused where it applies)
     breastfeeding_advice_given: bool
-    previous_reaction: bool
+    previous_reaction: bool | None  # None = not asked (refused)
     reaction_note: str
-    radiopharmaceutical_id: int  # the department product drawn up (Radiopharmaceutical pk)
-    planned_at: dt.datetime
+    radiopharmaceutical_id: int | None  # the department product drawn up (Radiopharmaceutical pk)
+    planned_at: dt.datetime  # the planned injection time: a plan, it may lie later today
+
+
+def pregnancy_question(prescription: Prescription, on_day: dt.date | None = None):
+    """Whether pregnancy and breast-feeding must be asked for this patient (the profile's age range)."""
+    from nmguard.reference.jurisdictions import get_profile
+    from nmguard.rules.pregnancy import should_ask_pregnancy
+
+    patient = prescription.patient
+    age = patient.age_years(on_day or timezone.localdate())
+    return should_ask_pregnancy(get_profile(jurisdiction_profile_id()), patient.sex, age)
 
 
 def evaluate_checks(prescription: Prescription, answers: CheckAnswers) -> list[checks.CheckResult]:
@@ -202,21 +330,22 @@ def evaluate_checks(prescription: Prescription, answers: CheckAnswers) -> list[c
     profile = get_profile(jurisdiction_profile_id())
     age = patient.age_years(timezone.localdate(answers.planned_at))
     measurement = latest_measurement(prescription)
+    plausible.require_after_measurement(measurement.measured_at, answers.planned_at, "planned_at")
     net = activity_at(measurement, answers.planned_at, _half_life_s(prescription))
     tolerance, tolerance_basis = tolerance_percent(protocol)
     question = should_ask_pregnancy(profile, patient.sex, age)
-    female = patient.sex == Patient.Sex.FEMALE
-    advice = breastfeeding_check(product.catalogue_id, net).advice if female and product.catalogue_id else None
+    advice = breastfeeding_check(product.catalogue_id, net).advice if question.ask and product.catalogue_id else None
     drawn = Radiopharmaceutical.objects.filter(pk=answers.radiopharmaceutical_id).first()
     if drawn is None:
         raise InputError("choose the radiopharmaceutical drawn up", "radiopharmaceutical")
     return [
         checks.identity_check(patient.mrn, patient.birth_date, answers.patient_id, answers.birth_date),
         checks.pregnancy_check(question.ask, answers.pregnancy, question.reason),
-        checks.breastfeeding_check(female, answers.breastfeeding, advice, answers.breastfeeding_advice_given),
+        checks.breastfeeding_check(question.ask, answers.breastfeeding, advice, answers.breastfeeding_advice_given),
         checks.allergy_check(answers.previous_reaction, answers.reaction_note),
         checks.radiopharmaceutical_check(str(product.pk), product.name, str(drawn.pk), drawn.name),
         checks.activity_check(prescription.prescribed_activity_Bq, net, tolerance, tolerance_basis),
+        _measurement_day(measurement, answers.planned_at),
         checks.meter_qc_check(
             measurement.activity_meter.clinical_use_refusal(timezone.localdate(answers.planned_at)),
             str(measurement.activity_meter),
@@ -224,12 +353,23 @@ def evaluate_checks(prescription: Prescription, answers: CheckAnswers) -> list[c
     ]
 
 
+def _measurement_day(measurement: DoseMeasurement, injection_at: dt.datetime) -> checks.CheckResult:
+    return plausible.measurement_day_check(
+        timezone.localdate(measurement.measured_at), timezone.localdate(injection_at), _local(measurement.measured_at)
+    )
+
+
 @transaction.atomic
 def record_checks(prescription: Prescription, answers: CheckAnswers, user) -> list[SafetyCheck]:
-    """Store every check with who answered; the prescription moves on only if none blocks."""
+    """Store every check with who answered; the prescription moves on only if none blocks.
+
+    The planned injection time is a plan: it may lie later today; it may not lie before the measurement.
+    """
+    require(user, "check")
     if prescription.status not in (Prescription.Status.MEASURED, Prescription.Status.CHECKED):
         raise InputError("measure the dose before the checks", "prescription")
-    check_not_future(answers.planned_at, "planned_at")
+    if answers.planned_at.tzinfo is None or answers.planned_at.utcoffset() is None:
+        raise InputError("the planned injection time must carry a UTC offset", "planned_at")
     results = evaluate_checks(prescription, answers)
     with acting_as(user, reason="pre-administration checks"):
         stored = [
@@ -259,11 +399,10 @@ def current_checks(prescription: Prescription) -> dict[str, SafetyCheck]:
 
 def override_check(check: SafetyCheck, *, physician, password: str, reason: str) -> SafetyCheck:
     """A physician accepts a failed check, with a reason and an e-signature over the overridden check."""
-    require_role(physician, Role.PHYSICIAN, what="overriding a failed check")
+    require(physician, "override")
     if check.outcome != SafetyCheck.Outcome.FAIL or check.overridden_by_id:
         raise InputError("only a failed, not yet overridden check can be overridden", "check")
-    if not reason.strip():
-        raise InputError("an override needs a reason", "reason")
+    reason = require_reason_of_substance(reason, "reason")
     reauthenticate(physician, password, check, "approved")  # a failed attempt stays in the trail
     with transaction.atomic(), acting_as(physician, reason=f"override: {reason.strip()}"):
         check.overridden_by = physician
@@ -330,13 +469,14 @@ def _administer_locked(prescription: Prescription, data: AdministrationInput, us
     from nmguard.reference.jurisdictions import get_profile
     from nmguard.rules.medical_events import evaluate_administration
 
-    require_role(user, Role.TECHNOLOGIST, Role.PHYSICIAN, what="administering")
+    require(user, "administer")
     if prescription.status == Prescription.Status.ADMINISTERED:
         raise AdministrationBlocked("this prescription was administered already", "prescription")
     reasons = _blocking_reasons(prescription)
     if reasons or prescription.status != Prescription.Status.CHECKED:
         raise AdministrationBlocked("blocked: " + "; ".join(reasons or ["checks not passed"]), "checks")
     check_not_future(data.administered_at, "administered_at")
+    _recheck_at_injection(prescription, data.administered_at)
     if data.route not in Administration.Route.values:
         raise InputError(f"unknown route {data.route!r}", "route")
     if data.extravasation and not data.extravasation_follow_up.strip():
@@ -396,6 +536,30 @@ def _administer_locked(prescription: Prescription, data: AdministrationInput, us
     return administration
 
 
+def _recheck_at_injection(prescription: Prescription, administered_at: dt.datetime) -> None:
+    """The checks were made for the planned time; the injection time decides what was given.
+
+    Refused: an injection before the measurement. Blocked until the checks are recorded again for the
+    actual time: a measurement on another day, or an activity outside tolerance at the actual time,
+    unless a physician overrode that check.
+    """
+    measurement = latest_measurement(prescription)
+    plausible.require_after_measurement(measurement.measured_at, administered_at, "administered_at")
+    stored = current_checks(prescription)
+    day = _measurement_day(measurement, administered_at)
+    tolerance, basis = tolerance_percent(prescription.protocol)
+    net = activity_at(measurement, administered_at, _half_life_s(prescription))
+    now = checks.activity_check(prescription.prescribed_activity_Bq, net, tolerance, basis)
+    for result in (day, now):
+        previous = stored.get(result.kind)
+        if result.outcome == checks.FAIL and not (previous and previous.overridden_by_id):
+            raise AdministrationBlocked(
+                f"at {_local(administered_at)}: {result.message}; record the checks again "
+                "with the actual injection time",
+                "administered_at",
+            )
+
+
 def _patient_dose(product, net_Bq: float, age_years: float) -> dict:
     """Effective dose (ICRP 128, age-appropriate) and, for therapy, label organ doses."""
     from nmguard.dosimetry.effective_dose import effective_dose
@@ -436,7 +600,7 @@ _NEXT_STATUS = {
 def advance_medical_event(event: MedicalEvent, *, user, password: str, note: str) -> MedicalEvent:
     """Open → reported → closed; each step signed by a physician or the RPO, with a note
     (the report reference, then the findings and corrective actions)."""
-    require_role(user, Role.PHYSICIAN, Role.RPO, what="reporting a medical event")
+    require(user, "report_medical_event")
     target = _NEXT_STATUS.get(event.status)
     if target is None:
         raise InputError("this medical event is closed", "status")
@@ -444,7 +608,7 @@ def advance_medical_event(event: MedicalEvent, *, user, password: str, note: str
         raise InputError("say what was reported or done", "note")
     reauthenticate(user, password, event, target.value)
     with transaction.atomic(), acting_as(user, reason=f"medical event {target.value}: {note.strip()}"):
-        stamp = f"[{timezone.localtime():%Y-%m-%d %H:%M} {target.label} by {user}] {note.strip()}"
+        stamp = f"[{timezone.localtime():%Y-%m-%d %H:%M %Z} {target.label} by {user}] {note.strip()}"
         event.notes = f"{event.notes}\n{stamp}".strip()
         event.status = target
         event.save()
@@ -467,6 +631,40 @@ def open_medical_events():
     return sorted(events, key=first_due)
 
 
+@dataclass(frozen=True)
+class ReportingStepRow:
+    action: str
+    due: dt.datetime | None
+    responsible: str  # the role that answers for the step
+    citation: str
+
+
+@dataclass(frozen=True)
+class MedicalEventRow:
+    event: MedicalEvent
+    steps: tuple[ReportingStepRow, ...]
+
+
+def medical_event_rows() -> list[MedicalEventRow]:
+    """Every medical event with its reporting steps: deadline as an instant, the responsible role."""
+    events = MedicalEvent.objects.select_related(
+        "administration__prescription__patient", "administration__prescription__protocol"
+    )
+    rows = []
+    for event in events:
+        steps = tuple(
+            ReportingStepRow(
+                action=s.get("action", ""),
+                due=dt.datetime.fromisoformat(s["due"]) if s.get("due") else None,
+                responsible=step_responsible(s.get("id", "")).label,
+                citation=s.get("citation", ""),
+            )
+            for s in event.reporting_steps
+        )
+        rows.append(MedicalEventRow(event, steps))
+    return rows
+
+
 # ---------------------------------------------------------------- dose history
 @dataclass(frozen=True)
 class DoseHistoryRow:
@@ -487,8 +685,16 @@ def dose_history(patient: Patient) -> list[DoseHistoryRow]:
     for a in Administration.objects.filter(prescription__patient=patient).select_related("prescription__protocol"):
         b = a.dose_basis or {}
         basis = (
-            f"{b.get('coefficient_mSv_per_MBq')} mSv/MBq, {b.get('edition')}, age group {b.get('age_group')}, "
-            f"{b.get('status')}"
+            ", ".join(
+                str(part)
+                for part in (
+                    f"{format_sig(b['coefficient_mSv_per_MBq'])} mSv/MBq" if b.get("coefficient_mSv_per_MBq") else None,
+                    b.get("edition"),
+                    f"age group {b['age_group']}" if b.get("age_group") else None,
+                    b.get("status"),
+                )
+                if part
+            )
             if a.effective_dose_mSv is not None
             else b.get("note", "")
         )

@@ -24,6 +24,7 @@ from nmguard.apps.patients.forms import (
     PrescriptionForm,
 )
 from nmguard.apps.patients.models import MedicalEvent, Patient, Prescription, SafetyCheck
+from nmguard.apps.patients.permissions import action_required, allowed
 from nmguard.errors import InputError
 
 VIEW = "patients.view_patient"
@@ -42,16 +43,20 @@ def worklist(request: HttpRequest) -> HttpResponse:
         .select_related("patient", "protocol__radiopharmaceutical")
         .order_by("scheduled_for")
     )
-    return render(request, "patients/worklist.html", {"items": items, "day": day})
+    return render(request, "patients/worklist.html", {"items": items, "day": day, "can": allowed(request.user)})
 
 
 @login_required
-@permission_required("patients.add_patient", raise_exception=True)
+@action_required("register_patient")
 def patient_new(request: HttpRequest) -> HttpResponse:
     form = PatientForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        patient = form.save()
-        return redirect("patient-detail", pk=patient.pk)
+        try:
+            patient = services.register_patient(**form.cleaned_data, user=request.user)
+        except InputError as exc:
+            apply_error(form, exc)
+        else:
+            return redirect("patient-detail", pk=patient.pk)
     return render(request, "patients/form.html", {"form": form, "title": "New patient"})
 
 
@@ -69,12 +74,13 @@ def patient_detail(request: HttpRequest, pk: int, upload_form=None) -> HttpRespo
             "total_mSv": sum(row.effective_dose_mSv or 0.0 for row in history),
             "prescriptions": patient.prescriptions.order_by("-scheduled_for"),
             "upload_form": upload_form or DoseReportUploadForm(),
+            "can": allowed(request.user),
         },
     )
 
 
 @login_required
-@permission_required("patients.add_prescription", raise_exception=True)
+@action_required("prescribe")
 def prescription_new(request: HttpRequest) -> HttpResponse:
     initial = {"patient": request.GET.get("patient")}
     form = PrescriptionForm(request.POST or None, initial=initial)
@@ -89,6 +95,7 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
                 prescriber=request.user,
                 activity_MBq=data["activity"] / 1e6 if data["activity"] else None,
                 override_reason=data["override_reason"],
+                signature_password=data["signature_password"],
             )
         except InputError as exc:
             apply_error(form, exc)
@@ -97,15 +104,19 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/form.html", {"form": form, "title": "New prescription"})
 
 
+def _checks_form(prescription: Prescription, data=None) -> ChecksForm:
+    """The checks form with the pregnancy questions where the profile's age range makes them apply."""
+    question = services.pregnancy_question(prescription)
+    return ChecksForm(data, ask_pregnancy=question.ask, ask_reason=question.reason)
+
+
 def _step_forms(prescription: Prescription) -> dict:
-    patient = prescription.patient
     return {
         "measure_form": MeasurementForm(),
-        "checks_form": ChecksForm(initial={"radiopharmaceutical": prescription.protocol.radiopharmaceutical_id}),
-        "administer_form": AdministrationForm(initial={"route": prescription.protocol.radiopharmaceutical.route}),
+        "checks_form": _checks_form(prescription),
+        "administer_form": AdministrationForm(),
         "override_form": OverrideForm(),
         "blank_override_form": OverrideForm(),
-        "female": patient.sex == Patient.Sex.FEMALE,
     }
 
 
@@ -115,11 +126,14 @@ def prescription_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     prescription = get_object_or_404(
         Prescription.objects.select_related("patient", "protocol__radiopharmaceutical", "prescribed_by"), pk=pk
     )
+    measurement = prescription.measurements.order_by("-measured_at").first()
     context = {
         "p": prescription,
         "checks": list(services.current_checks(prescription).values()),
-        "measurement": prescription.measurements.order_by("-measured_at").first(),
+        "measurement": measurement,
+        "measured_today": bool(measurement) and timezone.localdate(measurement.measured_at) == timezone.localdate(),
         "administration": getattr(prescription, "administration", None),
+        "can": allowed(request.user),
         **_step_forms(prescription),
         **forms,
     }
@@ -140,7 +154,7 @@ def _run_step(request: HttpRequest, pk: int, form, action, form_key: str) -> Htt
 
 
 @login_required
-@permission_required("patients.change_prescription", raise_exception=True)
+@action_required("measure")
 def prescription_measure(request: HttpRequest, pk: int) -> HttpResponse:
     def action(prescription, d):
         services.record_measurement(
@@ -155,15 +169,15 @@ def prescription_measure(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("patients.add_safetycheck", raise_exception=True)
+@action_required("check")
 def prescription_checks(request: HttpRequest, pk: int) -> HttpResponse:
     def action(prescription, d):
         answers = services.CheckAnswers(
             patient_id=d["patient_id"],
             birth_date=d["birth_date"],
-            pregnancy=d["pregnancy"],
-            breastfeeding=d["breastfeeding"],
-            breastfeeding_advice_given=d["breastfeeding_advice_given"],
+            pregnancy=d.get("pregnancy") or None,
+            breastfeeding=d.get("breastfeeding"),
+            breastfeeding_advice_given=d.get("breastfeeding_advice_given", False),
             previous_reaction=d["previous_reaction"],
             reaction_note=d["reaction_note"],
             radiopharmaceutical_id=d["radiopharmaceutical"].pk,
@@ -171,11 +185,12 @@ def prescription_checks(request: HttpRequest, pk: int) -> HttpResponse:
         )
         services.record_checks(prescription, answers, request.user)
 
-    return _run_step(request, pk, ChecksForm(request.POST), action, "checks_form")
+    prescription = get_object_or_404(Prescription, pk=pk)
+    return _run_step(request, pk, _checks_form(prescription, request.POST), action, "checks_form")
 
 
 @login_required
-@permission_required("patients.add_administration", raise_exception=True)
+@action_required("administer")
 def prescription_administer(request: HttpRequest, pk: int) -> HttpResponse:
     def action(prescription, d):
         data = services.AdministrationInput(
@@ -194,7 +209,7 @@ def prescription_administer(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("patients.change_safetycheck", raise_exception=True)
+@action_required("override")
 def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse:
     check = get_object_or_404(SafetyCheck, pk=check_pk, prescription_id=pk)
     form = OverrideForm(request.POST)
@@ -215,14 +230,12 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
 @login_required
 @permission_required(VIEW, raise_exception=True)
 def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> HttpResponse:
-    events = MedicalEvent.objects.select_related(
-        "administration__prescription__patient", "administration__prescription__protocol"
-    )
     return render(
         request,
         "patients/medical_events.html",
         {
-            "events": events,
+            "events": services.medical_event_rows(),
+            "can": allowed(request.user),
             "step_form": step_form or MedicalEventStepForm(),
             "step_event_pk": step_event_pk,
             "blank_step_form": MedicalEventStepForm(),
@@ -231,7 +244,7 @@ def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> 
 
 
 @login_required
-@permission_required("patients.change_medicalevent", raise_exception=True)
+@action_required("report_medical_event")
 def medical_event_advance(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(MedicalEvent, pk=pk)
     form = MedicalEventStepForm(request.POST)
