@@ -69,6 +69,7 @@ def test_technologist_walks_the_checks(live_server, page, dept):
     administer = page.locator("[data-testid=administer-form]")
     administer.locator("#id_administered_at").fill(_local(at))
     administer.locator("#id_route").select_option("iv")
+    administer.locator("input[name=extravasation][value=no]").check()
     administer.locator("button").click()
     page.wait_for_selector("[data-testid=effective-dose]")
     elapsed = time.monotonic() - started

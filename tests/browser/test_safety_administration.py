@@ -132,6 +132,7 @@ def test_administration_before_the_measurement_is_refused(live_server, page, dep
     form = page.locator("[data-testid=administer-form]")
     form.locator("#id_administered_at").fill(_local(measured - dt.timedelta(hours=2)))
     form.locator("#id_route").select_option("iv")
+    form.locator("input[name=extravasation][value=no]").check()
     form.locator("button").click()
     assert "before the dose measurement" in _error(page, "administered_at")
     assert not Administration.objects.exists()
@@ -297,7 +298,9 @@ def test_prescription_page_shows_zones_units_and_no_none(live_server, page, dept
     at = _now()
     p = _measured(dept, measured_at=at - dt.timedelta(minutes=10))
     services.record_checks(p, answers(dept["man"], dept["mdp"], at), dept["technologist"])
-    services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+    services.administer(
+        p, services.AdministrationInput(administered_at=at, route="iv", extravasation=False), dept["technologist"]
+    )
     _login(page, live_server, dept["technologist"])
     for url in (
         f"/administrations/prescriptions/{p.pk}/",

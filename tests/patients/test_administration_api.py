@@ -63,7 +63,11 @@ def test_whole_path_through_the_api(client, dept):
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "checked"
     assert {c["kind"]: c["outcome"] for c in r.json()["checks"]}["pregnancy"] == "n/a"  # 76-year-old woman
-    r = post(client, f"/api/v1/prescriptions/{pid}/administration", {"administered_at": at.isoformat(), "route": "iv"})
+    given = {"administered_at": at.isoformat(), "route": "iv"}
+    r = post(client, f"/api/v1/prescriptions/{pid}/administration", given)  # extravasation not answered
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "extravasation"
+    assert not Administration.objects.exists()
+    r = post(client, f"/api/v1/prescriptions/{pid}/administration", {**given, "extravasation": False})
     assert r.status_code == 201, r.content
     admin = r.json()
     assert admin["effective_dose_mSv"] == pytest.approx(admin["administered_activity_MBq"] * 0.019, rel=1e-12)

@@ -133,7 +133,12 @@ def test_whole_path_records_every_step(dept):
     a = services.administer(
         p,
         services.AdministrationInput(
-            administered_at=at, route="iv", site="left arm", residual_Bq=5e6, residual_measured_at=residual_at
+            administered_at=at,
+            route="iv",
+            site="left arm",
+            residual_Bq=5e6,
+            residual_measured_at=residual_at,
+            extravasation=False,
         ),
         dept["technologist"],
     )
@@ -162,7 +167,9 @@ def test_blocked_administration_stores_nothing(dept):
     assert [c.kind for c in checks if c.blocks] == ["activity"]
     before = (AuditEvent.objects.count(), Administration.objects.count(), p.status)
     with pytest.raises(services.AdministrationBlocked, match="Activity within tolerance"):
-        services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+        services.administer(
+            p, services.AdministrationInput(administered_at=at, route="iv", extravasation=False), dept["technologist"]
+        )
     p.refresh_from_db()
     assert (AuditEvent.objects.count(), Administration.objects.count(), p.status) == before
 
@@ -184,7 +191,9 @@ def test_override_needs_physician_signature_then_no_medical_event_for_small_dose
     failed.refresh_from_db()
     assert failed.overridden_by == dept["physician"] and failed.override_signature.meaning == "approved"
     assert Signature.objects.count() == 1
-    a = services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+    a = services.administer(
+        p, services.AdministrationInput(administered_at=at, route="iv", extravasation=False), dept["technologist"]
+    )
     # 30 % of 210 MBq FDG is 63 MBq × 0.019 = 1.2 mSv ≪ 50 mSv: outside tolerance, not a medical event
     assert not a.medical_events.exists()
 
@@ -206,7 +215,9 @@ def _therapy_event(dept):
         password=PASSWORD,
         reason="dose drawn wrong, patient already given it",
     )
-    a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
+    a = services.administer(
+        p, services.AdministrationInput(administered_at=at, route="oral", extravasation=False), dept["technologist"]
+    )
     return MedicalEvent.objects.get(administration=a)
 
 
@@ -299,7 +310,9 @@ def test_dose_report_round_trip_and_fhir(dept, tmp_path):
     measure_for(dept, p, at)
     services.record_checks(p, answers(dept["man"], dept["fdg"], at), dept["technologist"])
     a = services.administer(
-        p, services.AdministrationInput(administered_at=at, route="iv", site="left arm"), dept["technologist"]
+        p,
+        services.AdministrationInput(administered_at=at, route="iv", extravasation=False, site="left arm"),
+        dept["technologist"],
     )
     data = rrdsr_bytes(a)
     ds = pydicom.dcmread(__import__("io").BytesIO(data))
@@ -357,7 +370,9 @@ def test_dose_history_joins_imported_reports(dept, client):
     p = prescribe_fdg(dept, at)
     measure_for(dept, p, at)
     services.record_checks(p, answers(dept["man"], dept["fdg"], at), dept["technologist"])
-    a = services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+    a = services.administer(
+        p, services.AdministrationInput(administered_at=at, route="iv", extravasation=False), dept["technologist"]
+    )
     data = rrdsr_bytes(a)
     client.force_login(dept["technologist"])
     from django.core.files.uploadedfile import SimpleUploadedFile

@@ -67,7 +67,9 @@ def test_administration_before_the_measurement_is_refused_and_nothing_stored(dep
     with pytest.raises(InputError, match="before the dose measurement") as info:
         services.administer(
             p,
-            services.AdministrationInput(administered_at=measured - dt.timedelta(hours=2), route="iv"),
+            services.AdministrationInput(
+                administered_at=measured - dt.timedelta(hours=2), route="iv", extravasation=False
+            ),
             dept["technologist"],
         )
     assert _field(info) == "administered_at"
@@ -86,7 +88,9 @@ def test_injection_later_than_checked_recomputes_the_activity(dept):
     deviation = 100 * (2 ** (-2 * 3600 / TC99M) - 1)
     assert deviation < -20
     with time_machine_at(late), pytest.raises(services.AdministrationBlocked, match="record the checks again") as info:
-        services.administer(p, services.AdministrationInput(administered_at=late, route="iv"), dept["technologist"])
+        services.administer(
+            p, services.AdministrationInput(administered_at=late, route="iv", extravasation=False), dept["technologist"]
+        )
     assert _field(info) == "administered_at" and f"{deviation:+.1f} %" in info.value.message
     assert not Administration.objects.exists()
 
@@ -109,7 +113,9 @@ def test_measurement_on_another_day_blocks_until_a_physician_overrides(dept):
     p.refresh_from_db()
     assert p.status == "measured"
     with pytest.raises(services.AdministrationBlocked):
-        services.administer(p, services.AdministrationInput(administered_at=at, route="iv"), dept["technologist"])
+        services.administer(
+            p, services.AdministrationInput(administered_at=at, route="iv", extravasation=False), dept["technologist"]
+        )
     with pytest.raises(InputError, match="role"):
         services.override_check(
             day, physician=dept["technologist"], password=PASSWORD, reason="measured yesterday, long-lived"
@@ -141,7 +147,9 @@ def test_measurement_the_evening_before_can_be_overridden(dept):
         password=PASSWORD,
         reason="capsule measured last evening, I-131 decays 6 % overnight",
     )
-    a = services.administer(p, services.AdministrationInput(administered_at=at, route="oral"), dept["technologist"])
+    a = services.administer(
+        p, services.AdministrationInput(administered_at=at, route="oral", extravasation=False), dept["technologist"]
+    )
     assert a.administered_activity_Bq == pytest.approx(p.prescribed_activity_Bq, rel=1e-9)
 
 

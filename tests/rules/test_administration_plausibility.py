@@ -78,3 +78,10 @@ def test_no_default_answers_in_the_pure_checks():
 def test_activity_message_has_no_exponent():
     result = checks.activity_check(20e9, 20.1e9, 10, "test")
     assert "e+" not in result.message and "GBq" in result.message
+
+
+def test_pregnancy_reason_prints_the_age_readably():
+    from nmguard.rules.pregnancy import should_ask_pregnancy
+
+    question = should_ask_pregnancy("nrc", "F", 36.597260273972604)
+    assert "36.6 y" in question.reason and "36.597" not in question.reason

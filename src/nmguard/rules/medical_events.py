@@ -36,6 +36,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 from nmguard.reference.citations import SourcedValue, Status
 from nmguard.reference.dose_coefficients import (
     effective_dose_coefficient_entry,
@@ -317,7 +318,7 @@ def _dose_criteria(prof, met, not_evaluated, e_diff, organ_diffs, label: str, ci
         met.append(
             _criterion(
                 "effective-dose",
-                f"{label}: effective dose {e_diff:.4g} mSv exceeds {e_thr.value * 1000:g} mSv",
+                f"{label}: effective dose {format_sig(e_diff, 4)} mSv exceeds {e_thr.value * 1000:g} mSv",
                 e_thr,
                 citation,
                 e_diff,
@@ -334,7 +335,7 @@ def _dose_criteria(prof, met, not_evaluated, e_diff, organ_diffs, label: str, ci
             met.append(
                 _criterion(
                     f"organ-dose:{organ_name}",
-                    f"{label}: {organ_name} dose {d:.4g} mGy exceeds {o_thr.value * 1000:g} mSv",
+                    f"{label}: {organ_name} dose {format_sig(d, 4)} mGy exceeds {o_thr.value * 1000:g} mSv",
                     o_thr,
                     citation,
                     d,
@@ -414,7 +415,7 @@ def _nrc_3047(prof, met, fetus_mSv, approved, child_mSv) -> None:
             met.append(
                 _criterion(
                     "nrc-35.3047",
-                    f"{name} dose {value:g} mSv exceeds {thr.value * 1000:g} mSv",
+                    f"{name} dose {format_sig(value, 4)} mSv exceeds {thr.value * 1000:g} mSv",
                     thr,
                     "10 CFR 35.3047",
                     value,

@@ -16,6 +16,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 from nmguard.reference.citations import Status
 from nmguard.reference.paediatric_cards import (
     eanm_band_for,
@@ -153,7 +154,8 @@ def _eanm(rp_id: str, weight: float, indication: str | None, adult: float | None
     multiple = band.multiples[entry.eanm_class]
     raw = entry.baseline.value * multiple.value
     parts = [
-        f"class {entry.eanm_class}, row {band.label}: {entry.baseline.value:g} MBq x {multiple.value:g} = {raw:.4g} MBq"
+        f"class {entry.eanm_class}, row {band.label}: {entry.baseline.value:g} MBq x {multiple.value:g} = "
+        f"{format_sig(raw, 4)} MBq"
     ]
     activity, minimum_applied, capped = raw, False, False
     if activity < entry.minimum.value:
@@ -200,7 +202,7 @@ def _na(rp_id: str, weight: float, indication: str | None, adult: float | None) 
     entry = na_consensus_entry(rp_id, indication)
     warnings: list[str] = []
     raw = entry.per_kg.value * weight
-    parts = [f"{entry.per_kg.value:g} MBq/kg x {weight:g} kg = {raw:.4g} MBq"]
+    parts = [f"{entry.per_kg.value:g} MBq/kg x {weight:g} kg = {format_sig(raw, 4)} MBq"]
     if entry.per_kg_max is not None:
         warnings.append(
             f"the guideline gives a range {entry.per_kg.value:g}-{entry.per_kg_max:g} MBq/kg; the lower end is used"

@@ -15,6 +15,7 @@ import math
 from dataclasses import asdict, dataclass, field
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 from nmguard.reference.breastfeeding import breastfeeding_advice
 from nmguard.reference.citations import Status
 from nmguard.reference.jurisdictions import JurisdictionProfile, get_profile
@@ -59,11 +60,11 @@ def should_ask_pregnancy(profile: str | JurisdictionProfile, sex: str | None, ag
     if key in _MALE:
         ask, reason = False, "male patient"
     elif not in_range:
-        ask, reason = False, f"age {age:g} y outside {lo.value:g}-{hi.value:g} y"
+        ask, reason = False, f"age {format_sig(age)} y outside {lo.value:g}-{hi.value:g} y"
     elif key in _FEMALE:
-        ask, reason = True, f"female patient aged {age:g} y (range {lo.value:g}-{hi.value:g} y)"
+        ask, reason = True, f"female patient aged {format_sig(age)} y (range {lo.value:g}-{hi.value:g} y)"
     else:
-        ask, reason = True, f"sex not recorded as male, age {age:g} y in range: ask"
+        ask, reason = True, f"sex not recorded as male, age {format_sig(age)} y in range: ask"
     return PregnancyQuestion(ask, reason, lo.value, hi.value, lo.source.id, lo.status.value, tuple(warnings))
 
 

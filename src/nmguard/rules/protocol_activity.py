@@ -6,6 +6,7 @@ import math
 from dataclasses import dataclass, field
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 
 ADULT_AGE_YEARS = 18.0
 
@@ -81,7 +82,7 @@ def protocol_activity(rule: ProtocolRule, age_years: float, weight_kg: float | N
     if rule.mode == "fixed":
         return ProtocolActivity(rule.adult_activity_MBq, f"fixed adult activity {rule.adult_activity_MBq:g} MBq")
     raw = rule.activity_per_kg_MBq * weight_kg
-    activity, notes = raw, [f"{rule.activity_per_kg_MBq:g} MBq/kg × {weight_kg:g} kg = {raw:.4g} MBq"]
+    activity, notes = raw, [f"{rule.activity_per_kg_MBq:g} MBq/kg × {weight_kg:g} kg = {format_sig(raw, 4)} MBq"]
     if rule.min_activity_MBq is not None and activity < rule.min_activity_MBq:
         activity = rule.min_activity_MBq
         notes.append(f"raised to the minimum {rule.min_activity_MBq:g} MBq")

@@ -206,7 +206,7 @@ class AdministrationIn(Schema):
     site: str = ""
     residual: str | None = None
     residual_measured_at: str | None = None
-    extravasation: bool = False
+    extravasation: bool | None = Field(None, description="required: no default answer")
     extravasation_follow_up: str = ""
     adverse_reaction: str = ""
 

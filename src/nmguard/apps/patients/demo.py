@@ -148,6 +148,7 @@ def _walk_through(prescription, meter, tech, at: dt.datetime, rng: random.Random
             site="left antecubital vein",
             residual_Bq=reading * 0.02,
             residual_measured_at=at + dt.timedelta(minutes=3),
+            extravasation=False,
         ),
         tech,
     )

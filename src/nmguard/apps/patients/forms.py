@@ -106,7 +106,7 @@ class AdministrationForm(forms.Form):
     site = forms.CharField(required=False)
     residual = ActivityField(required=False, label="Residual in syringe")
     residual_measured_at = LocalDateTimeField(required=False)
-    extravasation = forms.BooleanField(required=False)
+    extravasation = yes_no_field("Extravasation at the injection site (look and ask)")
     extravasation_follow_up = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     adverse_reaction = forms.CharField(required=False)
 

@@ -425,7 +425,7 @@ class AdministrationInput:
     site: str = ""
     residual_Bq: float | None = None
     residual_measured_at: dt.datetime | None = None
-    extravasation: bool = False
+    extravasation: bool | None = None  # observed and answered; None (not answered) is refused
     extravasation_follow_up: str = ""
     adverse_reaction: str = ""
 
@@ -479,6 +479,8 @@ def _administer_locked(prescription: Prescription, data: AdministrationInput, us
     _recheck_at_injection(prescription, data.administered_at)
     if data.route not in Administration.Route.values:
         raise InputError(f"unknown route {data.route!r}", "route")
+    if data.extravasation is None:
+        raise InputError("look at the injection site and record whether the injection extravasated", "extravasation")
     if data.extravasation and not data.extravasation_follow_up.strip():
         raise InputError("record the follow-up of the extravasation", "extravasation_follow_up")
     net = net_administered_activity(prescription, data)
