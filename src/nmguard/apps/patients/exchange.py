@@ -96,7 +96,9 @@ def import_rrdsr(data: bytes, user) -> ImportedDoseReport:
     except Exception as exc:  # noqa: BLE001 - any unreadable upload is the user's input error
         raise InputError(f"not a readable DICOM file ({type(exc).__name__})", "file") from None
     report = parse_rrdsr(ds)
-    patient = Patient.objects.filter(mrn=report.patient_id).first()
+    patient_id = str(report.patient_id or "").strip()
+    # patient IDs are unique regardless of case (register_patient), so match them that way
+    patient = Patient.objects.filter(mrn__iexact=patient_id).first() if patient_id else None
     if patient is None:
         raise InputError(f"no patient with ID {report.patient_id}: register the patient first", "file")
     if patient.birth_date != report.patient_birth_date:
