@@ -5,10 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.utils import timezone
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _department_noon():
+    """Today 12:00 department time, the clock ticking: "due today" does not depend on the hour."""
+    noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 0)))
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def _login(page, url, user):

@@ -56,7 +56,7 @@ def test_constancy_evaluated_against_the_decayed_certificate(dept, meter_program
     assert dept["meter"].status == Equipment.Status.CLINICAL
 
 
-def test_failed_constancy_blocks_measurement_until_a_pass_and_both_are_audited(dept, meter_programme):
+def test_failed_constancy_blocks_measurement_until_a_physicist_returns_it_and_all_is_audited(dept, meter_programme):
     from nmguard.apps.patients import services
 
     schedule, _ = meter_programme
@@ -72,8 +72,17 @@ def test_failed_constancy_blocks_measurement_until_a_pass_and_both_are_audited(d
         services.record_measurement(p, meter=meter, activity_Bq=2.1e8, measured_at=at, user=dept["technologist"])
     assert info.value.field == "activity_meter"
     constancy(schedule, dept["technologist"], at - dt.timedelta(minutes=10), 0.99)
+    meter.refresh_from_db()  # a pass only makes the meter eligible: it stays out of use until a physicist signs
+    assert meter.status == Equipment.Status.OUT_OF_SERVICE and meter.locked_by_qc
+    assert qc_services.eligible_for_return(meter)
+    with pytest.raises(InputError, match="action-level QC"):
+        services.record_measurement(p, meter=meter, activity_Bq=2.1e8, measured_at=at, user=dept["technologist"])
+    with pytest.raises(InputError, match="role"):
+        qc_services.return_to_service(meter, physicist=dept["technologist"], password=PASSWORD, reason="looks fine")
+    qc_services.return_to_service(meter, physicist=dept["physicist"], password=PASSWORD, reason="chamber checked")
     meter.refresh_from_db()
     assert meter.status == Equipment.Status.CLINICAL and not meter.locked_by_qc
+    assert Signature.objects.filter(model_label="equipment.Equipment", object_id=str(meter.pk)).count() == 1
     assert meter.qc_valid_until == timezone.localdate(at - dt.timedelta(minutes=10))  # daily test: that day
     services.record_measurement(p, meter=meter, activity_Bq=2.1e8, measured_at=at, user=dept["technologist"])
     reasons = list(
@@ -82,7 +91,7 @@ def test_failed_constancy_blocks_measurement_until_a_pass_and_both_are_audited(d
         )
     )
     assert any(r.startswith("QC action level") for r in reasons)
-    assert any("back in clinical use" in r for r in reasons)
+    assert any("returned to clinical use: chamber checked" in r for r in reasons)
 
 
 def test_overdue_and_not_in_use(dept, meter_programme):

@@ -26,6 +26,13 @@ def _at(days_ago: int, hour: int = 7, minute: int = 30) -> dt.datetime:
     return routine_at(days_ago, hour, minute)
 
 
+def _demo_password(role: Role) -> str:
+    """The demo user's password (printed by ``nmguard demo``), for the e-signatures the history needs."""
+    from nmguard.apps.core.demo import DEMO_USERS
+
+    return next(password for _, password, r in DEMO_USERS if r == role)
+
+
 def _constancy_history(meter: Equipment, users: dict, rng: random.Random) -> None:
     physicist, tech = users[Role.PHYSICIST], users[Role.TECHNOLOGIST]
     with acting_as(physicist, reason="check source received"):
@@ -56,9 +63,17 @@ def _constancy_history(meter: Equipment, users: dict, rng: random.Random) -> Non
             },
             tech,
         )
+        if days_ago == 11:  # passed again: only eligible for return; the physicist signs it back into use
+            qc_services.return_to_service(
+                meter,
+                physicist=physicist,
+                password=_demo_password(Role.PHYSICIST),
+                reason="chamber checked after the drop; constancy re-test within tolerance",
+            )
 
 
 def _uniformity_history(camera: Equipment, users: dict) -> None:
+    """Ten daily floods whose PMT defect grows: each passes, but the drift rules warn (the demo's point)."""
     from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
 
     schedule = qc_services.schedule_test(camera, "gc-uniformity-daily", users[Role.PHYSICIST])

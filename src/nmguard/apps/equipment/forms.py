@@ -34,11 +34,27 @@ class ApprovalForm(forms.Form):
 
 
 class ExemptionForm(forms.Form):
-    reason = forms.CharField(max_length=200, initial="not in clinical use today")
+    """ "Not in use today": the reason is the user's own words (no preset text)."""
+
+    reason = forms.CharField(max_length=200, label="Why not in use today")
+
+
+class WithdrawExemptionForm(forms.Form):
+    withdrawal_reason = forms.CharField(max_length=200, label="Why in use after all")
+
+
+class ReturnToServiceForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), label="What was done and checked before the return"
+    )
+    password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 
 class EarlForm(ImageResultForm):
-    standard = forms.ChoiceField(choices=[("earl1", "EARL 18F standards 1"), ("earl2", "EARL 18F standards 2")])
+    # no preselected standard: the wrong one passes or fails a scanner, so it is chosen every time
+    standard = forms.ChoiceField(
+        choices=[("", "Choose the standard"), ("earl1", "EARL 18F standards 1"), ("earl2", "EARL 18F standards 2")]
+    )
     sphere_kbq_ml = forms.FloatField(min_value=0.001, label="Sphere concentration (kBq/mL)")
     background_kbq_ml = forms.FloatField(min_value=0.001, required=False, label="Background concentration (kBq/mL)")
 
@@ -51,5 +67,5 @@ class SuvCalibrationForm(ImageResultForm):
 class LinearityForm(forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     file = forms.FileField(label="CSV with columns time (ISO 8601 with offset) and activity (e.g. '35.2 GBq')")
-    nuclide = forms.CharField(initial="Tc-99m")
+    nuclide = forms.CharField(help_text="The nuclide of the decaying source (its half-life decides the expected curve)")
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -43,17 +43,24 @@ class Equipment(AuditedModel):
         return self.name
 
     def clinical_use_refusal(self, on_day) -> str | None:
-        """Why the device may not be used clinically on ``on_day``, or None when it may."""
+        """Why the device may not be used clinically on ``on_day``, or None when it may.
+
+        The QC part is the QC programme's own verdict (the same facts as the QC pages), so that the
+        register, the day's QC list and the administration path never disagree.
+        """
+        from nmguard.apps.equipment import qc_services
+
         if self.status != self.Status.CLINICAL:
-            why = " after an action-level QC result" if self.locked_by_qc else ""
-            return f"{self.name} is {self.get_status_display().lower()}{why}"
-        if self.qc_exemptions.filter(day=on_day).exists():
+            if self.locked_by_qc:
+                return f"{self.name} is {self.get_status_display().lower()} after an action-level QC result" + (
+                    " (passed again: awaiting a physicist's return to service)"
+                    if qc_services.eligible_for_return(self)
+                    else ""
+                )
+            return f"{self.name} is {self.get_status_display().lower()}"
+        if qc_services.active_exemption(self, on_day):
             return f"{self.name} is marked not in use on {on_day:%Y-%m-%d}"
-        if self.qc_valid_until is None:
-            return f"{self.name} has no QC on record"
-        if self.qc_valid_until < on_day:
-            return f"{self.name}: QC overdue since {self.qc_valid_until:%Y-%m-%d}"
-        return None
+        return qc_services.qc_refusal(self, on_day)
 
 
 def first_usable_activity_meter():
@@ -61,14 +68,8 @@ def first_usable_activity_meter():
     from django.utils import timezone
 
     today = timezone.localdate()
-    return (
-        Equipment.objects.filter(
-            kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL, qc_valid_until__gte=today
-        )
-        .exclude(qc_exemptions__day=today)
-        .order_by("name")
-        .first()
-    )
+    meters = Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL)
+    return next((m for m in meters.order_by("name") if m.clinical_use_refusal(today) is None), None)
 
 
 class CheckSource(AuditedModel):
@@ -139,14 +140,27 @@ class QCSchedule(AuditedModel):
 
 
 class QCExemption(AuditedModel):
-    """ "Not in use today": a device not used clinically on a day needs no QC that day."""
+    """ "Not in use today": a device not used clinically on a day needs no QC that day.
+
+    Undone by withdrawing it (who, when, why are kept); at most one mark in force per device and day.
+    """
 
     equipment = models.ForeignKey(Equipment, on_delete=models.PROTECT, related_name="qc_exemptions")
     day = models.DateField()
     reason = models.CharField(max_length=200)
+    marked_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey("core.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawal_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["equipment", "day"], name="one_exemption_per_day")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["equipment", "day"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_exemption_in_force_per_day",
+            )
+        ]
         verbose_name = "QC exemption"
 
 

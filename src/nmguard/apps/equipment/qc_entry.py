@@ -28,6 +28,7 @@ from nmguard.apps.equipment.forms import (
 )
 from nmguard.apps.equipment.models import Equipment, QCResult, QCSchedule
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 from nmguard.reporting.plots import control_chart
 from nmguard.reporting.qc_report import ReportRow, ReportSeries, monthly_report_pdf
 
@@ -254,9 +255,9 @@ def monthly_report(device: Equipment, year: int, month: int) -> bytes:
     )
     rows = [
         ReportRow(
-            f"{timezone.localtime(r.performed_at):%Y-%m-%d %H:%M}",
+            f"{timezone.localtime(r.performed_at):%Y-%m-%d %H:%M %Z}",
             r.schedule.test.name,
-            f"{r.value:.4g} {r.unit}".strip(),
+            f"{format_sig(r.value)} {r.unit}".strip(),
             r.get_outcome_display(),
             str(r.performed_by),
             str(r.approved_by or "—"),
@@ -280,6 +281,96 @@ def monthly_report(device: Equipment, year: int, month: int) -> bytes:
     return monthly_report_pdf(
         f"QC report — {device}", f"{calendar.month_name[month]} {year} · {device.location}", rows, series
     )
+
+
+# ---------------------------------------------------------------- words and numbers for the result page
+def _band_text(band: dict | str | None) -> str | None:
+    """A stored band (dict of low/high/unit) in words, e.g. "±5 %" or "≤ 5 %"; text bands pass through."""
+    if not band:
+        return None
+    if isinstance(band, str):
+        return band
+    from nmguard.reference.qc_tests import Band
+
+    try:
+        return Band(band.get("low"), band.get("high"), band.get("unit") or "").describe()
+    except InputError:
+        return None
+
+
+def describe_evaluation(evaluation: dict) -> str:
+    """What a result was evaluated against, in words with units and the deciding source (never a dict)."""
+    parts = [f"{role} {text}" for role in ("tolerance", "action") if (text := _band_text(evaluation.get(role)))]
+    if not parts and (text := _band_text(evaluation.get("band"))):
+        parts.append(text)
+    words = "; ".join(parts) or "the department's bands"
+    source, status = evaluation.get("source"), evaluation.get("status")
+    if source == "department" or (source and not status):
+        words += " (department's bands"
+        words += f": {evaluation['override_reason']})" if evaluation.get("override_reason") else ")"
+    elif source:
+        words += f" ({source}, {status})"
+    return words
+
+
+_NAMES = {"ufov": "UFOV", "cfov": "CFOV", "cor": "COR", "rc": "RC", "suv": "SUV", "mm": "mm", "px": "px"}
+
+
+_UNITS = {"percent": "%", "MBq": "MBq", "Bq": "Bq", "mm": "mm", "px": "px", "d": "d", "s": "s"}
+
+
+def _unit_of(key: str) -> str:
+    """The unit a key's suffix names (``measured_MBq`` → " MBq"), or nothing."""
+    last = key.rsplit("_", 1)[-1]
+    return f" {_UNITS[last]}" if "_" in key and last in _UNITS else ""
+
+
+def _label(key: str) -> str:
+    """``integral_ufov_percent`` → "integral UFOV" (the unit goes after the value or in its own column)."""
+    words = key.split("_")
+    if len(words) > 1 and words[-1] in _UNITS:
+        words = words[:-1]
+    return " ".join(_NAMES.get(w, w) for w in words).strip() or key
+
+
+def display_value(value) -> str:
+    """Any stored analysis value as a person reads it: numbers to 4 significant figures, lists and
+    records spelled out, no Python syntax."""
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int | float):
+        return format_sig(float(value), 4)
+    if isinstance(value, dict):
+        return ", ".join(f"{_label(str(k))} {display_value(v)}{_unit_of(str(k))}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return "; ".join(display_value(v) for v in value) or "–"
+    return str(value)
+
+
+_YEAR_S = 365.25 * 86400.0
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    name: str
+    value: str
+    unit: str
+    source: str
+
+
+def value_rows(analysis: dict) -> list[ValueRow]:
+    """The analysis's numbers for the "All values" table: readable names, values and sources."""
+    rows = []
+    for key, q in (analysis.get("values") or {}).items():
+        q = q if isinstance(q, dict) else {"value": q}
+        cited = ", ".join(x for x in (q.get("source"), q.get("status")) if x)
+        value, unit = q.get("value"), q.get("unit") or ""
+        if unit == "s" and isinstance(value, int | float) and abs(value) >= 2 * _YEAR_S:  # a half-life: years
+            value, unit = value / _YEAR_S, "a"
+        rows.append(ValueRow(_label(key), display_value(value), unit, cited))
+    return rows
 
 
 def sphere_table(analysis: dict) -> dict | None:

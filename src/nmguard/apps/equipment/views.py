@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
+from nmguard.apps.core.roles import Role
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.equipment import qc_entry, qc_services
-from nmguard.apps.equipment.forms import ApprovalForm, ExemptionForm
-from nmguard.apps.equipment.models import Equipment, QCResult, QCSchedule
+from nmguard.apps.equipment.forms import ApprovalForm, ExemptionForm, ReturnToServiceForm, WithdrawExemptionForm
+from nmguard.apps.equipment.models import Equipment, QCExemption, QCResult, QCSchedule
 from nmguard.errors import InputError
 
 VIEW = "equipment.view_equipment"
+
+
+def _require_physicist(request: HttpRequest, what: str) -> None:
+    """The e-signed QC actions are a physicist's: anyone else is refused before a form is read."""
+    if not qc_services.is_physicist(request.user):
+        raise PermissionDenied(f"{what} needs the role {Role.PHYSICIST.label}.")
 
 
 def _day(request: HttpRequest) -> dt.date:
@@ -30,20 +38,36 @@ def _day(request: HttpRequest) -> dt.date:
 @permission_required(VIEW, raise_exception=True)
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    devices = [(d, d.clinical_use_refusal(today)) for d in Equipment.objects.all()]
-    return render(request, "equipment/register.html", {"devices": devices, "today": today})
+    return render(request, "equipment/register.html", {"rows": qc_services.register_rows(today), "today": today})
 
 
 @login_required
 @permission_required(VIEW, raise_exception=True)
-def qc_today(request: HttpRequest) -> HttpResponse:
+def qc_today(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
+    """The day's list; ``bound`` holds a form with errors, keyed (kind, device pk), to show in its place."""
     day = _day(request)
-    items = qc_services.due_items(day)
-    by_device: dict[Equipment, list] = {}
-    for item in items:
-        by_device.setdefault(item.schedule.equipment, []).append(item)
+    bound = bound or {}
+
+    def form(kind: str, cls, pk: int):
+        found = bound.get((kind, pk))
+        if found is not None:
+            found.auto_id = f"id_%s_{kind}_{pk}"
+            return found
+        return cls(auto_id=f"id_%s_{kind}_{pk}")
+
+    cards = [
+        {
+            "d": d,
+            "exempt_form": form("exempt", ExemptionForm, d.device.pk),
+            "withdraw_form": form("withdraw", WithdrawExemptionForm, d.device.pk),
+            "return_form": form("return", ReturnToServiceForm, d.device.pk),
+        }
+        for d in qc_services.qc_day(day)
+    ]
     return render(
-        request, "equipment/qc_today.html", {"day": day, "by_device": by_device, "exemption_form": ExemptionForm()}
+        request,
+        "equipment/qc_today.html",
+        {"day": day, "cards": cards, "is_physicist": qc_services.is_physicist(request.user)},
     )
 
 
@@ -53,9 +77,46 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(Equipment, pk=pk)
     form = ExemptionForm(request.POST)
     if form.is_valid():
-        with contextlib.suppress(InputError):  # already exempt: nothing to do
+        try:
             qc_services.exempt_today(device, _day(request), form.cleaned_data["reason"], request.user)
-    return redirect("qc-today")
+            return redirect(f"{reverse('qc-today')}?day={_day(request):%Y-%m-%d}")
+        except InputError as exc:
+            apply_error(form, exc)
+    return qc_today(request, {("exempt", pk): form})
+
+
+@login_required
+@permission_required("equipment.change_qcexemption", raise_exception=True)
+def withdraw_exemption(request: HttpRequest, pk: int) -> HttpResponse:
+    exemption = get_object_or_404(QCExemption, pk=pk)
+    form = WithdrawExemptionForm(request.POST)
+    if form.is_valid():
+        try:
+            qc_services.withdraw_exemption(exemption, form.cleaned_data["withdrawal_reason"], request.user)
+            return redirect(f"{reverse('qc-today')}?day={exemption.day:%Y-%m-%d}")
+        except InputError as exc:
+            apply_error(form, exc)
+    return qc_today(request, {("withdraw", exemption.equipment_id): form})
+
+
+@login_required
+@permission_required("equipment.change_equipment", raise_exception=True)
+def return_to_service(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_physicist(request, "Returning a device to clinical use")
+    device = get_object_or_404(Equipment, pk=pk)
+    form = ReturnToServiceForm(request.POST)
+    if form.is_valid():
+        try:
+            qc_services.return_to_service(
+                device,
+                physicist=request.user,
+                password=form.cleaned_data["password"],
+                reason=form.cleaned_data["reason"],
+            )
+            return redirect(f"{reverse('qc-today')}?day={_day(request):%Y-%m-%d}")
+        except InputError as exc:
+            apply_error(form, exc)
+    return qc_today(request, {("return", pk): form})
 
 
 @login_required
@@ -71,7 +132,9 @@ def schedule_detail(request: HttpRequest, pk: int, entry_form=None) -> HttpRespo
             "results": list(reversed(results)),
             "trend": qc_entry.trend_svg(schedule, results),
             "entry_form": entry_form or qc_entry.entry_form_for(schedule),
-            "bands": qc_services.bands_for(schedule.test),
+            "bands": qc_services.describe_bands(schedule.test),
+            "expected": qc_services.expected_reading(schedule),
+            "drift": qc_services.drift_for(schedule, results[-20:]),
         },
     )
 
@@ -100,7 +163,10 @@ def result_detail(request: HttpRequest, pk: int, approval_form=None) -> HttpResp
         {
             "r": result,
             "approval_form": approval_form or ApprovalForm(),
+            "may_approve": qc_services.is_physicist(request.user),
             "spheres": qc_entry.sphere_table(result.analysis),
+            "values": qc_entry.value_rows(result.analysis),
+            "evaluated_against": qc_entry.describe_evaluation(result.evaluation),
         },
     )
 
@@ -108,6 +174,7 @@ def result_detail(request: HttpRequest, pk: int, approval_form=None) -> HttpResp
 @login_required
 @permission_required("equipment.change_qcresult", raise_exception=True)
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_physicist(request, "Approving QC results")
     result = get_object_or_404(QCResult, pk=pk)
     form = ApprovalForm(request.POST)
     if form.is_valid():
