@@ -88,6 +88,52 @@ def _local(at: dt.datetime) -> str:
 
 
 # ---------------------------------------------------------------- patients
+def check_patient_entry(
+    *,
+    mrn: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    sex: str,
+    confirm_distinct: bool = False,
+    existing_pk: int | None = None,
+) -> None:
+    """Refuse an entry that would make two records of one person or an impossible one.
+
+    An ID that differs from another patient's only in case (or spaces) is the same ID; the same name
+    and birth date as another patient needs an explicit confirmation that this is another person; a
+    birth date in the future or before the reference-data year is a typing error. ``existing_pk``:
+    the record being corrected (not compared with itself).
+    """
+    others = Patient.objects.exclude(pk=existing_pk) if existing_pk else Patient.objects.all()
+    mrn = (mrn or "").strip()
+    if not mrn:
+        raise InputError("give the patient ID (MRN)", "mrn")
+    same_id = others.filter(mrn__iexact=mrn).first()
+    if same_id is not None:
+        raise InputError(f"patient ID {same_id.mrn} exists already ({same_id}): use that record", "mrn")
+    if not (family_name or "").strip():
+        raise InputError("give the family name", "family_name")
+    if not (given_name or "").strip():
+        raise InputError("give the given name", "given_name")
+    if sex not in Patient.Sex.values:
+        raise InputError(f"sex must be one of {', '.join(Patient.Sex.values)}", "sex")
+    if birth_date > timezone.localdate():
+        raise InputError("birth date lies in the future", "birth_date")
+    earliest = int(administration_plausibility().earliest_birth_year.value)
+    if birth_date.year < earliest:
+        raise InputError(f"birth date {birth_date.isoformat()} lies before {earliest}: check the entry", "birth_date")
+    twin = others.filter(
+        family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(), birth_date=birth_date
+    ).first()
+    if twin is not None and not confirm_distinct:
+        raise InputError(
+            f"{twin} has the same name and birth date: if this is the same person use that record; if not, "
+            "check a second identifier and confirm that this is a different person",
+            "confirm_distinct",
+        )
+
+
 @transaction.atomic
 def register_patient(
     *,
@@ -99,39 +145,24 @@ def register_patient(
     user,
     confirm_distinct: bool = False,
 ) -> Patient:
-    """Register a patient, refusing what would make two records of one person or an impossible one.
-
-    An ID that differs from an existing one only in case (or spaces) is the same ID; the same name and
-    birth date as an existing patient needs an explicit confirmation that this is another person.
-    """
+    """Register a patient after :func:`check_patient_entry` (the form, the API and the admin share it)."""
     require(user, "register_patient")
-    mrn = (mrn or "").strip()
-    if not mrn:
-        raise InputError("give the patient ID (MRN)", "mrn")
-    existing = Patient.objects.filter(mrn__iexact=mrn).first()
-    if existing is not None:
-        raise InputError(f"patient ID {existing.mrn} exists already ({existing}): use that record", "mrn")
-    if not (family_name or "").strip() or not (given_name or "").strip():
-        raise InputError("give the family and the given name", "family_name" if not family_name else "given_name")
-    if sex not in Patient.Sex.values:
-        raise InputError(f"sex must be one of {', '.join(Patient.Sex.values)}", "sex")
-    if birth_date > timezone.localdate():
-        raise InputError("birth date lies in the future", "birth_date")
-    earliest = int(administration_plausibility().earliest_birth_year.value)
-    if birth_date.year < earliest:
-        raise InputError(f"birth date {birth_date.isoformat()} lies before {earliest}: check the entry", "birth_date")
-    twin = Patient.objects.filter(
-        family_name__iexact=family_name.strip(), given_name__iexact=given_name.strip(), birth_date=birth_date
-    ).first()
-    if twin is not None and not confirm_distinct:
-        raise InputError(
-            f"{twin} has the same name and birth date: if this is the same person use that record; if not, "
-            "check a second identifier and confirm that this is a different person",
-            "confirm_distinct",
-        )
-    with acting_as(user, reason="registered" + (f" (distinct from {twin.mrn}, confirmed)" if twin else "")):
+    check_patient_entry(
+        mrn=mrn,
+        family_name=family_name,
+        given_name=given_name,
+        birth_date=birth_date,
+        sex=sex,
+        confirm_distinct=confirm_distinct,
+    )
+    confirmed = " (same name and birth date as another patient: confirmed distinct)" if confirm_distinct else ""
+    with acting_as(user, reason="registered" + confirmed):
         return Patient.objects.create(
-            mrn=mrn, family_name=family_name.strip(), given_name=given_name.strip(), birth_date=birth_date, sex=sex
+            mrn=mrn.strip(),
+            family_name=family_name.strip(),
+            given_name=given_name.strip(),
+            birth_date=birth_date,
+            sex=sex,
         )
 
 
