@@ -59,6 +59,9 @@ def test_whole_path_through_the_api(client, dept):
     r = post(client, f"/api/v1/prescriptions/{pid}/checks", checks_body)
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "previous_reaction"
     assert not Prescription.objects.get(pk=pid).checks.exists()
+    unread = {**checks_body, "previous_reaction": False, "radiopharmaceutical_id": None}  # label not read
+    r = post(client, f"/api/v1/prescriptions/{pid}/checks", unread)
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "radiopharmaceutical_id"
     r = post(client, f"/api/v1/prescriptions/{pid}/checks", {**checks_body, "previous_reaction": False})
     assert r.status_code == 201, r.content
     assert r.json()["status"] == "checked"

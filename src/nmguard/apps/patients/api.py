@@ -182,7 +182,12 @@ def checks(request: HttpRequest, prescription_id: int, payload: ChecksIn):
     p = get_object_or_404(Prescription, pk=prescription_id)
     data = payload.dict()
     data["planned_at"] = parse_instant(payload.planned_at, "planned_at")
-    services.record_checks(p, services.CheckAnswers(**data), request.user)
+    try:
+        services.record_checks(p, services.CheckAnswers(**data), request.user)
+    except InputError as exc:  # name the field as this API spells it
+        if exc.field == "radiopharmaceutical":
+            raise InputError(exc.message, "radiopharmaceutical_id") from None
+        raise
     p.refresh_from_db()
     return Status(201, _prescription_out(p))
 
