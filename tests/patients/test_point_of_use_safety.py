@@ -399,3 +399,28 @@ def test_rrdsr_import_matches_patient_id_regardless_of_case(dept):
     with acting_as(dept["administrator"], reason="test: the other system writes IDs in lower case"):
         Patient.objects.filter(pk=dept["man"].pk).update(mrn="p-2")
     assert import_rrdsr(data, dept["physicist"]).patient_id == dept["man"].pk
+
+
+def test_no_safety_answer_is_preselected_on_the_pages(client, dept):
+    """The rendered checks and administration forms carry no checked radio/box and no selected answer."""
+    import re
+
+    from tests.patients.test_administration_path import answers as full_answers
+
+    at = now_minute()
+    p, _ = _woman_measured(dept)
+    client.force_login(dept["technologist"])
+    html = client.get(f"/administrations/prescriptions/{p.pk}/").content.decode()
+    form = html[html.index('data-testid="checks-form"') : html.index("Record checks")]
+    assert "checked" not in form
+    assert not re.search(
+        r"<option[^>]*selected[^>]*>(?!—)", form.split('name="radiopharmaceutical"')[1].split("</select>")[0]
+    )
+    services.record_checks(
+        p, full_answers(dept["adult"], dept["fdg"], at, pregnancy="not_pregnant"), dept["technologist"]
+    )
+    html = client.get(f"/administrations/prescriptions/{p.pk}/").content.decode()
+    form = html[html.index('data-testid="administer-form"') : html.index("Record administration")]
+    assert "checked" not in form
+    route = form.split('name="route"')[1].split("</select>")[0]
+    assert not re.search(r'<option value="[^"]+"[^>]*selected', route)
