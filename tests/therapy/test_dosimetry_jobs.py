@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from tests.conftest import PASSWORD
 
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.therapy import dosimetry_jobs
@@ -245,11 +246,19 @@ def test_a_run_linked_to_a_cycle_shows_on_the_course_and_records_its_doses(dept,
     assert 'data-testid="cycle-job"' in page and "Queued" in page
     dosimetry_jobs.run_next_job("test")
     job.refresh_from_db()
-    response = client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/")
+    refused = client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/")  # no mapping confirmed, no signed reason
+    assert refused.status_code == 200 and b'data-field="mapping_confirmed"' in refused.content
+    cycle.refresh_from_db()
+    assert cycle.organ_doses_Gy == {}
+    # the synthetic study is of SYNTH-001, the course of P-2: recorded only with a signed reason
+    names = [v["name"] for v in job.result["vois"]]
+    form = {f"organ_{i}": "liver" if name == "Liver" else "" for i, name in enumerate(names)}
+    form |= {"mapping_confirmed": "on", "mismatch_reason": "test of the signed override", "password": PASSWORD}
+    response = client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/", form)
     assert response.status_code == 302
     cycle.refresh_from_db()
     liver = next(v for v in job.result["vois"] if v["name"] == "Liver")
-    assert cycle.organ_doses_Gy["Liver"] == pytest.approx(liver["absorbed_dose"]["mean_Gy"], rel=1e-3)
+    assert cycle.organ_doses_Gy == {"liver": pytest.approx(liver["absorbed_dose"]["mean_Gy"], rel=1e-3)}
     assert cycle.dose_method == f"dosimetry job {job.pk} (ld)"
 
 

@@ -45,6 +45,35 @@ def submit(request: HttpRequest, payload: JobIn):  # type: ignore[valid-type]
     return Status(201, dosimetry_jobs.job_state(job))
 
 
+class RecordIn(Schema):
+    """Record a run's doses for its cycle: the VOI → organ mapping as checked ("" leaves a VOI out), the
+    confirmation, a reason when the cycle already has doses, and for a study mismatch a reason and the
+    user's password (e-signature)."""
+
+    mapping: dict[str, str]
+    mapping_confirmed: bool
+    reason: str = ""
+    mismatch_reason: str = ""
+    password: str | None = None
+
+
+@router.get("/jobs/{job_id}/recording-check")
+def recording_check(request: HttpRequest, job_id: int):
+    """The study's patient and dates against the cycle, and the proposed VOI → organ mapping."""
+    require_perm(request, "therapy.view_dosimetryjob")
+    check = dosimetry_jobs.recording_check(get_object_or_404(DosimetryJob, pk=job_id))
+    return check.as_dict() | {"proposal": check.proposal, "cycle_has_doses": check.has_doses}
+
+
+@router.post("/jobs/{job_id}/record", response={201: dict})
+def record(request: HttpRequest, job_id: int, payload: RecordIn):
+    """The same checks as the page: refused (422, naming the field) until each is satisfied."""
+    require_perm(request, "therapy.change_therapycycle")
+    job = get_object_or_404(DosimetryJob, pk=job_id, status=DosimetryJob.Status.SUCCEEDED)
+    entry = dosimetry_jobs.record_doses_for_cycle(job, request.user, **payload.dict())
+    return Status(201, {"record": entry.pk, "cycle": entry.cycle_id, "organ_doses_Gy": entry.organ_doses_Gy})
+
+
 @router.get("/jobs")
 def jobs(request: HttpRequest):
     require_perm(request, "therapy.view_dosimetryjob")

@@ -48,24 +48,41 @@ def load_therapy_demo(users: dict) -> None:
             method="SPECT/CT dosimetry (demo values)",
             user=users[Role.PHYSICIST],
         )
-    load_dosimetry_demo(users, course.cycle_records.get(number=3))
+    load_dosimetry_demo(users, protocol)
 
 
-def load_dosimetry_demo(users: dict, cycle) -> None:
-    """A synthetic 177Lu SPECT/CT study (4 time points, SEG and RTSTRUCT) in the DICOM inbox, and one run on it.
+def load_dosimetry_demo(users: dict, protocol: TherapyProtocol) -> None:
+    """A synthetic 177Lu SPECT/CT study (4 time points, SEG) in the DICOM inbox, one run on it, and its doses
+    recorded for cycle 1 of the synthetic patient's course (the patient and dates of the DICOM files, so the
+    study matches its cycle; the VOI → organ mapping is the proposal, confirmed by the physicist).
 
     The study stays in the inbox so that a visitor can start other runs on it (page or API).
     """
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.imaging.synthetic_patient import INJECTION_UTC, write_synthetic_study
 
     folder = dosimetry_jobs.inbox_root() / "demo-lu177-synthetic"
     if not folder.exists():
         write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0, write_rtstruct=False)
-    dosimetry_jobs.submit_folder(
+    with acting_as(users[Role.PHYSICIAN], reason="demo patient of the synthetic study"):
+        patient = Patient.objects.create(
+            mrn="SYNTH-001", family_name="Synthetic", given_name="Patient", birth_date=dt.date(1960, 5, 1), sex="F"
+        )
+    course = services.start_course(
+        patient=patient,
+        protocol=protocol,
+        started_on=timezone.localdate(INJECTION_UTC),
+        user=users[Role.PHYSICIAN],
+    )
+    job = dosimetry_jobs.submit_folder(
         study_dir=folder,
         title="Synthetic 177Lu patient (demo study), DVK",
         options=RunOptions(method="dvk"),
         user=users[Role.PHYSICIST],
-        cycle=cycle,
+        cycle=course.cycle_records.get(number=1),
     )
-    dosimetry_jobs.run_next_job("demo")
+    job = dosimetry_jobs.run_next_job("demo")
+    if job is not None and job.status == job.Status.SUCCEEDED:
+        check = dosimetry_jobs.recording_check(job)
+        dosimetry_jobs.record_doses_for_cycle(
+            job, users[Role.PHYSICIST], mapping=check.proposal, mapping_confirmed=True
+        )

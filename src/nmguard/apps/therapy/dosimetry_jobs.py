@@ -12,6 +12,8 @@ started when a job is submitted (:func:`start_background_worker`; setting ``NMGU
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import logging
@@ -20,6 +22,7 @@ import shutil
 import socket
 import threading
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -28,8 +31,9 @@ from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.guards import require_role
-from nmguard.apps.core.roles import Role
+from nmguard.apps.therapy import study_match
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
+from nmguard.apps.therapy.services import ROLES
 from nmguard.dosimetry.pipeline import RunOptions, input_digest
 from nmguard.errors import InputError
 
@@ -95,7 +99,7 @@ def _queue(*, title: str, input_dir: Path, options: RunOptions, user, cycle=None
 
 def submit_zip(*, upload, title: str, options: RunOptions, user, cycle: TherapyCycle | None = None) -> DosimetryJob:
     """Store an uploaded zip of the study's DICOM series and queue a job on it."""
-    require_role(user, Role.PHYSICIST, what="starting a dosimetry run")
+    require_role(user, *ROLES["run_dosimetry"], what="starting a dosimetry run")
     options.checked()
     folder = _job_folder()
     try:
@@ -108,7 +112,7 @@ def submit_zip(*, upload, title: str, options: RunOptions, user, cycle: TherapyC
 
 def submit_folder(*, study_dir: str | Path, title: str, options: RunOptions, user, cycle=None) -> DosimetryJob:
     """Copy a study folder from the DICOM inbox into the job store and queue a job."""
-    require_role(user, Role.PHYSICIST, what="starting a dosimetry run")
+    require_role(user, *ROLES["run_dosimetry"], what="starting a dosimetry run")
     options.checked()
     source = Path(study_dir).resolve()
     inbox = inbox_root().resolve()
@@ -127,7 +131,7 @@ def submit_folder(*, study_dir: str | Path, title: str, options: RunOptions, use
 
 def rerun(job: DosimetryJob, user) -> DosimetryJob:
     """Queue the same stored inputs with the same options (the results must come out the same)."""
-    require_role(user, Role.PHYSICIST, what="re-running a dosimetry job")
+    require_role(user, *ROLES["run_dosimetry"], what="re-running a dosimetry job")
     return _queue(
         title=f"{job.title} (re-run of job {job.pk})",
         input_dir=Path(job.input_dir),
@@ -150,15 +154,192 @@ def job_state(job: DosimetryJob) -> dict:
     }
 
 
-def record_doses_for_cycle(job: DosimetryJob, user) -> TherapyCycle:
-    """The job's VOI mean doses become the organ doses of its therapy cycle (VOI names as organ names)."""
-    from nmguard.apps.therapy import services
+_HEADER_TAGS = (
+    "PatientID",
+    "PatientName",
+    "PatientBirthDate",
+    "Modality",
+    "AcquisitionDate",
+    "SeriesDate",
+    "StudyDate",
+    "AcquisitionDateTime",
+)
+
+
+def _dicom_date(text: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(str(text)[:8], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def study_header(job: DosimetryJob) -> study_match.StudyHeader:
+    """The patient(s) and the emission (NM/PT) acquisition dates in the job's stored DICOM files.
+
+    Headers only; a file that is not DICOM is skipped (the run would have failed on a broken series).
+    """
+    import pydicom
+    from pydicom.errors import InvalidDicomError
+
+    patients: set[study_match.PersonIdentity] = set()
+    dates: set[dt.date] = set()
+    for path in sorted(p for p in Path(job.input_dir).rglob("*") if p.is_file()):
+        try:
+            ds = pydicom.dcmread(path, stop_before_pixels=True, specific_tags=list(_HEADER_TAGS))
+        except (InvalidDicomError, OSError, ValueError, EOFError):
+            continue
+        if "PatientID" not in ds and "PatientName" not in ds:
+            continue
+        family, given = study_match.dicom_person_name(str(ds.get("PatientName", "")))
+        patients.add(
+            study_match.PersonIdentity(
+                str(ds.get("PatientID", "")).strip(), family, given, _dicom_date(ds.get("PatientBirthDate", ""))
+            )
+        )
+        if str(ds.get("Modality", "")).upper() in ("NM", "PT"):
+            day = next(
+                (
+                    d
+                    for d in (
+                        _dicom_date(ds.get("AcquisitionDateTime", "")),
+                        _dicom_date(ds.get("AcquisitionDate", "")),
+                        _dicom_date(ds.get("SeriesDate", "")),
+                        _dicom_date(ds.get("StudyDate", "")),
+                    )
+                    if d
+                ),
+                None,
+            )
+            if day:
+                dates.add(day)
+    return study_match.StudyHeader(tuple(sorted(patients, key=lambda p: p.patient_id)), tuple(sorted(dates)))
+
+
+def cycle_window(cycle: TherapyCycle) -> study_match.Window:
+    """The cycle's acquisition window (reference data ``therapy_dosimetry.toml``)."""
+    from nmguard.reference.therapy_dosimetry import cycle_window as window_data
+
+    data = window_data()
+    administered_on = timezone.localdate(cycle.administration.administered_at) if cycle.administration_id else None
+    return study_match.cycle_window(
+        administered_on,
+        cycle.planned_on,
+        days_after=int(data.days_after_administration.value),
+        planned_tolerance=int(data.planned_date_tolerance.value),
+    )
+
+
+def _patient_identity(patient) -> study_match.PersonIdentity:
+    return study_match.PersonIdentity(patient.mrn, patient.family_name, patient.given_name, patient.birth_date)
+
+
+def job_vois(job: DosimetryJob) -> list[study_match.VoiDose]:
+    return [
+        study_match.VoiDose(str(v["name"]), float(v["absorbed_dose"]["mean_Gy"]), v.get("mass_g"))
+        for v in (job.result or {}).get("vois", [])
+    ]
+
+
+@dataclass(frozen=True)
+class RecordingCheck:
+    """What the page shows before a run's doses are recorded for its cycle."""
+
+    cycle: TherapyCycle
+    study: study_match.StudyHeader
+    patient: study_match.PersonIdentity
+    window: study_match.Window
+    mismatches: tuple[study_match.Mismatch, ...]
+    proposal: dict[str, str]  # VOI → proposed organ ("" = not recorded)
+    vois: tuple[study_match.VoiDose, ...]
+    has_doses: bool
+
+    def as_dict(self) -> dict:
+        """Kept with the dose record: what was compared and what differed."""
+        return {
+            "study_patients": [
+                {"id": p.patient_id, "name": p.display_name, "birth_date": p.birth_date and p.birth_date.isoformat()}
+                for p in self.study.patients
+            ],
+            "course_patient": self.patient.patient_id,
+            "acquisition_dates": [d.isoformat() for d in self.study.acquisition_dates],
+            "window": [self.window.first.isoformat(), self.window.last.isoformat(), self.window.basis],
+            "mismatches": [dataclasses.asdict(m) for m in self.mismatches],
+        }
+
+
+def recording_check(job: DosimetryJob) -> RecordingCheck:
+    """Compare the run's study with its cycle (patient, dates) and propose the VOI → organ mapping."""
+    from nmguard.reference.therapy_dosimetry import organ_for_voi
 
     if job.status != DosimetryJob.Status.SUCCEEDED or job.cycle is None:
         raise InputError("only a succeeded run linked to a therapy cycle can record its doses", "cycle")
-    doses = {v["name"]: round(v["absorbed_dose"]["mean_Gy"], 4) for v in job.result["vois"]}
+    cycle = job.cycle
+    header = study_header(job)
+    patient = _patient_identity(cycle.course.patient)
+    window = cycle_window(cycle)
+    vois = tuple(job_vois(job))
+    return RecordingCheck(
+        cycle=cycle,
+        study=header,
+        patient=patient,
+        window=window,
+        mismatches=tuple(study_match.compare(header, patient, window)),
+        proposal={v.name: organ_for_voi(v.name) or "" for v in vois},
+        vois=vois,
+        has_doses=bool(cycle.organ_doses_Gy),
+    )
+
+
+def unmapped_constraints(check: RecordingCheck) -> list[str]:
+    """Organs the cycle's protocol constrains that the proposed mapping leaves without a VOI."""
+    constrained = [str(c["organ"]) for c in check.cycle.course.protocol.constraints]
+    return study_match.unmapped_constraints(constrained, [o for o in check.proposal.values() if o])
+
+
+def record_doses_for_cycle(
+    job: DosimetryJob,
+    user,
+    *,
+    mapping: dict[str, str],
+    mapping_confirmed: bool,
+    reason: str = "",
+    mismatch_reason: str = "",
+    password: str | None = None,
+):
+    """The run's VOI doses, mapped to organs as the user confirmed, become its cycle's organ doses.
+
+    Refused unless the mapping was confirmed; a study of another patient or outside the cycle's window is
+    recorded only with a reason and the user's e-signature; earlier doses are superseded, never overwritten.
+    """
+    from nmguard.apps.therapy import services
+
+    require_role(user, *ROLES["record_doses"], what="recording cycle doses")
+    check = recording_check(job)
+    if not mapping_confirmed:
+        raise InputError("confirm the VOI → organ mapping (check each organ first)", "mapping_confirmed")
+    doses = study_match.organ_doses(check.vois, mapping)
+    if check.mismatches and not mismatch_reason.strip():
+        what = "; ".join(f"{m.label}: {m.study} (course: {m.course})" for m in check.mismatches)
+        raise InputError(
+            f"the study does not match this cycle ({what}); give a reason and sign to record it anyway",
+            "mismatch_reason",
+        )
+    if not check.mismatches:
+        mismatch_reason = ""
     return services.record_cycle_doses(
-        job.cycle, organ_doses_Gy=doses, method=f"dosimetry job {job.pk} ({job.options['method']})", user=user
+        check.cycle,
+        organ_doses_Gy={organ: round(dose, 4) for organ, dose in doses.items()},
+        method=f"dosimetry job {job.pk} ({job.options['method']})",
+        user=user,
+        reason=reason,
+        job=job,
+        voi_mapping=[
+            {"voi": v.name, "organ": " ".join(mapping[v.name].split()), "mean_Gy": v.mean_Gy, "mass_g": v.mass_g}
+            for v in check.vois
+        ],
+        study_check=check.as_dict(),
+        mismatch_reason=mismatch_reason,
+        password=password,
     )
 
 
@@ -205,8 +386,29 @@ def execute(job: DosimetryJob) -> DosimetryJob:
         return _finish(job, failed=str(exc))
     except Exception as exc:  # a bug must not leave the job "running" for ever
         log.exception("dosimetry job %s failed", job.pk)
-        return _finish(job, failed=f"internal error: {type(exc).__name__}: {exc}")
+        return _finish(job, failed=failure_message(exc))
     return _finish(job, result=document, output_dir=str(out_dir))
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a person reads when a run stops on an error that is not a refused input.
+
+    A DICOM reader's own words ("Use force=True to force reading") tell a user nothing they can act on:
+    say which kind of file failed and what to do; the full error goes to the log.
+    """
+    from pydicom.errors import InvalidDicomError
+
+    if isinstance(exc, InvalidDicomError):
+        return (
+            "a file of the study is not a readable DICOM file (no DICOM header): export the series again "
+            "from the camera or PACS, as DICOM files, and start a new run"
+        )
+    if isinstance(exc, (EOFError, OSError)) or "pydicom" in type(exc).__module__:
+        return "a DICOM file of the study is incomplete or damaged: export the series again and start a new run"
+    return (
+        f"internal error ({type(exc).__name__}): the run stopped; nothing was stored as a result. "
+        "The details are in the server log; re-run the job or report it"
+    )
 
 
 def _finish(job: DosimetryJob, *, failed: str | None = None, result=None, output_dir: str = "") -> DosimetryJob:

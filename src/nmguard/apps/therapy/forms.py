@@ -23,6 +23,12 @@ class CycleDosesForm(forms.Form):
         help_text="One organ per line: organ = dose in Gy (e.g. kidneys = 3.2)",
     )
     method = forms.CharField(initial="dosimetry")
+    reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason (when the cycle already has doses)",
+        help_text="The recorded doses stay in the history; say why these replace them",
+    )
 
     def clean_doses(self):
         out = {}
@@ -39,6 +45,46 @@ class CycleDosesForm(forms.Form):
         if not out:
             raise forms.ValidationError("give at least one organ dose")
         return out
+
+
+class RecordDosesForm(forms.Form):
+    """Record a run's VOI doses for its cycle: the VOI → organ mapping (proposed, to confirm or edit), and,
+    where needed, the reason for superseding earlier doses and the signed reason for a study mismatch."""
+
+    def __init__(self, check, *args, **kwargs):
+        from nmguard.physics.display import format_sig
+
+        super().__init__(*args, **kwargs)
+        self.vois = check.vois
+        for i, v in enumerate(check.vois):
+            mass = f", {format_sig(v.mass_g, 3)} g" if v.mass_g else ""
+            self.fields[f"organ_{i}"] = forms.CharField(
+                required=False,
+                initial=check.proposal.get(v.name, ""),
+                label=f"{v.name} ({format_sig(v.mean_Gy, 3)} Gy{mass}) → organ",
+                help_text="empty: not recorded",
+            )
+        self.fields["mapping_confirmed"] = forms.BooleanField(
+            required=False, label="I checked every VOI → organ line above"
+        )
+        if check.has_doses:
+            self.fields["reason"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                label=f"Why these doses replace the ones recorded for cycle {check.cycle.number}",
+            )
+        if check.mismatches:
+            self.fields["mismatch_reason"] = forms.CharField(
+                widget=forms.Textarea(attrs={"rows": 2}),
+                required=False,
+                label="Why this study belongs to this cycle although it does not match",
+            )
+            self.fields["password"] = forms.CharField(
+                required=False, widget=forms.PasswordInput, label="Your password (e-signature)"
+            )
+
+    def mapping(self) -> dict[str, str]:
+        return {v.name: self.cleaned_data.get(f"organ_{i}", "") for i, v in enumerate(self.vois)}
 
 
 class DosimetryJobForm(forms.Form):

@@ -50,12 +50,54 @@ class TherapyCycle(AuditedModel):
     planned_on = models.DateField()
     eligibility = models.JSONField(default=dict, blank=True)
     administration = models.ForeignKey("patients.Administration", null=True, blank=True, on_delete=models.PROTECT)
-    organ_doses_Gy = models.JSONField(default=dict, blank=True, help_text="organ → absorbed dose of this cycle")
+    organ_doses_Gy = models.JSONField(
+        default=dict, blank=True, help_text="organ → absorbed dose of this cycle (the current dose record's)"
+    )
     dose_method = models.CharField(max_length=200, blank=True, help_text="Label dosimetry, or the dosimetry run")
 
     class Meta:
         ordering = ["course", "number"]
         constraints = [models.UniqueConstraint(fields=["course", "number"], name="one_cycle_number_per_course")]
+
+
+class CycleDoseRecord(AuditedModel):
+    """One recording of a cycle's organ doses. A later recording supersedes it (with its reason); none is
+    overwritten or deleted, so the course page can show what was recorded before and why it was replaced.
+
+    From a dosimetry run, ``voi_mapping`` keeps each VOI's dose, mass and the organ the user confirmed, and
+    ``study_check`` the patient and date comparison as it was shown; a mismatch accepted by the user carries
+    ``mismatch_reason`` and an e-signature (``override_signature``).
+    """
+
+    SIGNATURE_EXCLUDED_FIELDS = ("override_signature_id", "superseded_by_id")
+
+    cycle = models.ForeignKey(TherapyCycle, on_delete=models.PROTECT, related_name="dose_records")
+    organ_doses_Gy = models.JSONField(help_text="organ → absorbed dose (Gy)")
+    method = models.CharField(max_length=200)
+    job = models.ForeignKey("DosimetryJob", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    voi_mapping = models.JSONField(default=list, blank=True, help_text="[{voi, organ, mean_Gy, mass_g}]")
+    study_check = models.JSONField(default=dict, blank=True, help_text="study patient and dates vs the cycle")
+    reason = models.TextField(blank=True, help_text="why this recording supersedes the earlier one")
+    mismatch_reason = models.TextField(blank=True)
+    override_signature = models.ForeignKey("core.Signature", null=True, blank=True, on_delete=models.PROTECT)
+    recorded_by = models.ForeignKey(
+        "core.User",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="empty only for doses recorded before dose records existed",
+    )
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="supersedes"
+    )
+
+    class Meta:
+        ordering = ["cycle", "-created_at", "-pk"]
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_by_id is None
 
 
 class DosimetryJob(AuditedModel):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.therapy import dosimetry_jobs as dosimetry_jobs_service
 from nmguard.apps.therapy import services
-from nmguard.apps.therapy.forms import CycleDosesForm, DosimetryJobForm, EligibilityForm
+from nmguard.apps.therapy.forms import CycleDosesForm, DosimetryJobForm, EligibilityForm, RecordDosesForm
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCourse, TherapyCycle
 from nmguard.errors import InputError
 from nmguard.rules.therapy_course import course_plot
@@ -33,7 +33,11 @@ def courses(request: HttpRequest) -> HttpResponse:
 def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) -> HttpResponse:
     course = get_object_or_404(TherapyCourse.objects.select_related("patient", "protocol"), pk=pk)
     summary = services.course_summary(course)
-    cycles = list(course.cycle_records.select_related("administration").prefetch_related("dosimetry_jobs"))
+    cycles = list(
+        course.cycle_records.select_related("administration").prefetch_related(
+            "dosimetry_jobs", "dose_records__recorded_by", "dose_records__override_signature"
+        )
+    )
     forms_for = forms_for or {}
     rows = [
         (
@@ -49,10 +53,17 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
         {
             "course": course,
             "rows": rows,
-            "summary": summary,
+            "summary_rows": services.summary_rows(course),
+            "can": services.abilities(request.user),
             "plot": course_plot(summary, str(course)) if any(s.cumulative_Gy for s in summary) else None,
         },
     )
+
+
+def _require(request: HttpRequest, action: str) -> None:
+    """A request for an action the user's role may not do is refused (the page never offered it)."""
+    if not services.may(request.user, action):
+        raise PermissionDenied(f"{action.replace('_', ' ')} is not part of your role")
 
 
 def _cycle_action(request, pk, cycle_pk, form, key, action):
@@ -69,6 +80,7 @@ def _cycle_action(request, pk, cycle_pk, form, key, action):
 @login_required
 @permission_required("therapy.change_therapycycle", raise_exception=True)
 def eligibility(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    _require(request, "check_eligibility")
     course = get_object_or_404(TherapyCourse, pk=pk)
     form = EligibilityForm(course.protocol.criteria, request.POST)
     return _cycle_action(
@@ -79,6 +91,7 @@ def eligibility(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 @login_required
 @permission_required("therapy.change_therapycycle", raise_exception=True)
 def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    _require(request, "record_doses")
     return _cycle_action(
         request,
         pk,
@@ -86,7 +99,7 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
         CycleDosesForm(request.POST),
         "dose",
         lambda cycle, d: services.record_cycle_doses(
-            cycle, organ_doses_Gy=d["doses"], method=d["method"], user=request.user
+            cycle, organ_doses_Gy=d["doses"], method=d["method"], user=request.user, reason=d["reason"]
         ),
     )
 
@@ -107,8 +120,7 @@ def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
     """The job list, and the form that starts a run (physicists)."""
     form = DosimetryJobForm()
     if request.method == "POST":
-        if not request.user.has_perm("therapy.add_dosimetryjob"):
-            raise PermissionDenied
+        _require(request, "run_dosimetry")
         form = DosimetryJobForm(request.POST, request.FILES)
         if form.is_valid():
             try:
@@ -124,13 +136,17 @@ def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
             except InputError as exc:
                 apply_error(form, exc)
     jobs = DosimetryJob.objects.select_related("requested_by", "cycle__course__patient")[:100]
-    return render(request, "therapy/dosimetry_jobs.html", {"jobs": jobs, "form": form})
+    return render(
+        request, "therapy/dosimetry_jobs.html", {"jobs": jobs, "form": form, "can": services.abilities(request.user)}
+    )
 
 
 @login_required
 @permission_required("therapy.view_dosimetryjob", raise_exception=True)
-def dosimetry_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = get_object_or_404(DosimetryJob.objects.select_related("requested_by", "cycle__course"), pk=pk)
+def dosimetry_job(request: HttpRequest, pk: int, record_form: RecordDosesForm | None = None) -> HttpResponse:
+    job = get_object_or_404(
+        DosimetryJob.objects.select_related("requested_by", "cycle__course__patient", "cycle__course__protocol"), pk=pk
+    )
     context = {"job": job, "percent": round(100 * job.progress)}
     if request.GET.get("partial"):
         if job.is_final:  # the results need the whole page
@@ -138,6 +154,17 @@ def dosimetry_job(request: HttpRequest, pk: int) -> HttpResponse:
             response["HX-Refresh"] = "true"
             return response
         return render(request, "therapy/_job_progress.html", context)
+    context["can"] = services.abilities(request.user)
+    if job.status == DosimetryJob.Status.SUCCEEDED and job.cycle_id:
+        try:
+            check = dosimetry_jobs_service.recording_check(job)
+        except InputError as exc:
+            context["record_error"] = exc.message
+        else:
+            context["check"] = check
+            context["unmapped"] = dosimetry_jobs_service.unmapped_constraints(check)
+            if context["can"]["record_doses"]:
+                context["record_form"] = record_form or RecordDosesForm(check)
     return render(request, "therapy/dosimetry_job.html", context)
 
 
@@ -168,6 +195,7 @@ def dosimetry_job_file(request: HttpRequest, pk: int, name: str) -> FileResponse
 @permission_required("therapy.add_dosimetryjob", raise_exception=True)
 @require_POST
 def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(request, "run_dosimetry")
     job = get_object_or_404(DosimetryJob, pk=pk)
     new = dosimetry_jobs_service.rerun(job, request.user)
     dosimetry_jobs_service.start_background_worker()
@@ -178,9 +206,24 @@ def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("therapy.change_therapycycle", raise_exception=True)
 @require_POST
 def dosimetry_job_to_cycle(request: HttpRequest, pk: int) -> HttpResponse:
-    """Record the job's VOI mean doses as the organ doses of its therapy cycle."""
+    """Record the job's VOI doses, mapped to organs as confirmed, as the organ doses of its therapy cycle."""
+    _require(request, "record_doses")
     job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
     if job.cycle is None:
         raise Http404
-    dosimetry_jobs_service.record_doses_for_cycle(job, request.user)
-    return redirect("therapy-course", pk=job.cycle.course_id)
+    form = RecordDosesForm(dosimetry_jobs_service.recording_check(job), request.POST)
+    if form.is_valid():
+        try:
+            dosimetry_jobs_service.record_doses_for_cycle(
+                job,
+                request.user,
+                mapping=form.mapping(),
+                mapping_confirmed=form.cleaned_data["mapping_confirmed"],
+                reason=form.cleaned_data.get("reason", ""),
+                mismatch_reason=form.cleaned_data.get("mismatch_reason", ""),
+                password=form.cleaned_data.get("password") or None,
+            )
+            return redirect("therapy-course", pk=job.cycle.course_id)
+        except InputError as exc:
+            apply_error(form, exc)
+    return dosimetry_job(request, pk, record_form=form)
