@@ -217,3 +217,23 @@ def test_a_steady_flood_gives_no_drift_warning(dept, camera):
         last = record(schedule, dept["technologist"], v, days_ago=9 - i)
     assert last.evaluation["drift"]["warnings"] == []
     assert not qc_services.drifting_items(timezone.localdate())
+
+
+# ---------------------------------------------------------------- a test compared with a reference
+def test_a_reference_test_asks_for_measured_and_expected_and_stores_the_deviation(dept):
+    from nmguard.apps.equipment import qc_entry
+
+    with acting_as(dept["physicist"], reason="fixture"):
+        meter = Equipment.objects.create(name="Survey 1", kind="survey_meter")
+    schedule = qc_services.schedule_test(meter, "survey-meter-daily-check", dept["physicist"])
+    blank = qc_entry.entry_form_for(schedule)
+    assert blank.fields["value"].label == "Measured (uSv/h)"
+    assert blank.fields["reference_value"].label == "Expected (reference) (uSv/h)"
+    at = timezone.localtime(now_minute()).strftime("%Y-%m-%dT%H:%M")
+    missing = qc_entry.entry_form_for(schedule, {"performed_at": at, "value": "11.5"})
+    assert not missing.is_valid() and "reference_value" in missing.errors  # no silent default
+    form = qc_entry.entry_form_for(schedule, {"performed_at": at, "value": "12.5", "reference_value": "10"})
+    assert form.is_valid(), form.errors
+    result = qc_entry.record_from_form(schedule, form.cleaned_data, dept["technologist"])
+    assert result.value == pytest.approx(25.0) and result.unit == "%"  # (12.5 / 10 − 1) × 100
+    assert result.outcome == "action"  # outside ±20 %

@@ -16,6 +16,15 @@ class NumericResultForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
+class ComparedResultForm(forms.Form):
+    """A test compared with a reference (e.g. a survey meter against its check source): both values asked."""
+
+    performed_at = LocalDateTimeField(initial=_NOW)
+    value = forms.FloatField(label="Measured")
+    reference_value = forms.FloatField(label="Expected (reference)")
+    comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class ConstancyForm(forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     reading = ActivityField(label="Reading of the check source")

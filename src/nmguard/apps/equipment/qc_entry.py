@@ -19,6 +19,7 @@ from django.utils import timezone
 from nmguard.analysis import AnalysisResult
 from nmguard.apps.equipment import qc_services
 from nmguard.apps.equipment.forms import (
+    ComparedResultForm,
     ConstancyForm,
     EarlForm,
     ImageResultForm,
@@ -58,6 +59,12 @@ def _unit(schedule: QCSchedule) -> str:
 
 def _numeric(schedule: QCSchedule, data: dict) -> Measured:
     return Measured(data["value"], _unit(schedule))
+
+
+def _compared(schedule: QCSchedule, data: dict) -> Measured:
+    """Measured against expected: the stored value is the compared quantity (deviation %, or difference)."""
+    evaluation = qc_services.evaluate_value(schedule.test, data["value"], data["reference_value"])
+    return Measured(evaluation["deviation"], evaluation["deviation_unit"], evaluation)
 
 
 def _evaluation_of(analysis: AnalysisResult, value: float) -> dict:
@@ -210,11 +217,26 @@ ENTRIES: dict[str, Entry] = {
 
 
 def entry_for(schedule: QCSchedule) -> Entry:
-    return ENTRIES.get(schedule.test.catalogue_id, Entry(NumericResultForm, _numeric))
+    """The test's own entry, else a number: compared with a reference where the test's basis needs one."""
+    from nmguard.reference.qc_tests import get_qc_test
+
+    if schedule.test.catalogue_id in ENTRIES:
+        return ENTRIES[schedule.test.catalogue_id]
+    if get_qc_test(schedule.test.catalogue_id).needs_reference:
+        return Entry(ComparedResultForm, _compared)
+    return Entry(NumericResultForm, _numeric)
 
 
 def entry_form_for(schedule: QCSchedule, data=None, files=None):
-    return entry_for(schedule).form(data, files)
+    """The entry form, its number fields labelled with the test's unit."""
+    from nmguard.reference.qc_tests import get_qc_test
+
+    form = entry_for(schedule).form(data, files)
+    unit = get_qc_test(schedule.test.catalogue_id).unit
+    for name in ("value", "reference_value"):
+        if name in form.fields and unit and form.fields[name].label:
+            form.fields[name].label = f"{form.fields[name].label} ({unit})"
+    return form
 
 
 def record_from_form(schedule: QCSchedule, data: dict, user) -> QCResult:
