@@ -19,6 +19,7 @@ from typing import Any
 from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.errors import InputError
 from nmguard.physics.decay import LN2, decay_factor, elapsed_seconds
+from nmguard.physics.display import format_sig
 from nmguard.physics.units import parse_activity, parse_instant
 from nmguard.qc.evaluation import BandOverride, Evaluation, evaluate
 from nmguard.reference.nuclides import Nuclide, get_nuclide
@@ -289,7 +290,7 @@ def linearity_decay(
     extra = []
     if min(activities) > LINEARITY_LOW_END_BQ * 1.0000001:
         extra.append(
-            f"the lowest reading ({min(activities) / MBQ:.4g} MBq) is above 1.1 MBq, the low end of the "
+            f"the lowest reading ({format_sig(min(activities) / MBQ, 4)} MBq) is above 1.1 MBq, the low end of the "
             "range in former 10 CFR 35.50(b)(3)"
         )
     if not math.isfinite(fitted_hl):
@@ -305,7 +306,7 @@ def linearity_decay(
         ),
         "fitted_half_life_h": Quantity(fitted_hl / 3600.0, "h", note="free fit of ln A against t"),
         "half_life_deviation_percent": Quantity(hl_dev, "%"),
-        "range_MBq": Quantity(f"{min(activities) / MBQ:.4g} to {max(activities) / MBQ:.4g}"),
+        "range_MBq": Quantity(f"{format_sig(min(activities) / MBQ, 4)} to {format_sig(max(activities) / MBQ, 4)}"),
     }
     return AnalysisResult(
         analysis="am-linearity-decay",
