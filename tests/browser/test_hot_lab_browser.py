@@ -19,7 +19,7 @@ def test_radiopharmacists_day(live_server, page, dept, make_user):
     from nmguard.apps.core.actor import acting_as
     from nmguard.apps.patients import services as administration
     from nmguard.apps.radiopharmacy import services
-    from nmguard.apps.radiopharmacy.models import Recipe
+    from nmguard.apps.radiopharmacy.models import Batch, Recipe
 
     rph = make_user("radiopharmacist", "rph-b")
     now = timezone.now().replace(second=0, microsecond=0)
@@ -58,6 +58,7 @@ def test_radiopharmacists_day(live_server, page, dept, make_user):
     form.locator("#id_eluted").fill("9 GBq")
     form.locator("#id_volume_mL").fill("5")
     form.locator("#id_breakthrough_parent").fill("0.4 MBq")
+    form.locator("input[name=aluminium_ok][value=pass]").check()
     form.locator("button").click()
     assert "yes" in page.locator("[data-testid=elutions]").inner_text()
 
@@ -74,7 +75,7 @@ def test_radiopharmacists_day(live_server, page, dept, make_user):
     assert "Not releasable" in page.locator("[data-testid=releasable]").inner_text()
 
     tests = page.locator("[data-testid=test-form]")
-    tests.locator("#id_test").fill("rcp")
+    tests.locator("#id_test").select_option("rcp")
     tests.locator("#id_value").fill("96.8")
     tests.locator("button").click()
     assert "releasable" in page.locator("[data-testid=releasable]").inner_text()
@@ -83,7 +84,8 @@ def test_radiopharmacists_day(live_server, page, dept, make_user):
     release.locator("button").click()
     assert page.locator("[data-testid=batch-status]").inner_text() == "Released"
 
-    page.goto(f"{live_server.url}/hotlab/batches/1/?prescription={prescription.pk}")
+    batch = Batch.objects.get(number="MDP-B1")
+    page.goto(f"{live_server.url}/hotlab/batches/{batch.pk}/?prescription={prescription.pk}")
     dispense = page.locator("[data-testid=dispense-form]")
     dispense.locator("#id_wanted").fill("600 MBq")
     dispense.locator("#id_wanted_at").fill(_local(now + dt.timedelta(minutes=30)))

@@ -53,6 +53,7 @@ def test_day_through_the_api(rph_client, dept):
             "eluted_activity": "8 GBq",
             "volume_mL": 5,
             "breakthrough_parent_activity": "0.5 MBq",
+            "aluminium_ok": True,
         },
     )
     assert r.status_code == 201 and r.json()["usable"], r.content
@@ -171,6 +172,6 @@ def test_negative_volume_refused(rph_client, dept):
     r = post(
         rph_client,
         f"/api/v1/hotlab/generators/{g['id']}/elutions",
-        {"eluted_at": now.isoformat(), "eluted_activity": "1 GBq", "volume_mL": -5},
+        {"eluted_at": now.isoformat(), "eluted_activity": "1 GBq", "volume_mL": -5, "aluminium_ok": None},
     )
     assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "volume_mL"

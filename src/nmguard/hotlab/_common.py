@@ -36,3 +36,22 @@ def sourced_quantity(v: SourcedValue, unit: str | None = None, value: float | No
         status=v.status.value,
         note=v.note,
     )
+
+
+def check_reason(text: str, field: str, what: str) -> str:
+    """A reason of substance (not "x" or "ok"): the department's least length and word count, shared with
+    the administration overrides (``administration_plausibility.toml`` [override_reason])."""
+    from nmguard.reference.administration_plausibility import administration_plausibility
+
+    limits = administration_plausibility()
+    reason = (text or "").strip()
+    chars = sum(c.isalnum() for c in reason)
+    words = len(reason.split())
+    min_chars = int(limits.override_reason_min_characters.value)
+    min_words = int(limits.override_reason_min_words.value)
+    if chars < min_chars or words < min_words:
+        raise InputError(
+            f"{what}: give a reason of substance (at least {min_words} words and {min_chars} letters or digits)",
+            field,
+        )
+    return reason

@@ -20,6 +20,7 @@ from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.errors import InputError
 from nmguard.hotlab._common import check_activity, check_instant, iso, sourced_quantity
 from nmguard.physics.decay import LN2, elapsed_seconds
+from nmguard.physics.display import format_sig
 from nmguard.physics.volume import check_volume_mL
 from nmguard.reference.nuclides import Nuclide, get_nuclide
 
@@ -63,8 +64,8 @@ def draw_volume(
     volume = want / conc
     if volume > stock_volume_mL:
         raise InputError(
-            f"want: the stock holds only {conc * stock_volume_mL / 1e6:.4g} MBq of {n.name} at {iso(at)}, "
-            f"less than the {want / 1e6:.4g} MBq wanted",
+            f"want: the stock holds only {format_sig(conc * stock_volume_mL / 1e6, 4)} MBq of {n.name} at {iso(at)}, "
+            f"less than the {format_sig(want / 1e6, 4)} MBq wanted",
             "want",
         )
     values = {
@@ -87,7 +88,7 @@ def draw_volume(
             note="what the syringe should read on the activity meter when filled",
         )
     if volume < 0.1:
-        warnings.append(f"{volume:.3g} mL is a small volume to draw accurately; consider diluting the stock")
+        warnings.append(f"{format_sig(volume)} mL is a small volume to draw accurately; consider diluting the stock")
     return AnalysisResult(
         analysis="draw-volume",
         inputs={

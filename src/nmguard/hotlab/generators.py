@@ -22,6 +22,7 @@ from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.errors import InputError
 from nmguard.hotlab._common import check_activity, check_instant, iso, sourced_quantity
 from nmguard.physics.decay import LN2, elapsed_seconds
+from nmguard.physics.display import format_sig
 from nmguard.physics.ingrowth import daughter_activity
 from nmguard.reference.breakthrough import generator_daughter, get_breakthrough_limit
 from nmguard.reference.jurisdictions import get_profile
@@ -159,6 +160,22 @@ def elution_yield(
     )
 
 
+def yield_needs_reason(yield_percent: float) -> str | None:
+    """Why a yield this high must be explained before it is recorded, or None.
+
+    Above 100 % the eluate holds more than the column can have made; the threshold (100 % plus an activity
+    meter's accuracy action level) is reference data (``hotlab_plausibility.toml``)."""
+    from nmguard.reference.hotlab_plausibility import hotlab_plausibility
+
+    threshold = hotlab_plausibility().yield_reason_above_percent
+    if yield_percent <= threshold.value:
+        return None
+    return (
+        f"yield {yield_percent:.1f} % is above {threshold.value:g} %, more than the generator can have made "
+        "(check the generator calibration, a missing earlier elution, the meter setting)"
+    )
+
+
 # --------------------------------------------------------------------------- breakthrough
 
 
@@ -224,8 +241,8 @@ def breakthrough(
         if ratio > limit:
             usable, t_limit_h = "now", 0.0
             warnings.append(
-                f"{p.name} breakthrough {ratio:.4g} kBq/MBq exceeds the limit {limit:g} kBq/MBq "
-                f"({row.rule}): do not administer"
+                f"{p.name} breakthrough {format_sig(ratio, 4)} kBq/MBq exceeds the limit "
+                f"{format_sig(limit, 4)} kBq/MBq ({row.rule}): do not administer"
             )
         elif math.isinf(t):
             usable = "never"

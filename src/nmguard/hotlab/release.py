@@ -26,8 +26,9 @@ from typing import Any
 from nmguard.errors import InputError
 from nmguard.hotlab.purity import PurityResult
 from nmguard.physics.decay import elapsed_seconds
+from nmguard.physics.display import format_sig
 from nmguard.reference.citations import Status
-from nmguard.reference.release_specs import RELEASE_TESTS, TestSpec, release_specification
+from nmguard.reference.release_specs import RELEASE_TESTS, TestSpec, physical_range, release_specification
 
 OUTCOMES = ("pass", "fail", "missing", "waived", "not-tested")
 _TIME_UNITS_S = {"s": 1.0, "min": 60.0, "h": 3600.0}
@@ -171,10 +172,54 @@ def _pass_fail(value: Any, test: str) -> bool | None:
     raise InputError(f"{test}: write pass or fail (or leave empty while pending), got {value!r}", test)
 
 
+def impossible_value(test: str, value: float) -> str | None:
+    """Why ``value`` cannot be a result of ``test`` (outside its physical range), or None.
+
+    An RCP of 150 % or a pH of 20 is an entry error, not a pass: the range is data
+    (``release_test_ranges.csv``) with its basis."""
+    rng = physical_range(test)
+    if rng is None or rng.contains(value):
+        return None
+    return f"{format_sig(value, 4)} is impossible for {test}: it lies outside {rng.describe()} ({rng.basis})"
+
+
+def check_result(spec: TestSpec, value: float | None, text: str, waived_reason: str) -> None:
+    """Refuse a result that cannot be stored for ``spec`` (the form and the API share this check).
+
+    Numeric tests need a number inside the test's physical range, pass/fail tests need ``pass`` or ``fail``,
+    and a waiver (parametric release) is allowed only where the specification allows release before the
+    result. Fields named in the errors: ``value``, ``text``, ``waived_reason``."""
+    if waived_reason.strip():
+        if not spec.release_before_result:
+            raise InputError(
+                f"{spec.test}: the specification does not allow release before this result ({spec.source.id})",
+                "waived_reason",
+            )
+        if value is not None or text.strip():
+            raise InputError("give either a result or a parametric-release reason, not both", "waived_reason")
+        return
+    if spec.kind == "pass_fail":
+        if value is not None:
+            raise InputError(f"{spec.test} is a pass/fail test: choose pass or fail, not a number", "value")
+        if _pass_fail(text, spec.test) is None:
+            raise InputError(f"{spec.test}: choose pass or fail", "text")
+        return
+    if text.strip():
+        raise InputError(f"{spec.test} is a measured value: give the number, not pass/fail", "text")
+    if value is None or isinstance(value, bool) or not math.isfinite(value):
+        raise InputError(f"{spec.test}: give the measured value in {spec.unit or 'its unit'}", "value")
+    if (why := impossible_value(spec.test, float(value))) is not None:
+        raise InputError(why, "value")
+
+
 def _evaluate_one(
     spec: TestSpec, value: Any, volume_mL: float | None, warnings: list[str]
 ) -> tuple[str, Any, str, str | None]:
     """(outcome, shown value, limit text, reason) for a result that is present."""
+    if spec.kind != "pass_fail" and not isinstance(value, HalfLifeReadings):
+        number = _number(value, spec.test)
+        if (why := impossible_value(spec.test, number)) is not None:
+            return "fail", number, spec.describe(volume_mL), why + "; record the test again"
     if spec.kind == "pass_fail":
         ok = _pass_fail(value, spec.test)
         if ok is None:
@@ -269,7 +314,7 @@ def evaluate_release(
             test=test,
             outcome=outcome,
             value=shown,
-            unit=spec.unit,
+            unit=spec.result_unit,
             limit=limit,
             required=spec.required,
             method=spec.method,

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
 from nmguard.reference.citations import get_citation
 from nmguard.reference.nuclides import get_nuclide
 from nmguard.reference.waste_rules import waste_rule
@@ -153,15 +154,16 @@ def release_date(
                 "for": "decay-in-storage eligibility",
             }
         )
+        max_d = format_sig(rule.max_half_life.value, 4)
         if eligible:
             text = (
-                f"{rule.citation}: {nuc.name} (T½ {hl_d:.4g} d ≤ {rule.max_half_life.value:g} d) may be held for "
+                f"{rule.citation}: {nuc.name} (T½ {format_sig(hl_d, 4)} d ≤ {max_d} d) may be held for "
                 f"decay-in-storage and disposed of without regard to its radioactivity once the survey "
                 f"shows it indistinguishable from background"
             )
         else:
             text = (
-                f"{rule.citation}: {nuc.name} (T½ {hl_d:.4g} d > {rule.max_half_life.value:g} d) is NOT "
+                f"{rule.citation}: {nuc.name} (T½ {format_sig(hl_d, 4)} d > {max_d} d) is NOT "
                 f"eligible for decay-in-storage; dispose of it as radioactive waste (transfer to an "
                 f"authorised recipient)"
             )
@@ -180,7 +182,7 @@ def release_date(
         )
     if eligible is not False and n is not None and n > 0:
         opt = rule.agreement_state_hold_half_lives
-        text += f"; held at least {n:g} half-lives ({n * hl_s / 86400.0:.4g} d) as asked"
+        text += f"; held at least {n:g} half-lives ({format_sig(n * hl_s / 86400.0, 4)} d) as asked"
         if opt is not None:
             sources.append({"id": opt.source.id, "status": opt.status.value, "for": "hold in half-lives"})
     elif eligible is not False and not rule.hold_half_lives_required:

@@ -29,6 +29,7 @@ RELEASE_SPECS_FILE = "release_specifications.csv"
 KINDS = frozenset({"numeric", "half_life", "endotoxin", "pass_fail", "shelf_life"})
 SPECIFICATIONS = ("ph-eur", "usp")
 RELEASE_TESTS = ("appearance", "radionuclidic_identity", "ph", "rcp", "endotoxins", "filter_integrity", "sterility")
+RELEASE_TEST_RANGES_FILE = "release_test_ranges.csv"
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,11 @@ class TestSpec:
     status: Status
     edition: str | None
     note: str | None
+
+    @property
+    def result_unit(self) -> str:
+        """The unit of a result (an endotoxin result is in EU/mL; its limit is per V)."""
+        return "EU/mL" if self.kind == "endotoxin" else self.unit
 
     def describe(self, volume_mL: float | None = None) -> str:
         """The limit as a person reads it, e.g. ``≥ 95 %``, ``105–115 min``, ``≤ 175/V EU/mL``."""
@@ -155,6 +161,64 @@ def shelf_life(product: str, specification: str | None = None) -> TestSpec | Non
         if p == pid and (specification is None or spec == specification) and "shelf_life" in tests:
             return tests["shelf_life"]
     return None
+
+
+@dataclass(frozen=True)
+class PhysicalRange:
+    """The values a result of ``test`` can physically take (a value outside is an entry error, not a fail)."""
+
+    test: str
+    low: float | None
+    high: float | None
+    low_open: bool
+    unit: str
+    basis: str
+    source: Citation
+    status: Status
+
+    def contains(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def describe(self) -> str:
+        """``0–100 %``, ``> 0 min``, ``≥ 0 EU/mL``."""
+        u = f" {self.unit}" if self.unit else ""
+        if self.low is not None and self.high is not None:
+            return f"{self.low:g}–{self.high:g}{u}"
+        if self.low is not None:
+            return f"{'>' if self.low_open else '≥'} {self.low:g}{u}"
+        return f"≤ {self.high:g}{u}"
+
+
+@cache
+def physical_ranges() -> dict[str, PhysicalRange]:
+    """Physical range per numeric release test (``data/release_test_ranges.csv``)."""
+    out: dict[str, PhysicalRange] = {}
+    for i, row in enumerate(read_csv(RELEASE_TEST_RANGES_FILE), start=2):
+        where = f"{RELEASE_TEST_RANGES_FILE} line {i}"
+        test = row["test"].strip()
+        if test not in RELEASE_TESTS or test in out:
+            raise ReferenceDataError(f"{where}: test {test!r} unknown or listed twice")
+        low, high = opt_float(row["low"], where), opt_float(row["high"], where)
+        if low is None and high is None:
+            raise ReferenceDataError(f"{where}: a range needs a low or a high end")
+        out[test] = PhysicalRange(
+            test=test,
+            low=low,
+            high=high,
+            low_open=to_bool(row["low_open"], where),
+            unit=row["unit"].strip(),
+            basis=row["basis"].strip(),
+            source=get_citation(row["source"], where),
+            status=Status.parse(row["status"], where),
+        )
+    return out
+
+
+def physical_range(test: str) -> PhysicalRange | None:
+    """The physical range of a numeric release test, or None for a pass/fail test."""
+    return physical_ranges().get(test)
 
 
 def all_release_specs() -> tuple[TestSpec, ...]:

@@ -48,7 +48,9 @@ class ElutionIn(Schema):
     eluted_activity: str
     volume_mL: float
     breakthrough_parent_activity: str | None = None
-    aluminium_ok: bool | None = None
+    # A safety answer without a default: true (passed), false (failed) or null (not tested), given explicitly.
+    aluminium_ok: bool | None
+    yield_reason: str = ""
 
 
 @router.post("/generators/{generator_id}/elutions", response={201: dict})
@@ -65,6 +67,7 @@ def elute(request: HttpRequest, generator_id: int, payload: ElutionIn):
         if payload.breakthrough_parent_activity
         else None,
         aluminium_ok=payload.aluminium_ok,
+        yield_reason=payload.yield_reason,
     )
     return Status(
         201,
@@ -92,6 +95,7 @@ class BatchIn(Schema):
     volume_mL: float
     components: list[ComponentIn]
     elution_id: int | None = None
+    stock_id: int | None = None
 
 
 def _batch_out(b: Batch) -> dict:
@@ -107,7 +111,7 @@ def _batch_out(b: Batch) -> dict:
 
 @router.post("/batches", response={201: dict})
 def prepare(request: HttpRequest, payload: BatchIn):
-    from nmguard.apps.radiopharmacy.models import Elution
+    from nmguard.apps.radiopharmacy.models import Delivery, Elution
 
     require_perm(request, "radiopharmacy.add_batch")
     recipe = Recipe.objects.filter(pk=payload.recipe_id).first()
@@ -118,6 +122,11 @@ def prepare(request: HttpRequest, payload: BatchIn):
         elution = Elution.objects.filter(pk=payload.elution_id).first()
         if elution is None:
             raise InputError("unknown elution", "elution_id")
+    stock = None
+    if payload.stock_id is not None:
+        stock = Delivery.objects.filter(pk=payload.stock_id).first()
+        if stock is None:
+            raise InputError("unknown stock vial (delivery)", "stock_id")
     b = services.prepare_batch(
         recipe,
         number=payload.number,
@@ -127,6 +136,7 @@ def prepare(request: HttpRequest, payload: BatchIn):
         components=[services.Component(c.name, c.lot, c.expiry) for c in payload.components],
         user=request.user,
         elution=elution,
+        stock=stock,
     )
     return Status(201, _batch_out(b))
 

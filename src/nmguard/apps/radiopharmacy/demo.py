@@ -40,7 +40,7 @@ def load_hotlab_demo(users: dict, passwords: dict) -> None:
     elution = services.elute(
         generator,
         eluted_at=morning - dt.timedelta(minutes=20),
-        eluted_Bq=12e9,
+        eluted_Bq=10.5e9,  # about 99 % of the Bateman-available Tc-99m after 22 h of ingrowth
         volume_mL=5,
         breakthrough_parent_Bq=0.7e6,
         aluminium_ok=True,

@@ -7,11 +7,12 @@ import datetime as dt
 from django import forms
 from django.utils import timezone
 
-from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
+from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField, SafetyQuestionField, yes_no_question
 from nmguard.apps.equipment.models import Equipment
-from nmguard.apps.radiopharmacy.models import Elution, Recipe
+from nmguard.apps.radiopharmacy.models import Delivery, Elution, Recipe
 
 _NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
+_CHOOSE = ("", "— choose —")
 
 
 class ElutionForm(forms.Form):
@@ -19,13 +20,34 @@ class ElutionForm(forms.Form):
     eluted = ActivityField(label="Eluted activity")
     volume_mL = forms.FloatField(min_value=0.01, label="Volume (mL)")
     breakthrough_parent = ActivityField(required=False, label="Parent activity in the eluate (breakthrough)")
-    aluminium_ok = forms.NullBooleanField(required=False, label="Aluminium ion test passed")
+    aluminium_ok = SafetyQuestionField(
+        label="Aluminium ion test",
+        choices=[("pass", "Passed"), ("fail", "Failed"), ("not_tested", "Not tested on this eluate")],
+        coerce={"pass": True, "fail": False, "not_tested": None}.__getitem__,
+    )
+    yield_reason = forms.CharField(
+        required=False,
+        label="Reason, when the yield is above the plausible maximum",
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from nmguard.reference.hotlab_plausibility import hotlab_plausibility
+
+        super().__init__(*args, **kwargs)
+        above = hotlab_plausibility().yield_reason_above_percent.value
+        self.fields["yield_reason"].label = f"Reason, when the yield is above {above:g} % (more than the column holds)"
 
 
 class BatchForm(forms.Form):
     recipe = forms.ModelChoiceField(Recipe.objects.all())
     number = forms.CharField(max_length=40)
-    elution = forms.ModelChoiceField(Elution.objects.filter(usable=True), required=False)
+    elution = forms.ModelChoiceField(Elution.objects.filter(usable=True).select_related("generator"), required=False)
+    stock = forms.ModelChoiceField(
+        Delivery.objects.filter(status=Delivery.Status.IN_STOCK),
+        required=False,
+        label="Or drawn from stock vial",
+    )
     prepared_at = LocalDateTimeField(initial=_NOW)
     activity = ActivityField(label="Activity at preparation")
     volume_mL = forms.FloatField(min_value=0.01, label="Volume (mL)")
@@ -57,14 +79,23 @@ class BatchForm(forms.Form):
 
 
 class BatchTestForm(forms.Form):
-    test = forms.CharField(max_length=40)
-    value = forms.FloatField(required=False)
+    """One QC result; ``tests`` (name → specification) are the recipe's defined tests, the only choices."""
+
+    test = forms.ChoiceField(choices=[_CHOOSE])
+    value = forms.FloatField(required=False, label="Result (number)")
     strip1_front = forms.FloatField(required=False, min_value=0, label="RCP two-strip: strip 1 front (counts)")
     strip1_origin = forms.FloatField(required=False, min_value=0, label="strip 1 origin (counts)")
     strip2_front = forms.FloatField(required=False, min_value=0, label="strip 2 front (counts)")
     strip2_origin = forms.FloatField(required=False, min_value=0, label="strip 2 origin (counts)")
     text = forms.ChoiceField(choices=[("", "—"), ("pass", "pass"), ("fail", "fail")], required=False)
     waived_reason = forms.CharField(required=False, label="Parametric release: reason (leave empty otherwise)")
+
+    def __init__(self, *args, tests: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["test"].choices = [_CHOOSE] + [
+            (name, f"{name} ({spec.describe()}{', pass/fail' if spec.kind == 'pass_fail' else ''})")
+            for name, spec in (tests or {}).items()
+        ]
 
 
 class ReleaseForm(forms.Form):
@@ -93,7 +124,7 @@ class DisposalForm(forms.Form):
     disposed_at = LocalDateTimeField(initial=_NOW)
     background = forms.FloatField(min_value=0)
     surface = forms.FloatField(min_value=0, label="Surface reading")
-    unit = forms.ChoiceField(choices=[("uSv/h", "µSv/h"), ("cps", "cps"), ("cpm", "cpm")])
+    unit = forms.ChoiceField(choices=[_CHOOSE, ("uSv/h", "µSv/h"), ("cps", "cps"), ("cpm", "cpm")])
     counting_time_s = forms.FloatField(required=False, min_value=1, label="Counting time (s), count-rate meters")
     instrument = forms.CharField()
     surveyor = forms.CharField()
@@ -109,13 +140,15 @@ class DeliveryForm(forms.Form):
     package_surface_uSv_h = forms.FloatField(required=False, label="Package surface (µSv/h)")
     package_1m_uSv_h = forms.FloatField(required=False, label="At 1 m (µSv/h)")
     wipe_Bq_per_cm2 = forms.FloatField(required=False, label="Wipe test (Bq/cm²)")
-    receipt_ok = forms.BooleanField(required=False, initial=True, label="Receipt checks passed")
+    receipt_ok = yes_no_question(
+        "Receipt checks passed (package intact, labels match, readings within the local limits)"
+    )
     receipt_note = forms.CharField(required=False)
 
 
 class DischargeForm(forms.Form):
     at = LocalDateTimeField(initial=_NOW, label="Released at")
-    pathway = forms.ChoiceField(choices=[("sewer", "Sewer"), ("air", "Air")])
+    pathway = forms.ChoiceField(choices=[_CHOOSE, ("sewer", "Sewer"), ("air", "Air")])
     nuclide = forms.CharField(max_length=16)
     activity = ActivityField()
     note = forms.CharField(required=False)

@@ -75,7 +75,14 @@ def receive_delivery(
     wipe_Bq_per_cm2: float | None = None,
     receipt_note: str = "",
 ) -> tuple[Delivery, list[Holding]]:
-    """Record a delivery; returns it with the possession limits it now exceeds (an alert for the RPO)."""
+    """Record a delivery; returns it with the possession limits it now exceeds (an alert for the RPO).
+
+    Whether the receipt checks passed is an explicit answer (True or False): there is no default."""
+    from nmguard.apps.radiopharmacy.services import _require
+
+    _require(user, "delivery", "receiving a delivery")
+    if receipt_ok is not True and receipt_ok is not False:
+        raise InputError("answer whether the receipt checks passed (yes or no)", "receipt_ok")
     if not activity_Bq > 0:
         raise InputError("activity must be positive", "activity")
     for name, value in (

@@ -29,12 +29,12 @@ def dispensing_label_pdf(d) -> bytes:
     lines = [
         who,
         f"{product.name}  ({product.nuclide})",
-        f"{format_activity(d.wanted_activity_Bq)} at {timezone.localtime(d.wanted_at):%Y-%m-%d %H:%M}"
+        f"{format_activity(d.wanted_activity_Bq)} at {timezone.localtime(d.wanted_at):%Y-%m-%d %H:%M %Z}"
         f"  ·  {d.volume_mL:.2f} mL",
-        f"Measured {format_activity(d.measured_activity_Bq)} at {timezone.localtime(d.measured_at):%H:%M}"
+        f"Measured {format_activity(d.measured_activity_Bq)} at {timezone.localtime(d.measured_at):%Y-%m-%d %H:%M %Z}"
         f" on {d.activity_meter}",
-        f"Batch {batch.number}  ·  expires {timezone.localtime(batch.expires_at):%Y-%m-%d %H:%M}",
-        f"Dispensed by {d.dispensed_by}",
+        f"Batch {batch.number}  ·  expires {timezone.localtime(batch.expires_at):%Y-%m-%d %H:%M %Z}",
+        f"Dispensed by {d.dispensed_by or '—'}",
     ]
     fig = plt.figure(figsize=(100 / 25.4, 50 / 25.4))
     fig.text(0.04, 0.9, "RADIOACTIVE ☢", fontsize=9, weight="bold", color="#a4262c")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 
 from nmguard.apps.core.records import AuditedModel
 from nmguard.errors import InputError
@@ -103,7 +106,10 @@ class Elution(AuditedModel):
     yield_percent = models.FloatField()
     breakthrough_parent_Bq = models.FloatField(null=True, blank=True)
     breakthrough = models.JSONField(default=dict, blank=True, help_text="Ratio, limit, usable-until, sources")
-    aluminium_ok = models.BooleanField(null=True, blank=True, help_text="Aluminium ion colour-spot test")
+    aluminium_ok = models.BooleanField(
+        null=True, blank=True, help_text="Aluminium ion colour-spot test (empty: answered 'not tested')"
+    )
+    yield_reason = models.TextField(blank=True, help_text="Why the yield is above the plausible maximum")
     usable = models.BooleanField(default=True)
     performed_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
 
@@ -111,7 +117,20 @@ class Elution(AuditedModel):
         ordering = ["-eluted_at"]
 
     def __str__(self) -> str:
-        return f"{self.generator.name} eluate {self.eluted_at:%Y-%m-%d %H:%M}"
+        from nmguard.physics.units import format_activity
+
+        # The department's local time with its zone name (formatting the stored UTC instant showed a time an
+        # hour or two off in the preparation form's drop-down).
+        local = timezone.localtime(self.eluted_at)
+        return f"{self.generator.name} eluate {local:%Y-%m-%d %H:%M %Z} ({format_activity(self.eluted_activity_Bq)})"
+
+    @property
+    def usable_until(self) -> dt.datetime | str | None:
+        """When the eluate stops meeting the breakthrough limit: an instant, or "never"/"now", or None."""
+        until = (self.breakthrough or {}).get("usable_until")
+        if until in (None, "", "never", "now"):
+            return until or None
+        return dt.datetime.fromisoformat(until)
 
 
 class Recipe(AuditedModel):
@@ -148,6 +167,14 @@ class Batch(AuditedModel):
     number = models.CharField(max_length=40, unique=True)
     recipe = models.ForeignKey(Recipe, on_delete=models.PROTECT, related_name="batches")
     elution = models.ForeignKey(Elution, null=True, blank=True, on_delete=models.PROTECT, related_name="batches")
+    stock = models.ForeignKey(
+        "Delivery",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="batches",
+        help_text="The delivered stock vial the preparation was drawn from (instead of an eluate)",
+    )
     prepared_at = models.DateTimeField()
     prepared_by = models.ForeignKey("core.User", on_delete=models.PROTECT, related_name="+")
     activity_Bq = models.FloatField(help_text="Activity at the calibration (preparation) time")
@@ -230,7 +257,9 @@ class PossessionLimit(AuditedModel):
     licence = models.CharField(max_length=120, help_text="Licence number and condition")
 
     def __str__(self) -> str:
-        return f"{self.nuclide} ≤ {self.limit_Bq:.3g} Bq ({self.licence})"
+        from nmguard.physics.units import format_activity
+
+        return f"{self.nuclide} ≤ {format_activity(self.limit_Bq)} ({self.licence})"
 
 
 class Delivery(AuditedModel):
@@ -258,6 +287,12 @@ class Delivery(AuditedModel):
     class Meta:
         ordering = ["-received_at"]
         verbose_name_plural = "deliveries"
+
+    def __str__(self) -> str:
+        from nmguard.physics.units import format_activity
+
+        at = timezone.localtime(self.calibrated_at)
+        return f"{self.product} ({format_activity(self.activity_Bq)} {self.nuclide} at {at:%Y-%m-%d %H:%M %Z})"
 
 
 class Discharge(AuditedModel):

@@ -19,11 +19,47 @@ from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
 from nmguard.apps.radiopharmacy.models import Batch, BatchTest, Dispensing, Elution, Generator, Recipe, WasteContainer
 from nmguard.errors import InputError
+from nmguard.physics.display import format_sig
+from nmguard.physics.units import format_activity
 from nmguard.reference import get_nuclide
 
 
 class DispensingRefused(InputError):
     """The dose may not be drawn from this batch; the refusal is in the audit trail."""
+
+
+# Who may do each hot-lab action: the Django permission that opens the view or endpoint, and the roles the
+# service accepts. A page shows a form only to a user who has both (:func:`may`), so nobody fills in a
+# form that is then refused.
+ACTIONS: dict[str, tuple[str, tuple[Role, ...]]] = {
+    "receive_generator": ("radiopharmacy.add_generator", (Role.RADIOPHARMACIST,)),
+    "elute": ("radiopharmacy.add_elution", (Role.RADIOPHARMACIST,)),
+    "prepare": ("radiopharmacy.add_batch", (Role.RADIOPHARMACIST,)),
+    "test": ("radiopharmacy.add_batchtest", (Role.RADIOPHARMACIST,)),
+    "release": ("radiopharmacy.change_batch", (Role.RADIOPHARMACIST,)),
+    "dispense": ("radiopharmacy.add_dispensing", (Role.RADIOPHARMACIST, Role.TECHNOLOGIST)),
+    "delivery": ("radiopharmacy.add_delivery", (Role.RADIOPHARMACIST,)),
+    "seal_waste": ("radiopharmacy.add_wastecontainer", (Role.RADIOPHARMACIST,)),
+    "dispose_waste": ("radiopharmacy.change_wastecontainer", (Role.RADIOPHARMACIST,)),
+    "discharge": ("radiopharmacy.add_discharge", (Role.RADIOPHARMACIST,)),
+}
+
+
+def may(user, action: str) -> bool:
+    """Whether ``user`` may submit ``action`` (permission and role), e.g. to decide if a form is shown."""
+    perm, roles = ACTIONS[action]
+    if not (user.is_authenticated and user.has_perm(perm)):
+        return False
+    return user.groups.filter(name__in=[r.value for r in roles]).exists()
+
+
+def permitted(user) -> dict[str, bool]:
+    """:func:`may` for every action (the pages' ``can``)."""
+    return {action: may(user, action) for action in ACTIONS}
+
+
+def _require(user, action: str, what: str) -> None:
+    require_role(user, *ACTIONS[action][1], what=what)
 
 
 def _profile_id() -> str:
@@ -52,7 +88,7 @@ def receive_generator(
 ) -> Generator:
     from nmguard.reference.breakthrough import generator_daughter
 
-    require_role(user, Role.RADIOPHARMACIST, what="receiving a generator")
+    _require(user, "receive_generator", "receiving a generator")
     parent_name = get_nuclide(parent).name
     _positive(calibrated_activity_Bq, "calibrated_activity")
     check_not_future(received_at, "received_at")
@@ -81,11 +117,15 @@ def elute(
     user,
     breakthrough_parent_Bq: float | None = None,
     aluminium_ok: bool | None = None,
+    yield_reason: str = "",
 ) -> Elution:
-    """Record an elution with its yield against the Bateman-available activity and its breakthrough."""
-    from nmguard.hotlab.generators import breakthrough, elution_yield
+    """Record an elution with its yield against the Bateman-available activity and its breakthrough.
 
-    require_role(user, Role.RADIOPHARMACIST, what="eluting")
+    A yield above the plausible maximum (reference data) is refused until a reason is recorded."""
+    from nmguard.hotlab._common import check_reason
+    from nmguard.hotlab.generators import breakthrough, elution_yield, yield_needs_reason
+
+    _require(user, "elute", "eluting")
     check_not_future(eluted_at, "eluted_at")
     _positive(eluted_Bq, "eluted_activity")
     _positive(volume_mL, "volume_mL")
@@ -98,6 +138,10 @@ def elute(
         at=eluted_at,
         parent=generator.parent,
     ).flat()
+    if (why := yield_needs_reason(yield_result["yield_percent"])) is not None:
+        yield_reason = check_reason(yield_reason, "yield_reason", why)
+    else:
+        yield_reason = (yield_reason or "").strip()
     bt = {}
     usable = aluminium_ok is not False
     if breakthrough_parent_Bq is not None:
@@ -115,6 +159,7 @@ def elute(
             breakthrough_parent_Bq=breakthrough_parent_Bq,
             breakthrough=bt,
             aluminium_ok=aluminium_ok,
+            yield_reason=yield_reason,
             usable=usable,
             performed_by=user,
         )
@@ -138,11 +183,13 @@ def prepare_batch(
     components: list[Component],
     user,
     elution: Elution | None = None,
+    stock=None,
     equipment: dict | None = None,
     environment: dict | None = None,
 ) -> Batch:
-    """Record a preparation; refuse expired components, an unusable eluate, activity or volume outside the recipe."""
-    require_role(user, Role.RADIOPHARMACIST, what="preparing a batch")
+    """Record a preparation; refuse expired components, an unusable eluate, activity or volume outside the
+    recipe, and more activity than the decay-corrected eluate (or stock vial) it was drawn from holds."""
+    _require(user, "prepare", "preparing a batch")
     check_not_future(prepared_at, "prepared_at")
     _positive(activity_Bq, "activity")
     _positive(volume_mL, "volume_mL")
@@ -155,16 +202,26 @@ def prepare_batch(
     if elution is not None:
         if not elution.usable:
             raise InputError("this eluate failed its tests and may not be used", "elution")
-        until = elution.breakthrough.get("usable_until")
-        if until and until not in ("never", "now") and dt.datetime.fromisoformat(until) < prepared_at:
-            raise InputError(f"the eluate exceeds the breakthrough limit from {until}", "elution")
+        until = elution.usable_until
+        if until == "now" or (isinstance(until, dt.datetime) and until < prepared_at):
+            shown = "its elution" if until == "now" else f"{timezone.localtime(until):%Y-%m-%d %H:%M %Z}"
+            raise InputError(f"the eluate exceeds the breakthrough limit from {shown}", "elution")
+    _check_source(recipe, elution, stock, activity_Bq, prepared_at)
     mbq = activity_Bq / 1e6
     if recipe.min_activity_MBq is not None and mbq < recipe.min_activity_MBq:
-        raise InputError(f"{mbq:.4g} MBq is below the recipe's {recipe.min_activity_MBq:g} MBq", "activity")
+        raise InputError(
+            f"{format_activity(activity_Bq)} is below the recipe's {format_activity(recipe.min_activity_MBq * 1e6)}",
+            "activity",
+        )
     if recipe.max_activity_MBq is not None and mbq > recipe.max_activity_MBq:
-        raise InputError(f"{mbq:.4g} MBq is above the recipe's {recipe.max_activity_MBq:g} MBq", "activity")
+        raise InputError(
+            f"{format_activity(activity_Bq)} is above the recipe's {format_activity(recipe.max_activity_MBq * 1e6)}",
+            "activity",
+        )
     if recipe.max_volume_mL is not None and volume_mL > recipe.max_volume_mL:
-        raise InputError(f"{volume_mL:g} mL is above the recipe's {recipe.max_volume_mL:g} mL", "volume_mL")
+        raise InputError(
+            f"{format_sig(volume_mL)} mL is above the recipe's {format_sig(recipe.max_volume_mL)} mL", "volume_mL"
+        )
     if Batch.objects.filter(number=number).exists():
         raise InputError(f"batch number {number} exists already", "number")
     with transaction.atomic(), acting_as(user, reason="batch prepared"):
@@ -172,6 +229,7 @@ def prepare_batch(
             number=number,
             recipe=recipe,
             elution=elution,
+            stock=stock,
             prepared_at=prepared_at,
             prepared_by=user,
             activity_Bq=activity_Bq,
@@ -181,6 +239,32 @@ def prepare_batch(
             environment=environment or {},
             expires_at=prepared_at + dt.timedelta(hours=recipe.shelf_life_h),
         )
+
+
+def _check_source(recipe: Recipe, elution: Elution | None, stock, activity_Bq: float, prepared_at: dt.datetime) -> None:
+    """The eluate or stock vial holds the recipe's nuclide, existed at the preparation time, and holds enough
+    activity (decay-corrected, with the earlier preparations drawn from it): activity is conserved."""
+    from nmguard.hotlab.balance import Draw, check_activity_balance
+
+    if elution is not None and stock is not None:
+        raise InputError("a preparation is made from an eluate or from a stock vial, not both", "stock")
+    nuclide = recipe.radiopharmaceutical.nuclide
+    if elution is not None:
+        source, field, name = elution, "elution", "eluate"
+        source_nuclide, source_Bq, source_at = elution.generator.daughter, elution.eluted_activity_Bq, elution.eluted_at
+    elif stock is not None:
+        source, field, name = stock, "stock", "stock vial"
+        source_nuclide, source_Bq, source_at = stock.nuclide, stock.activity_Bq, stock.calibrated_at
+        if stock.received_at > prepared_at:
+            raise InputError("the stock vial was received after the preparation time", "prepared_at")
+    else:
+        return
+    if source_nuclide != nuclide:
+        raise InputError(f"the {name} is {source_nuclide}; {recipe.radiopharmaceutical} needs {nuclide}", field)
+    earlier = [Draw(b.activity_Bq, b.prepared_at) for b in source.batches.all()]
+    check_activity_balance(
+        nuclide, source_Bq, source_at, earlier, Draw(activity_Bq, prepared_at), source_name=name, field="activity"
+    )
 
 
 STRIP_FIELDS = ("strip1_front", "strip1_origin", "strip2_front", "strip2_origin")
@@ -198,14 +282,31 @@ def record_test(
     performed_at: dt.datetime | None = None,
     strips: dict[str, float | None] | None = None,
 ) -> BatchTest:
-    """Record one QC result; an RCP may be given as the four 99mTc two-strip counts instead of a value."""
-    require_role(user, Role.RADIOPHARMACIST, what="recording QC")
-    if strips and any(v is not None for v in strips.values()):
-        if any(strips.get(k) is None for k in STRIP_FIELDS):
-            raise InputError("give all four strip counts", "strip1_front")
-        value, detail = rcp_from_two_strips(strips)
+    """Record one QC result; an RCP may be given as the four 99mTc two-strip counts instead of a value.
+
+    Only a test of the recipe's release specification is accepted, with a result inside the test's physical
+    range (a pass/fail test with pass or fail); the page and the API both come here."""
+    from nmguard.hotlab.release import check_result
+
+    _require(user, "test", "recording QC")
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
+    specs = release_tests(batch)
+    test = (test or "").strip()
+    if test not in specs:
+        offered = ", ".join(specs) or "none"
+        raise InputError(
+            f"{test or 'no test'} is not a release test of {batch.recipe}; choose one of: {offered}", "test"
+        )
+    if strips and any(v is not None for v in strips.values()):
+        if test != "rcp":
+            raise InputError("strip counts give an RCP: choose the rcp test", "test")
+        if any(strips.get(k) is None for k in STRIP_FIELDS):
+            raise InputError("give all four strip counts", "strip1_front")
+        if value is not None:
+            raise InputError("give the RCP either as a value or as strip counts, not both", "value")
+        value, detail = rcp_from_two_strips(strips)
+    check_result(specs[test], value, text or "", waived_reason or "")
     performed_at = performed_at or timezone.now()
     check_not_future(performed_at, "performed_at")
     with transaction.atomic(), acting_as(user, reason=f"QC {test}"):
@@ -221,13 +322,34 @@ def record_test(
         )
 
 
+def release_tests(batch: Batch) -> dict:
+    """The release tests defined for the batch's product (test name → specification), in the data's order.
+
+    The specification is the first shipped for the product (:func:`release_specification`); a product
+    without a catalogue id or a shipped specification has none, and its batches cannot take results."""
+    from nmguard.reference.release_specs import release_specification
+
+    catalogue_id = batch.recipe.radiopharmaceutical.catalogue_id
+    if not catalogue_id:
+        return {}
+    try:
+        return release_specification(catalogue_id)
+    except InputError:
+        return {}
+
+
 def release_decision(batch: Batch):
-    """The pure release rules applied to the batch's latest result per test."""
+    """The pure release rules applied to the batch's latest result per defined test.
+
+    A stored result under a name that is not a test of the specification (recorded before names were
+    checked) is left out of the decision, so it cannot block the batch for ever; the page lists it."""
     from nmguard.hotlab.release import evaluate_release
 
+    defined = release_tests(batch)
     latest: dict[str, BatchTest] = {}
     for t in batch.tests.order_by("performed_at", "pk"):
-        latest[t.test] = t
+        if t.test in defined:
+            latest[t.test] = t
     results = {
         k: (t.value if t.value is not None else (t.text or None)) for k, t in latest.items() if not t.waived_reason
     }
@@ -242,7 +364,7 @@ def release_decision(batch: Batch):
 
 def release(batch: Batch, *, qualified_person, password: str, statement: str = "") -> Batch:
     """Release by a qualified person (e-signature); refused when a test failed or is missing."""
-    require_role(qualified_person, Role.RADIOPHARMACIST, what="releasing a batch")
+    _require(qualified_person, "release", "releasing a batch")
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
     decision = release_decision(batch)
@@ -266,7 +388,7 @@ def dispense_refusal(batch: Batch, at: dt.datetime) -> str | None:
     if batch.status != Batch.Status.RELEASED:
         return f"batch {batch.number} is not released ({batch.get_status_display().lower()})"
     if at >= batch.expires_at:
-        return f"batch {batch.number} expired at {timezone.localtime(batch.expires_at):%Y-%m-%d %H:%M}"
+        return f"batch {batch.number} expired at {timezone.localtime(batch.expires_at):%Y-%m-%d %H:%M %Z}"
     decision = release_decision(batch)
     if not decision.releasable:
         return f"batch {batch.number} has a failed or missing test: " + "; ".join(decision.blocking_reasons)
@@ -288,7 +410,7 @@ def dispense(
     from nmguard.apps.patients import services as administration
     from nmguard.hotlab.dosing import draw_volume
 
-    require_role(user, Role.RADIOPHARMACIST, Role.TECHNOLOGIST, what="dispensing")
+    _require(user, "dispense", "dispensing")
     _positive(wanted_Bq, "wanted_activity")
     _positive(measured_Bq, "measured_activity")
     refusal = dispense_refusal(batch, max(measured_at, wanted_at))
@@ -328,6 +450,7 @@ def seal_waste(
 ) -> WasteContainer:
     from nmguard.hotlab.waste import release_date
 
+    _require(user, "seal_waste", "sealing a waste container")
     check_not_future(sealed_at, "sealed_at")
     _positive(activity_Bq, "activity")
     _positive(limit_Bq, "limit")
@@ -361,6 +484,7 @@ def dispose_waste(
     """Disposal after the release date with the survey the regulation asks for (35.2092 record)."""
     from nmguard.hotlab.waste import disposal_survey_ok
 
+    _require(user, "dispose_waste", "disposing of waste")
     check_not_future(disposed_at, "disposed_at")
     if container.disposed_at:
         raise InputError("this container was disposed of already", "container")
@@ -395,7 +519,7 @@ def dispose_waste(
         )
     if not verdict.ok:
         raise InputError(
-            f"surface reading {surface:g} {unit} is distinguishable from background {background:g} "
+            f"surface reading {format_sig(surface)} {unit} is distinguishable from background {format_sig(background)} "
             f"{unit} ({verdict.criterion}): keep it stored",
             "surface",
         )
@@ -417,6 +541,7 @@ def dispose_waste(
 def record_discharge(*, at: dt.datetime, pathway: str, nuclide: str, activity_Bq: float, user, note: str = ""):
     from nmguard.apps.radiopharmacy.models import Discharge
 
+    _require(user, "discharge", "recording a release")
     check_not_future(at, "at")
     if pathway not in ("sewer", "air"):
         raise InputError("pathway must be sewer or air", "pathway")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.forms import (
@@ -40,8 +40,7 @@ def _act(request, form, action, success, page):
     return page(form)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW, "viewing the hot lab")
 def day(request: HttpRequest, batch_form=None, delivery_form=None) -> HttpResponse:
     from nmguard.apps.patients.models import Prescription
     from nmguard.apps.radiopharmacy.inventory import holdings
@@ -70,12 +69,12 @@ def day(request: HttpRequest, batch_form=None, delivery_form=None) -> HttpRespon
             "waste": WasteContainer.objects.filter(disposed_at__isnull=True),
             "holdings": holdings(),
             "delivery_form": delivery_form or DeliveryForm(),
+            "can": services.permitted(request.user),
         },
     )
 
 
-@login_required
-@permission_required("radiopharmacy.add_delivery", raise_exception=True)
+@requires("radiopharmacy.add_delivery", "receiving a delivery")
 def delivery_new(request: HttpRequest) -> HttpResponse:
     from nmguard.apps.radiopharmacy.inventory import receive_delivery
 
@@ -98,8 +97,7 @@ def delivery_new(request: HttpRequest) -> HttpResponse:
     return _act(request, DeliveryForm(request.POST), action, "hotlab", lambda f: day(request, delivery_form=f))
 
 
-@login_required
-@permission_required("radiopharmacy.add_batch", raise_exception=True)
+@requires("radiopharmacy.add_batch", "preparing a batch")
 def batch_new(request: HttpRequest) -> HttpResponse:
     def action(d):
         return services.prepare_batch(
@@ -111,6 +109,7 @@ def batch_new(request: HttpRequest) -> HttpResponse:
             components=d["components"],
             user=request.user,
             elution=d["elution"],
+            stock=d["stock"],
             equipment={"hot_cell": d["hot_cell"]} if d["hot_cell"] else {},
             environment={"checks": d["environment"]} if d["environment"] else {},
         )
@@ -124,19 +123,22 @@ def batch_new(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW, "viewing the hot lab")
 def generator_detail(request: HttpRequest, pk: int, form=None) -> HttpResponse:
     generator = get_object_or_404(Generator, pk=pk)
     return render(
         request,
         "radiopharmacy/generator.html",
-        {"g": generator, "elutions": generator.elutions.all(), "form": form or ElutionForm()},
+        {
+            "g": generator,
+            "elutions": generator.elutions.select_related("performed_by"),
+            "form": form or ElutionForm(),
+            "can": services.permitted(request.user),
+        },
     )
 
 
-@login_required
-@permission_required("radiopharmacy.add_elution", raise_exception=True)
+@requires("radiopharmacy.add_elution", "eluting a generator")
 def generator_elute(request: HttpRequest, pk: int) -> HttpResponse:
     generator = get_object_or_404(Generator, pk=pk)
 
@@ -149,6 +151,7 @@ def generator_elute(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             breakthrough_parent_Bq=d["breakthrough_parent"],
             aluminium_ok=d["aluminium_ok"],
+            yield_reason=d["yield_reason"],
         )
 
     return _act(
@@ -160,8 +163,7 @@ def generator_elute(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW, "viewing the hot lab")
 def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     batch = get_object_or_404(Batch.objects.select_related("recipe__radiopharmaceutical"), pk=pk)
     decision = None
@@ -170,16 +172,19 @@ def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     except InputError as exc:
         forms.setdefault("decision_error", exc.message)
     dispense_initial = _dispense_initial(request.GET.get("prescription"))
+    defined = services.release_tests(batch)
     return render(
         request,
         "radiopharmacy/batch.html",
         {
             "b": batch,
-            "tests": batch.tests.all(),
+            # every stored result, also one under a name the specification does not define
+            "tests": [(t, defined.get(t.test)) for t in batch.tests.select_related("performed_by")],
             "decision": decision,
             "now": timezone.now(),
             "dispensings": batch.dispensings.select_related("prescription__patient"),
-            "test_form": forms.get("test_form") or BatchTestForm(),
+            "test_form": forms.get("test_form") or BatchTestForm(tests=defined),
+            "can": services.permitted(request.user),
             "release_form": forms.get("release_form") or ReleaseForm(),
             "dispense_form": forms.get("dispense_form") or DispenseForm(initial=dispense_initial),
             "decision_error": forms.get("decision_error"),
@@ -188,24 +193,24 @@ def batch_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
 
 
 def _dispense_initial(prescription_id: str | None) -> dict:
-    """Pre-fill the dispensing form from the prescription in the queue (activity, time, an in-date meter)."""
-    from nmguard.apps.equipment.models import first_usable_activity_meter
+    """Pre-fill the dispensing form from the prescription in the queue (activity, time).
+
+    The activity meter is not preselected: which meter measured the syringe is the user's answer (a
+    preselected meter recorded an in-date meter for a reading made on another)."""
     from nmguard.apps.patients.models import Prescription
     from nmguard.physics.units import format_activity
 
     prescription = Prescription.objects.filter(pk=prescription_id).first() if prescription_id else None
     if prescription is None:
-        return {"activity_meter": first_usable_activity_meter()}
+        return {}
     return {
         "prescription": prescription.pk,
         "wanted": format_activity(prescription.prescribed_activity_Bq),
         "wanted_at": timezone.localtime(prescription.scheduled_for),
-        "activity_meter": first_usable_activity_meter(),
     }
 
 
-@login_required
-@permission_required("radiopharmacy.add_batchtest", raise_exception=True)
+@requires("radiopharmacy.add_batchtest", "recording a QC result")
 def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
 
@@ -213,7 +218,7 @@ def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
         strips = {k: d[k] for k in services.STRIP_FIELDS}
         services.record_test(
             batch,
-            test=d["test"].strip(),
+            test=d["test"],
             user=request.user,
             value=d["value"],
             text=d["text"],
@@ -223,15 +228,14 @@ def batch_test(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _act(
         request,
-        BatchTestForm(request.POST),
+        BatchTestForm(request.POST, tests=services.release_tests(batch)),
         action,
         f"/hotlab/batches/{pk}/",
         lambda f: batch_detail(request, pk, test_form=f),
     )
 
 
-@login_required
-@permission_required("radiopharmacy.change_batch", raise_exception=True)
+@requires("radiopharmacy.change_batch", "releasing a batch")
 def batch_release(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(Batch, pk=pk)
 
@@ -247,8 +251,7 @@ def batch_release(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("radiopharmacy.add_dispensing", raise_exception=True)
+@requires("radiopharmacy.add_dispensing", "dispensing")
 def batch_dispense(request: HttpRequest, pk: int) -> HttpResponse:
     from nmguard.apps.patients.models import Prescription
 
@@ -276,8 +279,7 @@ def batch_dispense(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW, "viewing the hot lab")
 def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from nmguard.apps.radiopharmacy.labels import dispensing_label_pdf
 
@@ -287,8 +289,7 @@ def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW, "viewing the hot lab")
 def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None, discharge_form=None) -> HttpResponse:
     return render(
         request,
@@ -302,12 +303,12 @@ def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None,
             "blank_disposal_form": DisposalForm(),
             "discharge_form": discharge_form or DischargeForm(),
             "discharge_totals": services.discharge_totals(),
+            "can": services.permitted(request.user),
         },
     )
 
 
-@login_required
-@permission_required("radiopharmacy.add_wastecontainer", raise_exception=True)
+@requires("radiopharmacy.add_wastecontainer", "sealing a waste container")
 def waste_seal(request: HttpRequest) -> HttpResponse:
     def action(d):
         services.seal_waste(
@@ -322,8 +323,7 @@ def waste_seal(request: HttpRequest) -> HttpResponse:
     return _act(request, WasteForm(request.POST), action, "hotlab-waste", lambda f: waste(request, form=f))
 
 
-@login_required
-@permission_required("radiopharmacy.change_wastecontainer", raise_exception=True)
+@requires("radiopharmacy.change_wastecontainer", "disposing of waste")
 def waste_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     container = get_object_or_404(WasteContainer, pk=pk)
 
@@ -349,8 +349,7 @@ def waste_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("radiopharmacy.add_discharge", raise_exception=True)
+@requires("radiopharmacy.add_discharge", "recording a release to sewer or air")
 def discharge_new(request: HttpRequest) -> HttpResponse:
     def action(d):
         return services.record_discharge(
