@@ -135,9 +135,19 @@ def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier
         return err.value.field
 
     assert attempt() == "mismatch_reason"  # another patient, another month: say why, and sign
+    assert (
+        attempt(mismatch_reason="x", reason="repeat imaging after the camera repair") == "mismatch_reason"
+    )  # no reason
     assert attempt(mismatch_reason="patient merged in PACS") == "reason"  # cycle 2 had doses: why replace them
-    assert attempt(reason="repeat imaging", mismatch_reason="patient merged in PACS") == "password"
-    assert attempt(reason="repeat imaging", mismatch_reason="patient merged in PACS", password="wrong") == "password"
+    assert (
+        attempt(reason="repeat imaging after the camera repair", mismatch_reason="patient merged in PACS") == "password"
+    )
+    assert (
+        attempt(
+            reason="repeat imaging after the camera repair", mismatch_reason="patient merged in PACS", password="wrong"
+        )
+        == "password"
+    )
     assert AuditEvent.objects.filter(action="sign_failed").count() == 1  # the failed signature is in the trail
     cycle2.refresh_from_db()
     assert cycle2.organ_doses_Gy == before and cycle2.dose_records.count() == 1  # nothing written
@@ -147,7 +157,7 @@ def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier
         physicist,
         mapping=mapping,
         mapping_confirmed=True,
-        reason="repeat imaging",
+        reason="repeat imaging after the camera repair",
         mismatch_reason="patient merged in PACS",
         password=PASSWORD,
     )
@@ -155,7 +165,7 @@ def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier
     assert cycle2.organ_doses_Gy == {"liver": 2.0, "kidneys": pytest.approx(KIDNEYS_GY, abs=1e-4)}
     assert record.override_signature is not None and signature_still_valid(record.override_signature, record)
     earlier = CycleDoseRecord.objects.get(cycle=cycle2, superseded_by=record)
-    assert earlier.organ_doses_Gy == before and record.reason == "repeat imaging"
+    assert earlier.organ_doses_Gy == before and record.reason == "repeat imaging after the camera repair"
     assert record.mismatch_reason == "patient merged in PACS"
     assert {m["field"] for m in record.study_check["mismatches"]} >= {"patient_id", "acquisition_date"}
     # the course counts cycle 1 (3.1 Gy) and the new cycle 2 kidneys (mass-weighted), not 3.1 Gy alone
@@ -240,7 +250,12 @@ def test_the_api_records_with_the_same_checks_and_names_the_field(dept, study_in
     body = {"mapping": check["proposal"], "mapping_confirmed": False}
     r = client.post(url, body, content_type="application/json")
     assert r.status_code == 422 and "mapping_confirmed" in r.content.decode()
-    body |= {"mapping_confirmed": True, "reason": "re-read", "mismatch_reason": "merged IDs", "password": PASSWORD}
+    body |= {
+        "mapping_confirmed": True,
+        "reason": "re-read with the new calibration",
+        "mismatch_reason": "patient IDs merged in PACS",
+        "password": PASSWORD,
+    }
     r = client.post(url, body, content_type="application/json")
     assert r.status_code == 201 and r.json()["organ_doses_Gy"]["kidneys"] == pytest.approx(KIDNEYS_GY, abs=1e-4)
 
@@ -251,11 +266,11 @@ def test_the_typed_dose_form_wants_a_reason_to_supersede_and_whole_organs(dept, 
     client.force_login(dept["physicist"])
     r = client.post(url, {"doses": "kidneys = 2.5", "method": "re-read", "reason": ""})
     assert r.status_code == 200 and b'data-field="reason"' in r.content
-    r = client.post(url, {"doses": "left kidney = 2.5", "method": "re-read", "reason": "wrong calibration"})
+    r = client.post(url, {"doses": "left kidney = 2.5", "method": "re-read", "reason": "wrong calibration factor used"})
     assert r.status_code == 200 and b'data-field="doses"' in r.content and b"kidneys" in r.content
     cycle1.refresh_from_db()
     assert cycle1.organ_doses_Gy["kidneys"] == 3.1
-    r = client.post(url, {"doses": "kidneys = 2.5", "method": "re-read", "reason": "wrong calibration"})
+    r = client.post(url, {"doses": "kidneys = 2.5", "method": "re-read", "reason": "wrong calibration factor used"})
     assert r.status_code == 302
     cycle1.refresh_from_db()
     assert cycle1.organ_doses_Gy == {"kidneys": 2.5} and cycle1.dose_records.count() == 2

@@ -9,6 +9,7 @@ from django.db import transaction
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.guards import require_role
 from nmguard.apps.core.roles import Role
+from nmguard.apps.patients.services import require_reason_of_substance
 from nmguard.apps.therapy.models import CycleDoseRecord, TherapyCourse, TherapyCycle, TherapyProtocol
 from nmguard.errors import InputError
 from nmguard.rules.therapy_course import Constraint, Criterion, cumulative_organ_doses, evaluate_eligibility
@@ -88,11 +89,14 @@ def record_cycle_doses(
             raise InputError(f"{organ}: dose must be a non-negative number of Gy", organ)
     check_organ_names(organ_doses_Gy, "doses" if job is None else "mapping")
     current = current_dose_record(cycle)
-    if (current is not None or cycle.organ_doses_Gy) and not reason.strip():
-        raise InputError(
-            f"cycle {cycle.number} already has doses ({cycle.dose_method}); say why these replace them", "reason"
-        )
+    if current is not None or cycle.organ_doses_Gy:
+        if not reason.strip():
+            raise InputError(
+                f"cycle {cycle.number} already has doses ({cycle.dose_method}); say why these replace them", "reason"
+            )
+        reason = require_reason_of_substance(reason, "reason")
     if mismatch_reason:
+        mismatch_reason = require_reason_of_substance(mismatch_reason, "mismatch_reason")
         if not password:
             raise InputError("accepting a mismatch needs your e-signature: enter your password", "password")
         from nmguard.apps.core.signatures import reauthenticate
