@@ -253,6 +253,11 @@ class RecordingCheck:
     vois: tuple[study_match.VoiDose, ...]
     has_doses: bool
 
+    @property
+    def differs(self) -> set[str]:
+        """The fields that do not match (patient_id, name, birth_date, patients, acquisition_date)."""
+        return {m.field for m in self.mismatches}
+
     def as_dict(self) -> dict:
         """Kept with the dose record: what was compared and what differed."""
         return {
