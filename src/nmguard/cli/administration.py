@@ -7,6 +7,7 @@ import typer
 
 from nmguard import administration_calculators as calc
 from nmguard.cli.output import emit_json, emit_table
+from nmguard.physics.display import format_sig
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
 RP_HELP = "catalogue id or common name, e.g. 18F-FDG, FDG, 99mTc-MDP"
@@ -29,7 +30,9 @@ def radiopharmaceuticals(json: bool = JSON) -> None:
     rows = []
     for rp in result["radiopharmaceuticals"]:
         typical = rp["typical_adult_activity_MBq"] or rp["typical_adult_activity_MBq_per_kg"]
-        activity = f"typical {typical['value']:g} {typical['unit']} {_src(typical['source'], typical['status'])}"
+        activity = (
+            f"typical {format_sig(typical['value'], 6)} {typical['unit']} {_src(typical['source'], typical['status'])}"
+        )
         kind = "therapy" if rp["therapy"] else "diagnostic"
         rows.append((rp["id"], f"{rp['name']} · {rp['nuclide']} · {rp['route']} · {kind} · {activity}"))
         if rp["aliases"]:
@@ -50,10 +53,13 @@ def effective_dose(
         return
     rows = [
         ("Radiopharmaceutical", f"{r['radiopharmaceutical']} ({r['radiopharmaceutical_id']})"),
-        ("Activity", f"{r['activity_MBq']:.4g} MBq"),
+        ("Activity", f"{format_sig(r['activity_MBq'], 4)} MBq"),
         ("Age group", r["age_group"]),
-        ("Coefficient", f"{r['coefficient_mSv_per_MBq']:g} mSv/MBq ({r['edition']}) {_src(r['source'], r['status'])}"),
-        ("Effective dose", f"{r['effective_dose_mSv']:.3g} mSv"),
+        (
+            "Coefficient",
+            f"{format_sig(r['coefficient_mSv_per_MBq'], 6)} mSv/MBq ({r['edition']}) {_src(r['source'], r['status'])}",
+        ),
+        ("Effective dose", f"{format_sig(r['effective_dose_mSv'], 3)} mSv"),
         ("Source", f"{r['source']}: {r['source_text']}"),
     ]
     _warnings(rows, r["warnings"])
@@ -76,20 +82,24 @@ def paediatric_activity(
     rows = [
         ("Radiopharmaceutical", f"{r['radiopharmaceutical']} ({r['radiopharmaceutical_id']})"),
         ("Card", f"{r['card']}, indication {r['indication']}"),
-        ("Weight", f"{r['weight_kg']:g} kg" + (f" (row {r['weight_band']})" if r["weight_band"] else "")),
+        ("Weight", f"{format_sig(r['weight_kg'], 6)} kg" + (f" (row {r['weight_band']})" if r["weight_band"] else "")),
     ]
     if r["eanm_class"]:
         rows.append(("Class / multiple", f"{r['eanm_class']} / {r['multiple'] if r['multiple'] is not None else '—'}"))
     if r["baseline_MBq"] is not None:
-        rows.append(("Baseline activity", f"{r['baseline_MBq']:g} MBq {src}"))
+        rows.append(("Baseline activity", f"{format_sig(r['baseline_MBq'], 6)} MBq {src}"))
     if r["MBq_per_kg"] is not None:
-        rows.append(("Activity per kg", f"{r['MBq_per_kg']:g} MBq/kg {src}"))
+        rows.append(("Activity per kg", f"{format_sig(r['MBq_per_kg'], 6)} MBq/kg {src}"))
     if r["minimum_MBq"] is not None:
-        rows.append(("Minimum", f"{r['minimum_MBq']:g} MBq {src}" + (" (applied)" if r["minimum_applied"] else "")))
+        rows.append(
+            ("Minimum", f"{format_sig(r['minimum_MBq'], 6)} MBq {src}" + (" (applied)" if r["minimum_applied"] else ""))
+        )
     if r["maximum_MBq"] is not None:
-        rows.append(("Maximum", f"{r['maximum_MBq']:g} MBq {src}" + (" (applied)" if r["maximum_applied"] else "")))
+        rows.append(
+            ("Maximum", f"{format_sig(r['maximum_MBq'], 6)} MBq {src}" + (" (applied)" if r["maximum_applied"] else ""))
+        )
     rows += [
-        ("Activity", f"{r['activity_MBq']:.4g} MBq"),
+        ("Activity", f"{format_sig(r['activity_MBq'], 4)} MBq"),
         ("Rule", r["explanation"]),
         ("Source", f"{r['source']}: {r['source_text']}"),
     ]
@@ -143,16 +153,22 @@ def medical_event(
             r["radiopharmaceutical"]
             + (f" → given {r['administered_radiopharmaceutical']}" if r["wrong_radiopharmaceutical"] else ""),
         ),
-        ("Prescribed / given", f"{r['prescribed_activity_MBq']:.4g} MBq / {r['administered_activity_MBq']:.4g} MBq"),
+        (
+            "Prescribed / given",
+            f"{format_sig(r['prescribed_activity_MBq'], 4)} MBq / {format_sig(r['administered_activity_MBq'], 4)} MBq",
+        ),
         ("Deviation", f"{r['deviation_percent']:+.1f} %"),
-        ("Tolerance", f"±{r['tolerance_percent']:g} % {_src(r['tolerance_source'], r['tolerance_status'])}"),
+        (
+            "Tolerance",
+            f"±{format_sig(r['tolerance_percent'], 6)} % {_src(r['tolerance_source'], r['tolerance_status'])}",
+        ),
         ("Outside tolerance", yes[r["outside_tolerance"]]),
         ("Wrong", ", ".join(wrong) if wrong else "none"),
     ]
     if r["effective_dose_difference_mSv"] is not None:
-        rows.append(("Effective dose counted", f"{r['effective_dose_difference_mSv']:.3g} mSv"))
+        rows.append(("Effective dose counted", f"{format_sig(r['effective_dose_difference_mSv'], 3)} mSv"))
     if r["organ"] is not None:
-        rows.append(("Largest organ dose", f"{r['organ_dose_difference_mGy']:.4g} mGy ({r['organ']})"))
+        rows.append(("Largest organ dose", f"{format_sig(r['organ_dose_difference_mGy'], 4)} mGy ({r['organ']})"))
     rows.append(
         (
             r["event_term"].capitalize(),

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nmguard.dosimetry.dose_stats import dvh_svg
+from nmguard.physics.display import format_sig
 from nmguard.reporting.plots import _svg, plt
 
 METHOD_NAMES = {
@@ -59,8 +60,8 @@ def tac_svg(vois) -> str:
     return _svg(fig)
 
 
-def _f(x: float | None, fmt: str = ".3g") -> str:
-    return "—" if x is None else format(x, fmt)
+def _f(x: float | None, digits: int = 3) -> str:
+    return "—" if x is None else format_sig(x, digits)
 
 
 def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
@@ -69,9 +70,9 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
     o = run.options
     rows = "".join(
         f"<tr><th scope='row'>{e(v.name)}</th><td>{v.volume_mL:.1f}</td><td>{v.mass_g:.1f}</td>"
-        f"<td>{v.tia_MBq_h:.4g}</td><td>{_f(v.tia_uncertainty_percent, '.2g')}</td><td>{e(v.tia_model)}</td>"
-        f"<td><strong>{v.mean_Gy:.3g}</strong></td><td>{_f(v.mean_uncertainty_percent, '.2g')}</td>"
-        f"<td>{v.max_Gy:.3g}</td><td>{v.D2_Gy:.3g}</td><td>{v.D98_Gy:.3g}</td><td>{_f(v.sphere_model_Gy)}</td>"
+        f"<td>{_f(v.tia_MBq_h, 4)}</td><td>{_f(v.tia_uncertainty_percent, 2)}</td><td>{e(v.tia_model)}</td>"
+        f"<td><strong>{_f(v.mean_Gy, 3)}</strong></td><td>{_f(v.mean_uncertainty_percent, 2)}</td>"
+        f"<td>{_f(v.max_Gy, 3)}</td><td>{_f(v.D2_Gy, 3)}</td><td>{_f(v.D98_Gy, 3)}</td><td>{_f(v.sphere_model_Gy)}</td>"
         f"<td>{_f(v.bed_Gy)}</td></tr>"
         for v in run.vois
     )
@@ -82,7 +83,9 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
         + "</li>"
         for v in run.vois
     )
-    energy = "".join(f"<tr><th scope='row'>{e(k)}</th><td>{val:.4g}</td></tr>" for k, val in run.energy.items())
+    energy = "".join(
+        f"<tr><th scope='row'>{e(k)}</th><td>{format_sig(val, 4)}</td></tr>" for k, val in run.energy.items()
+    )
     versions = ", ".join(f"{e(k)} {e(v)}" for k, v in run.versions.items())
     warnings = "".join(f"<li>{e(w)}</li>" for w in run.warnings) or "<li>none</li>"
     figures = ""
@@ -102,8 +105,8 @@ table{{border-collapse:collapse;font-size:.9rem}}td,th{{border:1px solid #ccc;pa
 th[scope=row]{{text-align:left}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head><body>
 <h1>Therapy dosimetry report</h1>
 <p>Patient <strong>{e(run.patient_id)}</strong> {e(run.patient_name)} · {e(run.nuclide)},
-{run.injected_activity_MBq:.5g} MBq administered {e(run.injection_time)} ·
-time points {", ".join(f"{t:.4g} h" for t in run.times_h)}</p>
+{format_sig(run.injected_activity_MBq, 5)} MBq administered {e(run.injection_time)} ·
+time points {", ".join(f"{format_sig(t, 4)} h" for t in run.times_h)}</p>
 <h2>Results per VOI</h2>
 <table><thead><tr><th>VOI</th><th>Volume (mL)</th><th>Mass (g)</th><th>TIA (MBq·h)</th><th>u(TIA) %</th>
 <th>Model</th><th>Mean dose (Gy)</th><th>u %</th><th>Max (Gy)</th><th>D2 (Gy)</th><th>D98 (Gy)</th>

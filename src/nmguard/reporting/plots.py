@@ -10,6 +10,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from nmguard.physics.display import format_sig
+
 
 def _svg(fig) -> str:
     buffer = io.StringIO()
@@ -25,9 +27,11 @@ def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl
     ax.boxplot(activities_MBq, vert=False, widths=0.5, showfliers=False)
     jitter = [1 + 0.12 * ((i * 7919) % 13 - 6) / 6 for i in range(len(activities_MBq))]
     ax.scatter(activities_MBq, jitter, s=10, alpha=0.5, color="#0b6e75", label="administered")
-    ax.axvline(median_MBq, color="#1d2733", linestyle="-", linewidth=1.5, label=f"median {median_MBq:.4g} MBq")
+    ax.axvline(
+        median_MBq, color="#1d2733", linestyle="-", linewidth=1.5, label=f"median {format_sig(median_MBq, 4)} MBq"
+    )
     if drl_MBq:
-        ax.axvline(drl_MBq, color="#a4262c", linestyle="--", linewidth=1.5, label=f"DRL {drl_MBq:.4g} MBq")
+        ax.axvline(drl_MBq, color="#a4262c", linestyle="--", linewidth=1.5, label=f"DRL {format_sig(drl_MBq, 4)} MBq")
     ax.set_yticks([])
     ax.set_xlabel("Administered activity (MBq)")
     ax.set_title(title, fontsize=10, loc="left")
@@ -45,7 +49,9 @@ def _control_chart_axes(ax, title, times, values, unit, bands, outcomes=None):
             continue
         kind = key.split("_")[0]
         colour, style = styles.get(kind, ("#5b6775", "-"))
-        ax.axhline(value, color=colour, linestyle=style, linewidth=1, label=f"{key.replace('_', ' ')} {value:g}")
+        ax.axhline(
+            value, color=colour, linestyle=style, linewidth=1, label=f"{key.replace('_', ' ')} {format_sig(value, 6)}"
+        )
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_ylabel(unit)
     if bands:
