@@ -448,3 +448,26 @@ def test_every_elution_row_has_readable_numbers(lab, client):
     table = page.split('data-testid="elutions"')[1].split("</table>")[0]
     assert "e+" not in table and "None" not in table
     assert Elution.objects.count() == 1
+
+
+def test_time_order_of_tests_and_dispensing(lab):
+    """A QC result before the preparation, a syringe reading before it, or an injection before the reading
+    (which would decay the dose backwards) are refused."""
+    batch = _batch(lab, at=lab["now"] - dt.timedelta(minutes=30))
+    with pytest.raises(InputError) as exc:
+        services.record_test(
+            batch, test="rcp", value=97.0, user=lab["rph"], performed_at=batch.prepared_at - dt.timedelta(minutes=1)
+        )
+    assert exc.value.field == "performed_at"
+    services.record_test(batch, test="rcp", value=97.0, user=lab["rph"])
+    services.release(batch, qualified_person=lab["rph"], password=PASSWORD)
+    now = lab["now"]
+    kwargs = dict(prescription=None, wanted_Bq=600e6, meter=lab["meter"], measured_Bq=640e6, user=lab["rph"])
+    with pytest.raises(InputError) as exc:
+        services.dispense(batch, wanted_at=now - dt.timedelta(minutes=10), measured_at=now, **kwargs)
+    assert exc.value.field == "wanted_at"
+    with pytest.raises(InputError) as exc:
+        services.dispense(batch, wanted_at=now, measured_at=batch.prepared_at - dt.timedelta(minutes=5), **kwargs)
+    assert exc.value.field == "measured_at"
+    d = services.dispense(batch, wanted_at=now + dt.timedelta(minutes=10), measured_at=now, **kwargs)
+    assert d.volume_mL > 0

@@ -309,6 +309,8 @@ def record_test(
     check_result(specs[test], value, text or "", waived_reason or "")
     performed_at = performed_at or timezone.now()
     check_not_future(performed_at, "performed_at")
+    if performed_at < batch.prepared_at:
+        raise InputError("the test time lies before the batch was prepared", "performed_at")
     with transaction.atomic(), acting_as(user, reason=f"QC {test}"):
         return BatchTest.objects.create(
             batch=batch,
@@ -413,6 +415,12 @@ def dispense(
     _require(user, "dispense", "dispensing")
     _positive(wanted_Bq, "wanted_activity")
     _positive(measured_Bq, "measured_activity")
+    # Time order: the volume is decayed forwards from the preparation to the injection time, and the syringe
+    # reading comes before the injection (a reading after it would decay the dose backwards).
+    if measured_at < batch.prepared_at:
+        raise InputError("the syringe reading lies before the batch was prepared", "measured_at")
+    if wanted_at < measured_at:
+        raise InputError("the injection time lies before the syringe reading", "wanted_at")
     refusal = dispense_refusal(batch, max(measured_at, wanted_at))
     if refusal is None and prescription is not None:
         product = prescription.protocol.radiopharmaceutical
