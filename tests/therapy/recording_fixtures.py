@@ -47,6 +47,9 @@ def psma(dept):
             activity_per_cycle_Bq=7.4e9,
             interval_days=42,
             cycles=4,
+            criteria=[
+                {"quantity": "eGFR", "comparator": ">=", "threshold": 30, "unit": "mL/min/1.73m2", "source": "test"}
+            ],
             constraints=[{"organ": "kidneys", "limit_Gy": 23, "source": "test constraint"}],
         )
 

@@ -274,3 +274,14 @@ def test_the_typed_dose_form_wants_a_reason_to_supersede_and_whole_organs(dept, 
     assert r.status_code == 302
     cycle1.refresh_from_db()
     assert cycle1.organ_doses_Gy == {"kidneys": 2.5} and cycle1.dose_records.count() == 2
+
+
+def test_a_new_eligibility_check_keeps_the_earlier_one_readable(dept, other_course, client):
+    cycle = other_course.cycle_records.get(number=3)
+    services.check_eligibility(cycle, {}, dept["physician"])  # no values: not (yet) eligible
+    services.check_eligibility(cycle, {"eGFR": 62.0}, dept["physician"])
+    checks = services.eligibility_checks(cycle)
+    assert len(checks) == 2 and checks[-1]["result"] == cycle.eligibility
+    client.force_login(dept["physicist"])
+    page = client.get(f"/therapy/courses/{other_course.pk}/").content.decode()
+    assert 'data-testid="eligibility-history"' in page and "Earlier eligibility checks (1)" in page

@@ -133,6 +133,20 @@ def record_cycle_doses(
     return record
 
 
+def eligibility_checks(cycle: TherapyCycle) -> list[dict]:
+    """Every eligibility check of the cycle, oldest first, from the audit trail: a re-check replaces the
+    cycle's current result, and the earlier ones stay readable (when, by whom, with which values)."""
+    from nmguard.apps.core.models import AuditEvent
+
+    checks: list[dict] = []
+    events = AuditEvent.objects.filter(model_label=cycle._meta.label, object_id=str(cycle.pk)).order_by("seq")
+    for event in events.select_related("actor"):
+        after = (event.after or {}).get("eligibility")
+        if after and after != (event.before or {}).get("eligibility"):
+            checks.append({"at": event.at, "by": event.actor or event.actor_username, "result": after})
+    return checks
+
+
 def check_organ_names(organs, field: str) -> None:
     """Refuse an organ name that the synonyms know as part of another organ (e.g. "left kidney" for
     kidneys): the course compares constraints by organ, so a part recorded on its own is not counted."""

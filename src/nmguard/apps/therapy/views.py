@@ -44,6 +44,7 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
             c,
             forms_for.get(("elig", c.pk)) or EligibilityForm(course.protocol.criteria),
             forms_for.get(("dose", c.pk)) or CycleDosesForm(),
+            services.eligibility_checks(c)[:-1] if c.eligibility else [],
         )
         for c in cycles
     ]
