@@ -207,7 +207,9 @@ def test_only_the_roles_that_record_doses_may_and_the_page_offers_the_form_only_
         assert (
             "therapy-doses" not in course_page and "/doses/" not in course_page and "/eligibility/" not in course_page
         )
-        assert client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/", {}).status_code == 403
+        refused = client.post(f"/therapy/dosimetry/{job.pk}/to-cycle/", {})
+        text = refused.content.decode()
+        assert refused.status_code == 403 and "needs the role" in text and "Medical physicist" in text
         assert client.post(f"/therapy/dosimetry/{job.pk}/rerun/").status_code == 403
     client.force_login(dept["physicist"])
     page = client.get(f"/therapy/dosimetry/{job.pk}/").content.decode()

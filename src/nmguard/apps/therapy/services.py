@@ -32,6 +32,19 @@ def may(user, action: str) -> bool:
     return bool(names & {r.value for r in ROLES[action]})
 
 
+_DOING = {
+    "start_course": "Starting a therapy course",
+    "check_eligibility": "Checking eligibility",
+    "record_doses": "Recording cycle doses",
+    "run_dosimetry": "Starting or re-running a dosimetry run",
+}
+
+
+def refusal_text(action: str) -> str:
+    """Why a request was refused: the roles that may do ``action``."""
+    return f"{_DOING[action]} needs the role {' or '.join(r.label for r in ROLES[action])}."
+
+
 def abilities(user) -> dict[str, bool]:
     """Every action of :data:`ROLES` → whether ``user`` may do it (for the templates)."""
     return {action: may(user, action) for action in ROLES}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_POST
 
+from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.therapy import dosimetry_jobs as dosimetry_jobs_service
 from nmguard.apps.therapy import services
@@ -20,16 +20,14 @@ from nmguard.errors import InputError
 from nmguard.rules.therapy_course import course_plot
 
 
-@login_required
-@permission_required("therapy.view_therapycourse", raise_exception=True)
+@requires("therapy.view_therapycourse", "viewing therapy courses")
 def courses(request: HttpRequest) -> HttpResponse:
     return render(
         request, "therapy/courses.html", {"courses": TherapyCourse.objects.select_related("patient", "protocol")}
     )
 
 
-@login_required
-@permission_required("therapy.view_therapycourse", raise_exception=True)
+@requires("therapy.view_therapycourse", "viewing therapy courses")
 def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) -> HttpResponse:
     course = get_object_or_404(TherapyCourse.objects.select_related("patient", "protocol"), pk=pk)
     summary = services.course_summary(course)
@@ -64,7 +62,7 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
 def _require(request: HttpRequest, action: str) -> None:
     """A request for an action the user's role may not do is refused (the page never offered it)."""
     if not services.may(request.user, action):
-        raise PermissionDenied(f"{action.replace('_', ' ')} is not part of your role")
+        raise PermissionDenied(services.refusal_text(action))
 
 
 def _cycle_action(request, pk, cycle_pk, form, key, action):
@@ -78,8 +76,7 @@ def _cycle_action(request, pk, cycle_pk, form, key, action):
     return course_detail(request, pk, forms_for={(key, cycle.pk): form})
 
 
-@login_required
-@permission_required("therapy.change_therapycycle", raise_exception=True)
+@requires("therapy.change_therapycycle", "changing a therapy cycle")
 def eligibility(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     _require(request, "check_eligibility")
     course = get_object_or_404(TherapyCourse, pk=pk)
@@ -89,8 +86,7 @@ def eligibility(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("therapy.change_therapycycle", raise_exception=True)
+@requires("therapy.change_therapycycle", "changing a therapy cycle")
 def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     _require(request, "record_doses")
     return _cycle_action(
@@ -115,8 +111,7 @@ JOB_FILES = {
 }
 
 
-@login_required
-@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+@requires("therapy.view_dosimetryjob", "viewing dosimetry runs")
 def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
     """The job list, and the form that starts a run (physicists)."""
     form = DosimetryJobForm()
@@ -142,8 +137,7 @@ def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+@requires("therapy.view_dosimetryjob", "viewing dosimetry runs")
 def dosimetry_job(request: HttpRequest, pk: int, record_form: RecordDosesForm | None = None) -> HttpResponse:
     job = get_object_or_404(
         DosimetryJob.objects.select_related("requested_by", "cycle__course__patient", "cycle__course__protocol"), pk=pk
@@ -169,16 +163,14 @@ def dosimetry_job(request: HttpRequest, pk: int, record_form: RecordDosesForm | 
     return render(request, "therapy/dosimetry_job.html", context)
 
 
-@login_required
-@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+@requires("therapy.view_dosimetryjob", "viewing dosimetry runs")
 def dosimetry_job_status(request: HttpRequest, pk: int) -> JsonResponse:
     job = get_object_or_404(DosimetryJob, pk=pk)
     return JsonResponse(dosimetry_jobs_service.job_state(job))
 
 
 @xframe_options_sameorigin
-@login_required
-@permission_required("therapy.view_dosimetryjob", raise_exception=True)
+@requires("therapy.view_dosimetryjob", "viewing dosimetry runs")
 def dosimetry_job_file(request: HttpRequest, pk: int, name: str) -> FileResponse:
     job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
     if name not in JOB_FILES:
@@ -192,8 +184,7 @@ def dosimetry_job_file(request: HttpRequest, pk: int, name: str) -> FileResponse
     return response
 
 
-@login_required
-@permission_required("therapy.add_dosimetryjob", raise_exception=True)
+@requires("therapy.add_dosimetryjob", "starting a dosimetry run")
 @require_POST
 def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "run_dosimetry")
@@ -203,8 +194,7 @@ def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dosimetry-job", pk=new.pk)
 
 
-@login_required
-@permission_required("therapy.change_therapycycle", raise_exception=True)
+@requires("therapy.change_therapycycle", "changing a therapy cycle")
 @require_POST
 def dosimetry_job_to_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the job's VOI doses, mapped to organs as confirmed, as the organ doses of its therapy cycle."""
