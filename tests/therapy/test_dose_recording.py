@@ -119,7 +119,9 @@ def test_a_matching_run_records_mapped_organ_doses_and_the_course_counts_them(de
     assert kidneys["percent_of_limit"] == pytest.approx(100 * expected / 23, rel=1e-3)
 
 
-def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier_doses(dept, study_inbox, other_course):
+def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier_doses(
+    dept, study_inbox, other_course, client
+):
     """The defect as seen: SYNTH-001's study (March 2026) linked to P-2's cycle 2 (July), which had doses."""
     cycle2 = other_course.cycle_records.get(number=2)
     before = dict(cycle2.organ_doses_Gy)
@@ -171,6 +173,8 @@ def test_another_patients_study_needs_a_signed_reason_and_supersedes_the_earlier
     # the course counts cycle 1 (3.1 Gy) and the new cycle 2 kidneys (mass-weighted), not 3.1 Gy alone
     (kidneys,) = [r for r in services.summary_rows(other_course) if r["organ"] == "kidneys"]
     assert kidneys["cumulative_Gy"] == pytest.approx(3.1 + KIDNEYS_GY, abs=1e-4)
+    client.force_login(physicist)
+    assert 'data-testid="job-doses-recorded"' in client.get(f"/therapy/courses/{other_course.pk}/").content.decode()
     assert kidneys["percent_of_limit"] == pytest.approx(100 * (3.1 + KIDNEYS_GY) / 23, abs=1e-3)
 
 
