@@ -63,15 +63,6 @@ class Equipment(AuditedModel):
         return qc_services.qc_refusal(self, on_day)
 
 
-def first_usable_activity_meter():
-    """The first activity meter in clinical use with its QC in date today (pre-selected in forms)."""
-    from django.utils import timezone
-
-    today = timezone.localdate()
-    meters = Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER, status=Equipment.Status.CLINICAL)
-    return next((m for m in meters.order_by("name") if m.clinical_use_refusal(today) is None), None)
-
-
 class CheckSource(AuditedModel):
     """A long-lived reference source used for constancy checks (e.g. Cs-137, Co-57, Ba-133)."""
 

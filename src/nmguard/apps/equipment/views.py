@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.equipment import qc_entry, qc_services
@@ -34,15 +34,13 @@ def _day(request: HttpRequest) -> dt.date:
         return timezone.localdate()
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "equipment/register.html", {"rows": qc_services.register_rows(today), "today": today})
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def qc_today(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
     """The day's list; ``bound`` holds a form with errors, keyed (kind, device pk), to show in its place."""
     day = _day(request)
@@ -71,8 +69,7 @@ def qc_today(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
     )
 
 
-@login_required
-@permission_required("equipment.add_qcexemption", raise_exception=True)
+@requires("equipment.add_qcexemption")
 def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     device = get_object_or_404(Equipment, pk=pk)
     form = ExemptionForm(request.POST)
@@ -85,8 +82,7 @@ def exempt(request: HttpRequest, pk: int) -> HttpResponse:
     return qc_today(request, {("exempt", pk): form})
 
 
-@login_required
-@permission_required("equipment.change_qcexemption", raise_exception=True)
+@requires("equipment.change_qcexemption")
 def withdraw_exemption(request: HttpRequest, pk: int) -> HttpResponse:
     exemption = get_object_or_404(QCExemption, pk=pk)
     form = WithdrawExemptionForm(request.POST)
@@ -99,8 +95,7 @@ def withdraw_exemption(request: HttpRequest, pk: int) -> HttpResponse:
     return qc_today(request, {("withdraw", exemption.equipment_id): form})
 
 
-@login_required
-@permission_required("equipment.change_equipment", raise_exception=True)
+@requires("equipment.change_equipment")
 def return_to_service(request: HttpRequest, pk: int) -> HttpResponse:
     _require_physicist(request, "Returning a device to clinical use")
     device = get_object_or_404(Equipment, pk=pk)
@@ -119,8 +114,7 @@ def return_to_service(request: HttpRequest, pk: int) -> HttpResponse:
     return qc_today(request, {("return", pk): form})
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def schedule_detail(request: HttpRequest, pk: int, entry_form=None) -> HttpResponse:
     schedule = get_object_or_404(QCSchedule.objects.select_related("equipment", "test", "check_source"), pk=pk)
     results = list(schedule.results.select_related("performed_by", "approved_by").order_by("performed_at"))
@@ -139,8 +133,7 @@ def schedule_detail(request: HttpRequest, pk: int, entry_form=None) -> HttpRespo
     )
 
 
-@login_required
-@permission_required("equipment.add_qcresult", raise_exception=True)
+@requires("equipment.add_qcresult")
 def enter_result(request: HttpRequest, pk: int) -> HttpResponse:
     schedule = get_object_or_404(QCSchedule, pk=pk)
     form = qc_entry.entry_form_for(schedule, request.POST, request.FILES)
@@ -153,8 +146,7 @@ def enter_result(request: HttpRequest, pk: int) -> HttpResponse:
     return schedule_detail(request, pk, entry_form=form)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def result_detail(request: HttpRequest, pk: int, approval_form=None) -> HttpResponse:
     result = get_object_or_404(QCResult.objects.select_related("schedule__equipment", "schedule__test"), pk=pk)
     return render(
@@ -171,8 +163,7 @@ def result_detail(request: HttpRequest, pk: int, approval_form=None) -> HttpResp
     )
 
 
-@login_required
-@permission_required("equipment.change_qcresult", raise_exception=True)
+@requires("equipment.change_qcresult")
 def approve(request: HttpRequest, pk: int) -> HttpResponse:
     _require_physicist(request, "Approving QC results")
     result = get_object_or_404(QCResult, pk=pk)
@@ -191,8 +182,7 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
     return result_detail(request, pk, approval_form=form)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def monthly_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
     device = get_object_or_404(Equipment, pk=pk)
     if not 1 <= month <= 12:

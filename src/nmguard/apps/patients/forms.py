@@ -5,21 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
-from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
-from nmguard.apps.equipment.models import Equipment, first_usable_activity_meter
+from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField, SafetyQuestionField, yes_no_question
+from nmguard.apps.equipment.models import Equipment
 from nmguard.apps.patients.models import Administration, Patient, Protocol
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
-
-YES_NO = [("yes", "Yes"), ("no", "No")]
-
-
-def _yes(value: str) -> bool:
-    return value == "yes"
-
-
-def yes_no_field(label: str) -> forms.TypedChoiceField:
-    """A safety question with two explicit answers and no default: untouched is a form error."""
-    return forms.TypedChoiceField(choices=YES_NO, coerce=_yes, widget=forms.RadioSelect, label=label)
 
 
 class PatientForm(forms.ModelForm):
@@ -57,7 +46,8 @@ class PrescriptionForm(forms.Form):
 
 class MeasurementForm(forms.Form):
     activity_meter = forms.ModelChoiceField(
-        Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER), initial=first_usable_activity_meter
+        Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER),
+        empty_label="— choose the meter you measured on —",
     )
     activity = ActivityField(label="Syringe reading")
     measured_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
@@ -72,14 +62,13 @@ class ChecksForm(forms.Form):
 
     patient_id = forms.CharField(label="Patient ID (asked / wristband)")
     birth_date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Birth date (asked)")
-    pregnancy = forms.ChoiceField(
+    pregnancy = SafetyQuestionField(
         choices=[("not_pregnant", "Not pregnant"), ("pregnant", "Pregnant"), ("unknown", "Unknown / not sure")],
-        widget=forms.RadioSelect,
         label="Pregnancy (ask the patient)",
     )
-    breastfeeding = yes_no_field("Breast-feeding (ask the patient)")
+    breastfeeding = yes_no_question("Breast-feeding (ask the patient)")
     breastfeeding_advice_given = forms.BooleanField(required=False, label="Interruption advice given")
-    previous_reaction = yes_no_field("Allergy or previous reaction to this product")
+    previous_reaction = yes_no_question("Allergy or previous reaction to this product")
     reaction_note = forms.CharField(required=False)
     radiopharmaceutical = forms.ModelChoiceField(
         Radiopharmaceutical.objects.filter(active=True),
@@ -106,7 +95,7 @@ class AdministrationForm(forms.Form):
     site = forms.CharField(required=False)
     residual = ActivityField(required=False, label="Residual in syringe")
     residual_measured_at = LocalDateTimeField(required=False)
-    extravasation = yes_no_field("Extravasation at the injection site (look and ask)")
+    extravasation = yes_no_question("Extravasation at the injection site (look and ask)")
     extravasation_follow_up = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     adverse_reaction = forms.CharField(required=False)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
+from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.patients import services
 from nmguard.apps.patients.drl import drl_overview
@@ -30,8 +31,7 @@ from nmguard.errors import InputError
 VIEW = "patients.view_patient"
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def worklist(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     if request.GET.get("day"):
@@ -60,8 +60,7 @@ def patient_new(request: HttpRequest) -> HttpResponse:
     return render(request, "patients/form.html", {"form": form, "title": "New patient"})
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def patient_detail(request: HttpRequest, pk: int, upload_form=None) -> HttpResponse:
     patient = get_object_or_404(Patient, pk=pk)
     history = services.dose_history(patient)
@@ -120,8 +119,7 @@ def _step_forms(prescription: Prescription) -> dict:
     }
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def prescription_detail(request: HttpRequest, pk: int, **forms) -> HttpResponse:
     prescription = get_object_or_404(
         Prescription.objects.select_related("patient", "protocol__radiopharmaceutical", "prescribed_by"), pk=pk
@@ -227,8 +225,7 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
     return prescription_detail(request, pk, override_form=form, override_check_pk=check.pk)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> HttpResponse:
     return render(
         request,
@@ -259,8 +256,7 @@ def medical_event_advance(request: HttpRequest, pk: int) -> HttpResponse:
     return medical_events(request, step_form=form, step_event_pk=pk)
 
 
-@login_required
-@permission_required("patients.add_importeddosereport", raise_exception=True)
+@requires("patients.add_importeddosereport")
 def patient_import_report(request: HttpRequest, pk: int) -> HttpResponse:
     from nmguard.apps.patients.exchange import import_rrdsr
 
@@ -277,8 +273,7 @@ def patient_import_report(request: HttpRequest, pk: int) -> HttpResponse:
     return patient_detail(request, pk, upload_form=form)
 
 
-@login_required
-@permission_required(VIEW, raise_exception=True)
+@requires(VIEW)
 def drl_dashboard(request: HttpRequest) -> HttpResponse:
     days = int(request.GET.get("days", "365")) if request.GET.get("days", "365").isdigit() else 365
     return render(request, "patients/drl.html", {"rows": drl_overview(days), "days": days})

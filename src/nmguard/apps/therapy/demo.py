@@ -58,9 +58,10 @@ def load_dosimetry_demo(users: dict, protocol: TherapyProtocol) -> None:
 
     The study stays in the inbox so that a visitor can start other runs on it (page or API).
     """
+    from nmguard.apps.core.demo import DEMO_STUDY_FOLDER
     from nmguard.imaging.synthetic_patient import INJECTION_UTC, write_synthetic_study
 
-    folder = dosimetry_jobs.inbox_root() / "demo-lu177-synthetic"
+    folder = dosimetry_jobs.inbox_root() / DEMO_STUDY_FOLDER
     if not folder.exists():
         write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0, write_rtstruct=False)
     with acting_as(users[Role.PHYSICIAN], reason="demo patient of the synthetic study"):
