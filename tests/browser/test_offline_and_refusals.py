@@ -6,17 +6,9 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 import pytest
-from tests.conftest import PASSWORD
+from tests.browser.signin import sign_in as _login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _login(page, url, user):
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('Dashboard')")
 
 
 def _block_outside(page, server_url: str) -> list[str]:

@@ -12,6 +12,7 @@ import re
 
 import pytest
 from django.utils import timezone
+from tests.browser.signin import sign_in as _login
 from tests.conftest import PASSWORD
 from tests.patients.clock import at_department_noon
 
@@ -30,14 +31,6 @@ def _local(value: dt.datetime) -> str:
 
 def _now() -> dt.datetime:
     return timezone.now().replace(second=0, microsecond=0)
-
-
-def _login(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('Dashboard')")
 
 
 def _error(page, field: str) -> str:

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
+from tests.browser.signin import sign_in as _login
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -32,13 +33,6 @@ def _last_local(hour: int, minute: int) -> dt.datetime:
             return candidate
         day -= dt.timedelta(days=1)
     raise AssertionError("unreachable")
-
-
-def _login(page, url: str, username: str) -> None:
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _readable(text: str) -> None:

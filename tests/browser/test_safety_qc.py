@@ -15,6 +15,7 @@ import re
 import pytest
 import time_machine
 from django.utils import timezone
+from tests.browser.signin import sign_in as _login
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,14 +29,6 @@ def _department_noon():
     noon = timezone.make_aware(dt.datetime.combine(timezone.localdate(), dt.time(12, 0)))
     with time_machine.travel(noon, tick=True):
         yield
-
-
-def _login(page, url, user):
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_selector("h1:has-text('Dashboard')")
 
 
 def _camera_with_floods(dept, values, name="Camera A"):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.browser.signin import sign_in as _login
 from tests.conftest import PASSWORD
 from tests.therapy.recording_fixtures import (  # noqa: F401  (fixtures)
     other_course,
@@ -30,13 +31,6 @@ LIMIT_GY = 23.0
 def case(request):
     """The synthetic study (patient SYNTH-001) in the inbox, and patient P-2's course with doses in cycles 1-2."""
     return request.getfixturevalue("study_inbox"), request.getfixturevalue("other_course")
-
-
-def _login(page, url, user):
-    page.goto(f"{url}/login/")
-    page.fill("#id_username", user.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit]")
 
 
 def _percent(page, organ: str) -> float:
