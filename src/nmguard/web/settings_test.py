@@ -8,4 +8,8 @@ AXES_ENABLED = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # flush after transactional tests must pass the audit tables' append-only triggers
     DATABASES["default"]["ENGINE"] = "tests.sqlite_backend"  # noqa: F405
+    # A file, as in a real installation, not Django's in-memory shared-cache test database: there the
+    # live server's and the job worker's threads got "database table is locked" at once (shared-cache
+    # table locks ignore the busy timeout), which made the browser test of a dosimetry run flaky.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test-nmguard.sqlite3")}  # noqa: F405
 NMGUARD_JOB_THREAD = False  # tests run the queue explicitly (run_next_job)
