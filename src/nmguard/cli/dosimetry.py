@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from nmguard import dosimetry_calculators as calc
-from nmguard.cli import dosimetry_run
+from nmguard.cli import dosimetry_run, sirt
 from nmguard.cli.output import emit_json, emit_table
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
@@ -152,5 +152,6 @@ def register(app: typer.Typer) -> None:
     sub.command("stp")(stp)
     sub.command("sphere")(sphere)
     sub.command("kernel")(kernel)
+    sub.command("sirt")(sirt.sirt)
     dosimetry_run.add_commands(sub, app)
     app.add_typer(sub, name="dosimetry")
