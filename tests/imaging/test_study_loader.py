@@ -1,6 +1,7 @@
 """load_study on synthetic DICOM studies: times, units, geometry, totals, PET decay correction, bad input."""
 
 import datetime as dt
+import math
 import shutil
 
 import numpy as np
@@ -177,6 +178,7 @@ def _other_nuclide(folder):
     def y90(ds, path):
         info = ds.RadiopharmaceuticalInformationSequence[0]
         info.RadionuclideCodeSequence[0].CodeValue = "14691008"  # Y-90 in reference/data/dicom_codes.csv
+        info.RadionuclideCodeSequence[0].CodeMeaning = "^90^Yttrium"
         info.Radiopharmaceutical = "Y-90 microspheres"
 
     _edit(folder, "t1/spect.dcm", y90)
@@ -184,7 +186,7 @@ def _other_nuclide(folder):
 
 def _other_activity(folder):
     def double(ds, path):
-        ds.RadiopharmaceuticalInformationSequence[0].RadionuclideTotalDose = 2 * 7400e6
+        ds.RadiopharmaceuticalInformationSequence[0].RadionuclideTotalDose = 2 * 7400  # MBq in the NM IOD
 
     _edit(folder, "t1/spect.dcm", double)
 
@@ -268,3 +270,215 @@ def test_non_dicom_files_are_skipped(tmp_path, small):
     study = load_study(folder)
     assert any("not DICOM" in w for w in study.warnings)
     assert np.all(study.time_points[0].activity_Bq.array >= 0)
+
+
+# ------------------------------------------------------------------ vendor headers (issue 11)
+
+
+def _one_time_point(tmp_path, **kwargs):
+    """A single-time-point Lu-177 NM study without VOIs (7400 MBq injected, acquired 24 h after)."""
+    truth = write_synthetic_study(
+        tmp_path, shape=SHAPE, times_h=(24,), write_seg=False, write_rtstruct=False, ct_inplane_factor=1, **kwargs
+    )
+    return truth, next(tmp_path.rglob("spect.dcm"))
+
+
+def test_nm_total_dose_is_mbq_and_a_bq_value_is_refused(tmp_path):
+    """PS3.3 C.8.4.10.1.7: NM Radionuclide Total Dose is in MBq (the PET IOD's is in Bq; test_pet_series)."""
+    _, spect = _one_time_point(tmp_path)
+    assert pydicom.dcmread(spect).RadiopharmaceuticalInformationSequence[0].RadionuclideTotalDose == 7400
+    assert load_study(tmp_path).injected_activity_MBq == pytest.approx(7400.0)
+    _edit(
+        tmp_path,
+        "t0/spect.dcm",
+        lambda ds, p: setattr(ds.RadiopharmaceuticalInformationSequence[0], "RadionuclideTotalDose", 7.4e9),
+    )
+    with pytest.raises(InputError, match=r"is MBq .*writer probably stored Bq") as info:
+        load_study(tmp_path)
+    assert info.value.field == "injected_activity"
+
+
+def _set_code(scheme, code, meaning):
+    def change(ds, path):
+        item = ds.RadiopharmaceuticalInformationSequence[0].RadionuclideCodeSequence[0]
+        item.CodingSchemeDesignator, item.CodeValue, item.CodeMeaning = scheme, code, meaning
+        ds.RadiopharmaceuticalInformationSequence[0].Radiopharmaceutical = "therapy"
+
+    return change
+
+
+@pytest.mark.parametrize(
+    ("scheme", "code", "meaning"),
+    [
+        ("99SDM", "C-101ED", "177 Lutetium"),  # Siemens: the SRT code under its private designator
+        ("SRT", "C-101ED", "^177^Lutetium"),  # the retired SNOMED-RT code
+        ("99VENDOR", "X1", "^177^Lutetium"),  # an unknown code, read from its meaning
+        ("99VENDOR", "X1", "Lutetium-177"),
+        ("99VENDOR", "X1", "Lu-177"),
+    ],
+)
+def test_vendor_radionuclide_codes(tmp_path, scheme, code, meaning):
+    _one_time_point(tmp_path)
+    _edit(tmp_path, "t0/spect.dcm", _set_code(scheme, code, meaning))
+    assert load_study(tmp_path).nuclide == "Lu-177"
+
+
+def test_unrecognised_code_names_what_was_given_and_nuclide_overrides(tmp_path):
+    _one_time_point(tmp_path)
+    _edit(tmp_path, "t0/spect.dcm", _set_code("99VENDOR", "X1", "Mystery isotope"))
+    with pytest.raises(InputError) as info:
+        load_study(tmp_path)
+    assert info.value.field == "nuclide"
+    assert "not given" not in str(info.value)
+    assert "(99VENDOR, X1, 'Mystery isotope')" in str(info.value) and "--nuclide" in str(info.value)
+    assert load_study(tmp_path, nuclide="177Lu").nuclide == "Lu-177"
+
+
+def test_nuclide_override_that_contradicts_the_codes_is_refused(tmp_path):
+    _one_time_point(tmp_path)
+    with pytest.raises(InputError, match="contradicts the files, which give Lu-177") as info:
+        load_study(tmp_path, nuclide="Y-90")
+    assert info.value.field == "nuclide"
+    assert load_study(tmp_path, nuclide="Lu-177").nuclide == "Lu-177"
+
+
+def test_code_and_meaning_that_disagree_are_refused(tmp_path):
+    _one_time_point(tmp_path)
+    _edit(tmp_path, "t0/spect.dcm", _set_code("99SDM", "C-163A8", "^177^Lutetium"))  # C-163A8 is Tc-99m
+    with pytest.raises(InputError, match="the code means Tc-99m but the meaning says Lu-177"):
+        load_study(tmp_path)
+
+
+def _tilt(iop):
+    return lambda ds, path: setattr(ds.DetectorInformationSequence[0], "ImageOrientationPatient", iop)
+
+
+def test_small_table_tilt_is_resampled_and_reported(tmp_path):
+    truth, _ = _one_time_point(tmp_path)
+    axial = load_study(tmp_path).time_points[0].activity_Bq
+    angle = math.radians(0.4)  # rotation about x (table sag), as in the Siemens MAA study
+    _edit(tmp_path, "t0/spect.dcm", _tilt([1, 0, 0, 0, math.cos(angle), -math.sin(angle)]))
+    study = load_study(tmp_path)
+    tilted = study.time_points[0].activity_Bq
+    assert tilted.same_grid(axial) and any("tilted 0.40°" in w for w in study.warnings)
+    assert tilted.array.sum() == pytest.approx(axial.array.sum(), rel=TOTAL_REL)
+    # the activity moved as the rotation says: centroid z shifts by -(y - y0) sin θ
+    zz, yy, _ = np.indices(axial.shape)
+    w0, w1 = axial.array, tilted.array
+    y_mm = (yy * axial.spacing_mm[1] * w0).sum() / w0.sum()
+    dz_mm = ((zz * w1).sum() / w1.sum() - (zz * w0).sum() / w0.sum()) * axial.spacing_mm[0]
+    assert dz_mm == pytest.approx(-y_mm * math.sin(angle), abs=0.05 * axial.spacing_mm[0])
+
+
+def test_resampling_a_tilted_point_lands_where_the_geometry_says():
+    from nmguard.imaging.nm_geometry import resample_tilted_to_axial
+
+    angle = math.radians(0.8)
+    row, col = np.array([math.cos(angle), 0, -math.sin(angle)]), np.array([0.0, 1.0, 0.0])
+    values = np.zeros((20, 20, 20))
+    values[10, 10, 15] = 1.0  # k, j, i
+    first, spacing = np.array([-40.0, -30.0, 100.0]), (4.0, 4.0, 4.0)
+    where = first + 15 * 4.0 * row + 10 * 4.0 * col + 10 * 4.0 * np.cross(row, col)
+    out = resample_tilted_to_axial(values, spacing, first, [*row, *col])
+    zz, yy, xx = np.indices(out.shape)
+    centroid = [(a * out.array).sum() / out.array.sum() for a in (xx, yy, zz)]
+    assert np.allclose(first + np.array(centroid) * 4.0, where, atol=0.05)
+
+
+def test_oblique_beyond_the_tolerance_is_refused_with_the_angle(tmp_path):
+    _one_time_point(tmp_path)
+    angle = math.radians(3.0)
+    _edit(tmp_path, "t0/spect.dcm", _tilt([1, 0, 0, 0, math.cos(angle), -math.sin(angle)]))
+    with pytest.raises(InputError, match=r"oblique \(3.00° .*up to 1°") as info:
+        load_study(tmp_path)
+    assert info.value.field == "geometry"
+
+
+def test_negative_values_after_rescale_are_refused(tmp_path):
+    _one_time_point(tmp_path)
+
+    def negative(ds, path):
+        del ds.RealWorldValueMappingSequence
+        ds.RescaleIntercept = "-100"
+
+    _edit(tmp_path, "t0/spect.dcm", negative)
+    with pytest.raises(InputError, match="voxels are negative after the rescale") as info:
+        load_study(tmp_path)
+    assert info.value.field == "units"
+
+
+def test_rescale_slope_and_intercept_apply(tmp_path):
+    _one_time_point(tmp_path)
+    base = load_study(tmp_path).time_points[0].activity_Bq.array
+
+    def rescale(ds, path):
+        slope = float(ds.RescaleSlope)
+        del ds.RealWorldValueMappingSequence
+        ds.RescaleSlope, ds.RescaleIntercept = f"{2 * slope:.10g}", f"{1e-6:.10g}"
+
+    _edit(tmp_path, "t0/spect.dcm", rescale)
+    rescaled = load_study(tmp_path).time_points[0].activity_Bq
+    assert np.allclose(rescaled.array, 2 * base + 1e-6 * rescaled.voxel_volume_mL)  # Bq/mL × mL
+
+
+def _no_units(ds, path):
+    del ds.Units
+    del ds.RealWorldValueMappingSequence
+
+
+def test_counts_without_units_are_refused_unless_calibrated(tmp_path):
+    _one_time_point(tmp_path)
+    _edit(tmp_path, "t0/spect.dcm", _no_units)
+    with pytest.raises(InputError, match=r"no Units \(0054,1001\).*--calibration-cps-per-MBq") as info:
+        load_study(tmp_path)
+    assert info.value.field == "calibration_cps_per_MBq"
+
+
+def test_counts_of_a_trapped_radiopharmaceutical_are_scaled_to_the_injection(tmp_path):
+    """MAA / microspheres stay where they lodge: the image holds the injected activity decayed (physical) to the
+    acquisition, 7400 MBq × 2^(−24 h / 6.647 d) for Lu-177 (the synthetic study's nuclide)."""
+    _one_time_point(tmp_path)
+
+    def maa(ds, path):
+        _no_units(ds, path)
+        ds.RadiopharmaceuticalInformationSequence[0].Radiopharmaceutical = "Lu-177 microspheres"
+
+    _edit(tmp_path, "t0/spect.dcm", maa)
+    study = load_study(tmp_path)
+    expected = 7400e6 * 2 ** (-24 / (6.647 * 24))
+    assert study.time_points[0].total_activity_Bq == pytest.approx(expected, rel=1e-3)
+    assert any("trapped where it lodges" in w for w in study.warnings)
+
+
+def test_study_start_stands_in_for_a_missing_injection_time(tmp_path):
+    _one_time_point(tmp_path)
+
+    def drop(ds, path):
+        del ds.RadiopharmaceuticalInformationSequence[0].RadiopharmaceuticalStartDateTime
+        ds.StudyTime = "070000"  # local +0100: 06:00 UTC on the acquisition day
+
+    _edit(tmp_path, "t0/spect.dcm", drop)
+    study = load_study(tmp_path)
+    assert study.injection_time == dt.datetime.combine(
+        study.time_points[0].acquired.date(), dt.time(6, 0), tzinfo=dt.UTC
+    )
+    assert any("study start" in w and "taken as the injection" in w for w in study.warnings)
+
+
+@pytest.mark.parametrize("syntax", ["RLELossless", "JPEGLSLossless", "JPEG2000Lossless"])
+def test_compressed_transfer_syntaxes_read_back_equal(tmp_path, syntax):
+    """pydicom encodes (RLE natively; JPEG-LS and JPEG 2000 through the locked pylibjpeg plugins) and the
+    reader decodes to the same activities."""
+    import pydicom.uid
+    from pydicom.pixels import get_encoder
+
+    uid = getattr(pydicom.uid, syntax)
+    if not get_encoder(uid).is_available:
+        pytest.skip(f"no {syntax} encoder installed: {get_encoder(uid).missing_dependencies}")
+    _, spect = _one_time_point(tmp_path)
+    plain = load_study(tmp_path).time_points[0].activity_Bq.array
+    ds = pydicom.dcmread(spect)
+    ds.compress(uid)
+    ds.save_as(spect)
+    assert pydicom.dcmread(spect).file_meta.TransferSyntaxUID == uid
+    assert np.array_equal(load_study(tmp_path).time_points[0].activity_Bq.array, plain)

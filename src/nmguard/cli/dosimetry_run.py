@@ -48,7 +48,19 @@ class _ProgressBar:
         sys.stderr.flush()
 
 
-def _options(method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty, thresholds=()):
+def _options(
+    method,
+    device,
+    tia_model,
+    no_scale,
+    deformable,
+    calibration,
+    histories,
+    seed,
+    uncertainty,
+    thresholds=(),
+    nuclide=None,
+):
     from nmguard.dosimetry.pipeline import RunOptions
 
     return RunOptions(
@@ -62,6 +74,7 @@ def _options(method, device, tia_model, no_scale, deformable, calibration, histo
         seed=seed,
         activity_uncertainty_percent=uncertainty,
         threshold_vois=tuple(thresholds or ()),
+        nuclide=nuclide,
     ).checked()
 
 
@@ -74,6 +87,12 @@ CALIBRATION = typer.Option(None, "--calibration-cps-per-MBq", help="needed when 
 HISTORIES = typer.Option(1_000_000, "--histories", help="Monte Carlo photon histories")
 SEED = typer.Option(0, "--seed", help="Monte Carlo random seed")
 UNCERTAINTY = typer.Option(None, "--activity-uncertainty-percent", help="per time point, for weighted fits")
+NUCLIDE = typer.Option(
+    None,
+    "--nuclide",
+    help="the radionuclide (e.g. Tc-99m) where the files' codes are missing or in a scheme NMGuard does not read; "
+    "refused when it contradicts codes it reads",
+)
 THRESHOLD = typer.Option(
     None,
     "--threshold-voi",
@@ -96,6 +115,7 @@ def run(
     seed: int = SEED,
     uncertainty: float | None = UNCERTAINTY,
     threshold_voi: list[str] | None = THRESHOLD,
+    nuclide: str | None = NUCLIDE,
     json: bool = JSON,
 ) -> None:
     """The whole pipeline on a folder of DICOM series: writes RT Dose, a Parametric Map, results.json, report.html."""
@@ -103,7 +123,17 @@ def run(
     from nmguard.dosimetry.pipeline import run_dosimetry
 
     options = _options(
-        method, device, tia_model, no_scale, deformable, calibration, histories, seed, uncertainty, threshold_voi
+        method,
+        device,
+        tia_model,
+        no_scale,
+        deformable,
+        calibration,
+        histories,
+        seed,
+        uncertainty,
+        threshold_voi,
+        nuclide,
     )
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     out_dir = out or study_dir.with_name(f"{study_dir.name}-dosimetry-{stamp}")

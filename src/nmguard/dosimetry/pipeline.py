@@ -64,6 +64,7 @@ class RunOptions:
     kernel_radius_mm: float = 100.0
     threshold_vois: tuple[str, ...] = ()  # "Name=0.4" or "Name=0.4@Seed VOI": drawn by NMGuard on time point 1
     activity_uncertainty_percent: float | None = None
+    nuclide: str | None = None  # stands in for radionuclide codes the reader cannot read (--nuclide)
 
     def checked(self) -> RunOptions:
         method = str(self.method).strip().lower()
@@ -398,6 +399,7 @@ def run_dosimetry(
     study = load_study(
         folder,
         calibration_cps_per_MBq=options.calibration_cps_per_MBq,
+        nuclide=options.nuclide,
         progress=lambda step, f: progress(step, 0.15 * f),
     )
     if not study.vois and not options.threshold_vois:

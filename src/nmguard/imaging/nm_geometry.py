@@ -1,9 +1,11 @@
 """Geometry and times read from DICOM headers of reconstructed SPECT, PET and CT series.
 
 Conventions (as in :mod:`nmguard.imaging.rtdose`): arrays are ``[z, y, x]``; ``spacing_mm = (dz, dy, dx)``;
-``origin_mm = (x, y, z)`` is the patient (LPS) position of the centre of voxel [0, 0, 0]. Only axis-aligned
-grids are accepted (ImageOrientationPatient 1\\0\\0\\0\\1\\0); anything else is refused with an
-:class:`InputError` on field ``geometry`` rather than silently resampled.
+``origin_mm = (x, y, z)`` is the patient (LPS) position of the centre of voxel [0, 0, 0]. Volumes are
+axis-aligned (ImageOrientationPatient 1\\0\\0\\0\\1\\0). A multi-frame NM reconstruction tilted by less
+than ``vendor_dicom.toml`` [tilt].max_deg (table sag, e.g. 0.4°) is resampled onto the axial grid by the study
+reader, which reports the angle; more oblique grids are refused with an :class:`InputError` on field
+``geometry``.
 
 Times: a DICOM DT value may carry its own offset (``+0100``); otherwise the dataset's
 TimezoneOffsetFromUTC (0008,0201) applies; without either the time is taken as UTC. All returned datetimes
@@ -63,14 +65,30 @@ def _pixel_spacing(ds: Dataset, where: str) -> tuple[float, float]:
     return ps[0], ps[1]  # row spacing (along y), column spacing (along x)
 
 
-def multiframe_nm_geometry(ds: Dataset, where: str) -> Geometry:
+def multiframe_nm_geometry(ds: Dataset, where: str, *, accept_small_tilt: bool = False) -> Geometry:
     """Geometry of a reconstructed multi-frame NM image (frames = slices along +z).
 
     Position and orientation come from DetectorInformationSequence item 1 (NM Image IOD, PS3.3 C.8.4.11),
     or from the top level where a vendor wrote them there; slice spacing from SpacingBetweenSlices, else
     SliceThickness. A negative SpacingBetweenSlices (slices stacked towards -z) is accepted and reversed by
     the caller through the sign of the returned dz: the caller flips the frames when dz < 0.
+
+    With ``accept_small_tilt`` an orientation within ``vendor_dicom.toml`` [tilt].max_deg of axial is accepted;
+    the geometry returned is then the axial grid through the first voxel onto which
+    :func:`resample_tilted_to_axial` resamples the image.
     """
+    spacing, origin, iop = multiframe_nm_grid(ds, where)
+    if accept_small_tilt:
+        check_small_tilt(iop, where)
+    else:
+        check_axial(iop, where)
+    return spacing, origin
+
+
+def multiframe_nm_grid(
+    ds: Dataset, where: str
+) -> tuple[tuple[float, float, float], tuple[float, float, float], list[float] | None]:
+    """Like :func:`multiframe_nm_geometry` but without the axial check: (spacing, first voxel, orientation)."""
     source: Dataset = ds
     detector = ds.get("DetectorInformationSequence")
     if detector and "ImagePositionPatient" in detector[0]:
@@ -78,14 +96,14 @@ def multiframe_nm_geometry(ds: Dataset, where: str) -> Geometry:
     ipp = floats(source, "ImagePositionPatient")
     if ipp is None or len(ipp) != 3:
         raise InputError(f"{where}: ImagePositionPatient is missing (DetectorInformationSequence)", field="geometry")
-    check_axial(floats(source, "ImageOrientationPatient"), where)
+    iop = floats(source, "ImageOrientationPatient")
     dy, dx = _pixel_spacing(ds, where)
     spacing = floats(ds, "SpacingBetweenSlices") or floats(ds, "SliceThickness")
     if not spacing or spacing[0] == 0:
         raise InputError(
             f"{where}: neither SpacingBetweenSlices nor SliceThickness gives the slice spacing", field="geometry"
         )
-    return (spacing[0], dy, dx), (ipp[0], ipp[1], ipp[2])
+    return (spacing[0], dy, dx), (ipp[0], ipp[1], ipp[2]), iop
 
 
 def slice_series_geometry(datasets: Sequence[Dataset], where: str) -> tuple[list[Dataset], Geometry]:
@@ -264,3 +282,72 @@ def from_sitk(image: sitk.Image, frame_of_reference_uid: str = "") -> Volume:
         image.GetOrigin(),  # type: ignore[arg-type]
         frame_of_reference_uid,
     )
+
+
+# --------------------------------------------------------------------------------------------- tilted grids
+
+
+def tilt_deg(iop: Sequence[float] | None, where: str) -> float:
+    """The largest angle (degrees) between the image's row, column and slice-normal directions and the
+    patient x, y and z axes; 0 for the axial 1\\0\\0\\0\\1\\0. InputError when the orientation is missing."""
+    if iop is None or len(iop) != 6:
+        raise InputError(f"{where}: ImageOrientationPatient is missing or not 6 values", field="geometry")
+    row, col = np.asarray(iop[:3], float), np.asarray(iop[3:], float)
+    if not (np.isclose(np.linalg.norm(row), 1, atol=1e-3) and np.isclose(np.linalg.norm(col), 1, atol=1e-3)):
+        raise InputError(f"{where}: ImageOrientationPatient {list(iop)} is not two unit vectors", field="geometry")
+    normal = np.cross(row, col)
+    cosines = [row[0] / np.linalg.norm(row), col[1] / np.linalg.norm(col), normal[2] / np.linalg.norm(normal)]
+    return float(np.degrees(np.arccos(np.clip(min(cosines), -1.0, 1.0))))
+
+
+def check_small_tilt(iop: Sequence[float] | None, where: str) -> float:
+    """The tilt (degrees) of an orientation within ``vendor_dicom.toml`` [tilt].max_deg of axial; InputError
+    (field ``geometry``) naming the angle when it is more oblique."""
+    from nmguard.reference.vendor_dicom import vendor_dicom
+
+    angle = tilt_deg(iop, where)
+    limit = vendor_dicom().max_tilt_deg
+    if angle > limit.value:
+        raise InputError(
+            f"{where}: the image is oblique ({angle:.2f}° from the patient axes, ImageOrientationPatient "
+            f"{[round(v, 5) for v in iop or ()]}); up to {limit.value:g}° is resampled onto the axial grid, more "
+            f"is refused — reconstruct it axially",
+            field="geometry",
+        )
+    return angle
+
+
+def resample_tilted_to_axial(
+    values: np.ndarray,
+    spacing: tuple[float, float, float],
+    first_voxel: Sequence[float],
+    iop: Sequence[float],
+    frame_of_reference_uid: str = "",
+    axial_origin: Sequence[float] | None = None,
+) -> Volume:
+    """Values on a slightly tilted grid (``values[k, j, i]`` at first_voxel + i·dx·row + j·dy·col + k·dz·normal)
+    resampled by linear interpolation onto the axial grid with the same shape and spacing whose first voxel is
+    ``axial_origin`` (default: ``first_voxel``).
+
+    A tilt of θ moves content by at most (extent × sin θ); voxels that fall outside the tilted grid are 0."""
+    row, col = np.asarray(iop[:3], float), np.asarray(iop[3:], float)
+    row, col = row / np.linalg.norm(row), col / np.linalg.norm(col)
+    normal = np.cross(row, col)
+    dz, dy, dx = spacing
+    image = sitk.GetImageFromArray(np.asarray(values, dtype=np.float64))
+    image.SetSpacing((dx, dy, dz))
+    image.SetOrigin(tuple(float(v) for v in first_voxel))
+    image.SetDirection(tuple(np.column_stack([row, col, normal]).ravel()))
+    target = tuple(float(v) for v in (first_voxel if axial_origin is None else axial_origin))
+    axial = sitk.Resample(
+        image,
+        image.GetSize(),
+        sitk.Transform(),
+        sitk.sitkLinear,
+        target,
+        image.GetSpacing(),
+        tuple(np.eye(3).ravel()),
+        0.0,
+        sitk.sitkFloat64,
+    )
+    return Volume(sitk.GetArrayFromImage(axial), spacing, target, frame_of_reference_uid)  # type: ignore[arg-type]

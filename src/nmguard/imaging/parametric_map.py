@@ -138,7 +138,7 @@ def _source_grid(sources: Sequence[Dataset]) -> tuple[list[Dataset], tuple[int, 
     if first.get("SOPClassUID") == NM_IMAGE_STORAGE or frames > 1:
         if len(sources) != 1:
             raise InputError("give one multi-frame NM image as the source, not several", field="source_images")
-        (dz, dy, dx), (x0, y0, z0) = multiframe_nm_geometry(first, where)
+        (dz, dy, dx), (x0, y0, z0) = multiframe_nm_geometry(first, where, accept_small_tilt=True)
         descriptor = _nm_descriptor(first, frames, (dz, dy, dx), (x0, y0, z0))
         if dz < 0:  # frames stacked towards -z: the grid starts at the last frame
             z0, dz = z0 + (frames - 1) * dz, -dz

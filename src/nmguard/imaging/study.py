@@ -47,17 +47,23 @@ from pydicom.dataset import Dataset
 
 from nmguard.errors import InputError
 from nmguard.imaging.nm_geometry import (
+    AXIAL,
     Volume,
     acquisition_datetime,
+    check_small_tilt,
     dataset_zone,
+    date_time,
     floats,
-    multiframe_nm_geometry,
+    multiframe_nm_grid,
     parse_datetime,
+    resample_tilted_to_axial,
     slice_series_geometry,
+    tilt_deg,
 )
 from nmguard.imaging.voi import rasterise_contours, read_seg, rtstruct_rois, seg_segments
-from nmguard.reference.dicom_codes import lookup
+from nmguard.reference.dicom_codes import all_codes, lookup
 from nmguard.reference.nuclides import get_nuclide, normalize_nuclide_name
+from nmguard.reference.vendor_dicom import vendor_dicom
 
 __all__ = [
     "DeferredVOI",
@@ -159,29 +165,124 @@ class _Injection:
     start: dt.datetime | None
     start_time_only: str | None  # TM when no date was given
     where: str
+    radiopharmaceutical: str = ""
 
 
-def _nuclide(info: Dataset, where: str) -> str:
-    for item in info.get("RadionuclideCodeSequence") or []:
-        row = lookup("radionuclide", str(item.get("CodingSchemeDesignator", "")), str(item.get("CodeValue", "")))
-        if row is not None:
+def _squash(text: str) -> str:
+    """Lower-case letters and digits only: '^99m^Technetium', '99m Technetium' -> '99mtechnetium'."""
+    return re.sub(r"[^0-9a-z]", "", text.lower())
+
+
+def _nuclide_from_meaning(meaning: str) -> str | None:
+    """The nuclide a code meaning names: 'Tc-99m', '99mTc', '^99m^Technetium', '99m Technetium',
+    'Technetium-99m' (element names from the CID 18 / 4020 meanings of ``dicom_codes.csv``)."""
+    text = meaning.strip()
+    if not text:
+        return None
+    squashed = _squash(text)
+    for row in all_codes("radionuclide"):
+        name = _squash(row.meaning)  # e.g. 99mtechnetium
+        mass = re.match(r"\d+m?", name)
+        if mass and squashed in (name, name[mass.end() :] + mass.group(0)):
             return normalize_nuclide_name(row.key)
-    for item in info.get("RadiopharmaceuticalCodeSequence") or []:
-        row = lookup("radiopharmaceutical", str(item.get("CodingSchemeDesignator", "")), str(item.get("CodeValue", "")))
-        if row is not None and row.nuclide:
-            return normalize_nuclide_name(row.nuclide)
-    text = str(info.get("Radiopharmaceutical", ""))
-    for match in re.finditer(r"\d{1,3}m?[-\s]?[A-Z][a-z]?|[A-Z][a-z]?[-\s]?\d{1,3}m?", text):
-        try:
-            return normalize_nuclide_name(match.group(0))
-        except InputError:
-            continue
-    raise InputError(
-        f"{where}: the radionuclide is not given (RadionuclideCodeSequence or Radiopharmaceutical)", field="nuclide"
+    try:
+        return normalize_nuclide_name(text.replace("^", ""))
+    except InputError:
+        return None
+
+
+def _code_text(item: Dataset) -> str:
+    return (
+        f"({item.get('CodingSchemeDesignator', '')}, {item.get('CodeValue', '')}, {str(item.get('CodeMeaning', ''))!r})"
     )
 
 
-def _injection(ds: Dataset, where: str) -> _Injection:
+def _nuclide_from_codes(info: Dataset, where: str) -> tuple[str | None, list[str]]:
+    """The nuclide of RadionuclideCodeSequence, else of RadiopharmaceuticalCodeSequence; and the codes given.
+
+    A code in a scheme that carries SNOMED-RT codes under another designator (Siemens ``99SDM``; see
+    ``vendor_dicom.toml``) is looked up as SRT; a code NMGuard does not know is read from its meaning. A code
+    and a meaning that name different nuclides are refused."""
+    aliases = {s.upper() for s in vendor_dicom().srt_alias_schemes.names}
+    given: list[str] = []
+    for item in info.get("RadionuclideCodeSequence") or []:
+        given.append(_code_text(item))
+        scheme, code = str(item.get("CodingSchemeDesignator", "")).strip(), str(item.get("CodeValue", "")).strip()
+        row = lookup("radionuclide", "SRT" if scheme.upper() in aliases else scheme, code)
+        by_code = normalize_nuclide_name(row.key) if row is not None else None
+        by_meaning = _nuclide_from_meaning(str(item.get("CodeMeaning", "")))
+        if by_code and by_meaning and by_code != by_meaning:
+            raise InputError(
+                f"{where}: RadionuclideCodeSequence {_code_text(item)}: the code means {by_code} but the "
+                f"meaning says {by_meaning}; give the nuclide with --nuclide",
+                field="nuclide",
+            )
+        if by_code or by_meaning:
+            return by_code or by_meaning, given
+    for item in info.get("RadiopharmaceuticalCodeSequence") or []:
+        given.append(_code_text(item))
+        row = lookup("radiopharmaceutical", str(item.get("CodingSchemeDesignator", "")), str(item.get("CodeValue", "")))
+        if row is not None and row.nuclide:
+            return normalize_nuclide_name(row.nuclide), given
+    return None, given
+
+
+def _nuclide(info: Dataset, where: str, override: str | None = None) -> str:
+    """The nuclide of an injection: the codes, else the Radiopharmaceutical text; ``override`` (``--nuclide``)
+    stands in for codes NMGuard cannot read, and is refused when it contradicts codes it can read."""
+    found, given = _nuclide_from_codes(info, where)
+    text = str(info.get("Radiopharmaceutical", ""))
+    if found is None:
+        for match in re.finditer(r"\d{1,3}m?[-\s]?[A-Z][a-z]?|[A-Z][a-z]?[-\s]?\d{1,3}m?", text):
+            try:
+                found = normalize_nuclide_name(match.group(0))
+                break
+            except InputError:
+                continue
+    if override is not None:
+        chosen = normalize_nuclide_name(override)
+        if found is not None and found != chosen:
+            raise InputError(
+                f"{where}: --nuclide {chosen} contradicts the files, which give {found} "
+                f"({'; '.join(given) or repr(text)})",
+                field="nuclide",
+            )
+        return chosen
+    if found is not None:
+        return found
+    if given:
+        raise InputError(
+            f"{where}: the radionuclide code {'; '.join(given)} is not one NMGuard recognises "
+            f"(Radiopharmaceutical {text!r}); give it with --nuclide",
+            field="nuclide",
+        )
+    raise InputError(
+        f"{where}: the radionuclide is not given (no RadionuclideCodeSequence, Radiopharmaceutical {text!r}); "
+        f"give it with --nuclide",
+        field="nuclide",
+    )
+
+
+def _total_dose_Bq(info: Dataset, modality: str, where: str) -> float | None:
+    """Radionuclide Total Dose in Bq: stored in MBq in the NM Image IOD, in Bq in the PET IOD
+    (``vendor_dicom.toml`` [total_dose_unit], PS3.3 C.8.4.10.1.7 and C.8.9.2). An NM value so large that
+    it must be Bq is refused rather than read as petabecquerels."""
+    dose = floats(info, "RadionuclideTotalDose")
+    if not dose:
+        return None
+    rules = vendor_dicom()
+    if dose[0] <= 0:
+        raise InputError(f"{where}: RadionuclideTotalDose {dose[0]:g} is not positive", field="injected_activity")
+    if modality == "NM" and dose[0] > rules.nm_max_plausible_MBq.value:
+        raise InputError(
+            f"{where}: RadionuclideTotalDose {dose[0]:g} in an NM image is MBq (PS3.3 C.8.4.10.1.7), i.e. "
+            f"{dose[0] / 1e6:g} TBq; the writer probably stored Bq — correct the file",
+            field="injected_activity",
+        )
+    return dose[0] * rules.total_dose_Bq_per_unit["NM" if modality == "NM" else "PT"].value
+
+
+def _injection(ds: Dataset, where: str, nuclide: str | None = None) -> _Injection:
     seq = ds.get("RadiopharmaceuticalInformationSequence")
     if not seq:
         raise InputError(
@@ -190,8 +291,15 @@ def _injection(ds: Dataset, where: str) -> _Injection:
     info = seq[0]
     start = parse_datetime(info.get("RadiopharmaceuticalStartDateTime", ""), dataset_zone(ds))
     time_only = None if start else (str(info.get("RadiopharmaceuticalStartTime", "")).strip() or None)
-    dose = floats(info, "RadionuclideTotalDose")
-    return _Injection(_nuclide(info, where), dose[0] if dose else None, start, time_only, where)
+    modality = str(ds.get("Modality", "")).upper()
+    return _Injection(
+        _nuclide(info, where, nuclide),
+        _total_dose_Bq(info, modality, where),
+        start,
+        time_only,
+        where,
+        str(info.get("Radiopharmaceutical", "")),
+    )
 
 
 def _value_mapping(ds: Dataset, where: str) -> tuple[float, float, str]:
@@ -234,6 +342,12 @@ def _to_activity_Bq(
     if kind_factor is None:
         if not units and calibration is not None:
             kind_factor = _UNITS["CNTS"]
+        elif not units:
+            raise InputError(
+                f"{where} has no Units (0054,1001) and no real-world value mapping, so it holds counts; give "
+                f"--calibration-cps-per-MBq (calibration_cps_per_MBq) to convert them to activity",
+                field="calibration_cps_per_MBq",
+            )
         else:
             raise InputError(
                 f"{where}: unknown units {units!r}; expected one of BQML, kBq/mL, MBq/mL, CNTS", field="units"
@@ -285,8 +399,41 @@ def pixels(ds: Dataset, where: str) -> np.ndarray:
         raise InputError(f"{where}: the pixel data cannot be read ({exc})", field="file") from None
 
 
-def _emission_values(em: _Emission, calibration: float | None) -> tuple[Volume, str, Dataset]:
-    """Values on the grid (stored × slope + intercept) in the file's units, units text, header."""
+def _check_not_negative(values: np.ndarray, where: str) -> None:
+    """Activity cannot be negative: refuse reconstructions (e.g. filtered back-projection) that hold negative
+    values after the rescale, rather than guess how to clip them."""
+    negative = values < 0
+    if negative.any():
+        raise InputError(
+            f"{where}: {int(negative.sum())} voxels are negative after the rescale (minimum {values.min():.4g}); "
+            f"activity cannot be negative — reconstruct with a non-negative method (OSEM) or clip the image "
+            f"before dosimetry",
+            field="units",
+        )
+
+
+def _untilted(
+    values: np.ndarray, spacing, first_voxel, axial_origin, iop, frame_uid: str, where: str, notes: list[str]
+) -> Volume:
+    """A volume on the axial grid: as it is when axial, resampled when tilted within ``vendor_dicom.toml``
+    [tilt].max_deg (the angle is reported in ``notes``), refused when more oblique."""
+    angle = check_small_tilt(iop, where)
+    limit = vendor_dicom().max_tilt_deg
+    if np.allclose(iop, AXIAL, atol=1e-4):
+        return Volume(values, spacing, axial_origin, frame_uid)
+    before = float(values.sum())
+    volume = resample_tilted_to_axial(values, spacing, first_voxel, iop, frame_uid, axial_origin)
+    after = float(volume.array.sum())
+    change = f", total changed by {100 * (after - before) / before:+.2f} %" if before > 0 else ""
+    notes.append(
+        f"{where}: tilted {angle:.2f}° from the patient axes (within {limit.value:g}°): resampled onto the axial "
+        f"grid by linear interpolation{change}"
+    )
+    return volume
+
+
+def _emission_values(em: _Emission, notes: list[str]) -> tuple[Volume, str, Dataset]:
+    """Values on the axial grid (stored × slope + intercept) in the file's units, units text, header."""
     where = f"{em.modality} series {em.series_uid}"
     if em.modality == "NM":
         if len(em.datasets) != 1:
@@ -294,16 +441,22 @@ def _emission_values(em: _Emission, calibration: float | None) -> tuple[Volume, 
                 f"{where} has {len(em.datasets)} reconstruction files; expected one multi-frame file", field="geometry"
             )
         ds = em.datasets[0]
-        spacing, origin = multiframe_nm_geometry(ds, where)
+        spacing, origin, iop = multiframe_nm_grid(ds, where)
         frames = int(ds.get("NumberOfFrames", 1) or 1)
         stored = pixels(ds, where).reshape(frames, int(ds.Rows), int(ds.Columns))
         slope, intercept, units = _value_mapping(ds, where)
         values = stored * slope + intercept
-        if spacing[0] < 0:  # slices stacked towards -z: index 0 must be the lowest z
+        _check_not_negative(values, where)
+        tilt_deg(iop, where)  # orientation present and made of unit vectors
+        first_voxel, axial_origin = origin, origin
+        if spacing[0] < 0:  # slices stacked against the normal: index 0 must be the lowest
+            normal = np.cross(np.asarray(iop[:3]), np.asarray(iop[3:]))
             values = values[::-1]
-            origin = (origin[0], origin[1], origin[2] + spacing[0] * (frames - 1))
+            first_voxel = tuple(np.asarray(origin) + normal * spacing[0] * (frames - 1))
+            axial_origin = (origin[0], origin[1], origin[2] + spacing[0] * (frames - 1))  # as parametric_map
             spacing = (-spacing[0], spacing[1], spacing[2])
-        return Volume(values, spacing, origin, em.frame_uid), units, ds
+        volume = _untilted(values, spacing, first_voxel, axial_origin, iop, em.frame_uid, where, notes)
+        return volume, units, ds
     ordered, (spacing, origin) = slice_series_geometry(em.datasets, where)
     planes, units_seen = [], set()
     for ds in ordered:
@@ -312,7 +465,39 @@ def _emission_values(em: _Emission, calibration: float | None) -> tuple[Volume, 
         planes.append(pixels(ds, where) * slope + intercept)
     if len(units_seen) > 1:
         raise InputError(f"{where}: slices have different units {sorted(units_seen)}", field="units")
-    return Volume(np.stack(planes), spacing, origin, em.frame_uid), units_seen.pop(), ordered[0]
+    values = np.stack(planes)
+    _check_not_negative(values, where)
+    return Volume(values, spacing, origin, em.frame_uid), units_seen.pop(), ordered[0]
+
+
+def _is_trapped(radiopharmaceutical: str) -> bool:
+    """True for MAA and microspheres (``vendor_dicom.toml`` [count_normalisation]): trapped where they lodge."""
+    text = _squash(radiopharmaceutical)
+    return bool(text) and any(_squash(n) in text for n in vendor_dicom().trapped_radiopharmaceuticals.names)
+
+
+def _counts_to_injected(
+    values: np.ndarray,
+    injected_Bq: float,
+    hours: float,
+    nuclide: str,
+    radiopharmaceutical: str,
+    where: str,
+    warnings: list[str],
+) -> np.ndarray:
+    """Counts without a calibration factor, for a trapped radiopharmaceutical: scaled so that the image holds
+    the injected activity decayed to the acquisition (physical decay only), as MIRDCalculator does."""
+    total = float(values.sum())
+    if total <= 0:
+        raise InputError(f"{where} holds no counts", field="units")
+    present = injected_Bq * math.exp(-get_nuclide(nuclide).decay_constant_per_s * hours * 3600.0)
+    warnings.append(
+        f"{where} holds counts without Units or a calibration factor: as {radiopharmaceutical!r} is trapped "
+        f"where it lodges, the image was scaled to the injected activity decayed to the acquisition "
+        f"({present / 1e6:.5g} MBq in the field of view, physical decay only); give --calibration-cps-per-MBq "
+        f"for a calibrated reading"
+    )
+    return values * (present / total)
 
 
 def _ct_volume(datasets: list[Dataset], where: str) -> Volume:
@@ -363,11 +548,9 @@ def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple
     starts = [em.injection.start for em in emissions if em.injection.start]
     if not starts:
         times = [em.injection.start_time_only for em in emissions if em.injection.start_time_only]
-        if not times:
-            raise InputError(
-                "no series gives the injection time (RadiopharmaceuticalStartDateTime)", field="injection_time"
-            )
         earliest = min(emissions, key=lambda e: e.acquired)
+        if not times:
+            return first.nuclide, float(np.median(doses)), _study_start_as_injection(earliest, warnings)
         ds = earliest.datasets[0]
         day = str(ds.get("AcquisitionDate") or ds.get("SeriesDate") or ds.get("StudyDate") or "")
         start = parse_datetime(day + times[0], dataset_zone(ds)) if day else None
@@ -386,6 +569,26 @@ def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple
     return first.nuclide, float(np.median(doses)), min(starts)
 
 
+def _study_start_as_injection(earliest: _Emission, warnings: list[str]) -> dt.datetime:
+    """Where no series gives the injection time (RadiopharmaceuticalStartTime is optional, type 3, in the NM
+    Image IOD; Siemens MAA studies omit it), the study's start (StudyDate + StudyTime) stands in for it, with
+    a warning; refused when the study start is missing or after the acquisition."""
+    ds = earliest.datasets[0]
+    start = date_time(ds, "StudyDate", "StudyTime")
+    if start is None or start >= earliest.acquired:
+        raise InputError(
+            "no series gives the injection time (RadiopharmaceuticalStartDateTime or RadiopharmaceuticalStartTime)"
+            " and the study start time cannot stand in for it",
+            field="injection_time",
+        )
+    hours = (earliest.acquired - start).total_seconds() / 3600.0
+    warnings.append(
+        f"no series gives the injection time: the study start {start.isoformat()} is taken as the injection "
+        f"({hours:.2f} h before the first acquisition); the times after injection are only as right as that"
+    )
+    return start
+
+
 def _positive(value: object, name: str) -> float:
     try:
         number = float(value)  # type: ignore[arg-type]
@@ -397,9 +600,16 @@ def _positive(value: object, name: str) -> float:
 
 
 def load_study(
-    folder: str | Path, *, calibration_cps_per_MBq: float | None = None, progress: Progress | None = None
+    folder: str | Path,
+    *,
+    calibration_cps_per_MBq: float | None = None,
+    nuclide: str | None = None,
+    progress: Progress | None = None,
 ) -> DosimetryStudy:
-    """Read a multi-time-point SPECT/CT (or PET/CT) study from ``folder`` (see the module notes)."""
+    """Read a multi-time-point SPECT/CT (or PET/CT) study from ``folder`` (see the module notes).
+
+    ``nuclide`` stands in for radionuclide codes that NMGuard cannot read (it is refused when it contradicts
+    codes it can read)."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{folder} is not a folder", field="folder")
@@ -428,7 +638,7 @@ def load_study(
                     series_uid,
                     modality,
                     [d for _, d in items],
-                    _injection(ds, where),
+                    _injection(ds, where, nuclide),
                     acquired,
                     str(ds.get("FrameOfReferenceUID", "")),
                     str(ds.get("StudyInstanceUID", "")),
@@ -445,6 +655,7 @@ def load_study(
         raise InputError(f"no reconstructed SPECT or PET series found under {root}", field="time_points")
     emissions.sort(key=lambda e: e.acquired)
     nuclide, injected_Bq, injection = _resolve_injection(emissions, warnings)
+    radiopharmaceutical = emissions[0].injection.radiopharmaceutical
     for before, after in zip(emissions, emissions[1:], strict=False):
         if (after.acquired - before.acquired).total_seconds() < SAME_TIME_S:
             raise InputError(
@@ -473,8 +684,16 @@ def load_study(
     for index, em in enumerate(emissions):
         report(f"time point {index + 1} of {len(emissions)}", 0.1 + 0.7 * index / len(emissions))
         where = f"{em.modality} series {em.series_uid}"
-        values, units, header = _emission_values(em, calibration_cps_per_MBq)
-        activity = _to_activity_Bq(values.array, units, values.voxel_volume_mL, header, calibration_cps_per_MBq, where)
+        values, units, header = _emission_values(em, warnings)
+        hours = (em.acquired - injection).total_seconds() / 3600.0
+        if not units and calibration_cps_per_MBq is None and len(emissions) == 1 and _is_trapped(radiopharmaceutical):
+            activity = _counts_to_injected(
+                values.array, injected_Bq, hours, nuclide, radiopharmaceutical, where, warnings
+            )
+        else:
+            activity = _to_activity_Bq(
+                values.array, units, values.voxel_volume_mL, header, calibration_cps_per_MBq, where
+            )
         activity, note = _undo_decay_correction(activity, header, injection, em.acquired, nuclide, where)
         if note:
             warnings.append(note)
@@ -482,7 +701,6 @@ def load_study(
         ct = _ct_volume(cts[ct_uid], f"CT series {ct_uid}") if ct_uid else None
         if ct_uid is None:
             warnings.append(f"time point {index + 1}: no CT with the same frame of reference or study")
-        hours = (em.acquired - injection).total_seconds() / 3600.0
         time_points.append(
             TimePoint(
                 em.acquired,

@@ -206,11 +206,12 @@ def _save(ds: Dataset, path: Path) -> Path:
     return path
 
 
-def _radiopharmaceutical(nuclide: str, injected_Bq: float) -> Dataset:
+def _radiopharmaceutical(nuclide: str, injected_Bq: float, modality: str) -> Dataset:
+    """RadionuclideTotalDose in MBq for NM (PS3.3 C.8.4.10.1.7), in Bq for PET (C.8.9.2)."""
     info = Dataset()
     info.Radiopharmaceutical = f"{nuclide} synthetic"
     info.RadiopharmaceuticalStartDateTime = (INJECTION_UTC + ZONE_OFFSET).strftime("%Y%m%d%H%M%S") + "+0100"
-    info.RadionuclideTotalDose = f"{injected_Bq:.6g}"
+    info.RadionuclideTotalDose = f"{injected_Bq / 1e6 if modality == 'NM' else injected_Bq:.6g}"
     info.RadionuclideHalfLife = f"{get_nuclide(nuclide).half_life_s:.6g}"
     code = code_for("radionuclide", nuclide)
     if code is not None:
@@ -254,7 +255,7 @@ def _write_nm(folder, study, values, units, spacing, origin, nuclide, injected_B
     rotation.ActualFrameDuration = int(SECONDS_PER_VIEW * 1000)
     rotation.NumberOfFramesInRotation = VIEWS
     ds.RotationInformationSequence = [rotation]
-    ds.RadiopharmaceuticalInformationSequence = [_radiopharmaceutical(nuclide, injected_Bq)]
+    ds.RadiopharmaceuticalInformationSequence = [_radiopharmaceutical(nuclide, injected_Bq, "NM")]
     ds.Units = units
     ds.CorrectedImage = ["ATTN", "SCAT"]
     ds.RescaleSlope, ds.RescaleIntercept = f"{slope:.10g}", "0"
@@ -289,7 +290,7 @@ def _write_pet(folder, study, values, spacing, origin, nuclide, injected_Bq, whe
         ds.RescaleSlope, ds.RescaleIntercept = f"{slope:.10g}", "0"
         ds.Units, ds.DecayCorrection, ds.CorrectedImage = "BQML", correction, ["ATTN", "SCAT", "DECY"]
         ds.ActualFrameDuration = int(VIEWS * SECONDS_PER_VIEW * 1000)
-        ds.RadiopharmaceuticalInformationSequence = [_radiopharmaceutical(nuclide, injected_Bq)]
+        ds.RadiopharmaceuticalInformationSequence = [_radiopharmaceutical(nuclide, injected_Bq, "PT")]
         ds.PixelData = pixels.astype("<u2").tobytes()
         paths.append(_save(ds, folder / f"t{study['index']}" / "pet" / f"{k:04d}.dcm"))
     return paths
