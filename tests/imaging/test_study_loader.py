@@ -482,3 +482,38 @@ def test_compressed_transfer_syntaxes_read_back_equal(tmp_path, syntax):
     ds.save_as(spect)
     assert pydicom.dcmread(spect).file_meta.TransferSyntaxUID == uid
     assert np.array_equal(load_study(tmp_path).time_points[0].activity_Bq.array, plain)
+
+
+def _tilt_slices(folder, pattern, angle_deg):
+    """Tilt a one-file-per-slice series about x by ``angle_deg``: orientation and positions along the normal."""
+    angle = math.radians(angle_deg)
+    row, col = np.array([1.0, 0.0, 0.0]), np.array([0.0, math.cos(angle), -math.sin(angle)])
+    normal = np.cross(row, col)
+    paths = sorted(folder.rglob(pattern))
+    z0 = min(float(pydicom.dcmread(p).ImagePositionPatient[2]) for p in paths)
+    for path in paths:
+        ds = pydicom.dcmread(path)
+        ipp = np.array([float(v) for v in ds.ImagePositionPatient])
+        start = np.array([ipp[0], ipp[1], z0])
+        ds.ImagePositionPatient = [f"{v:.6f}" for v in start + (ipp[2] - z0) * normal]
+        ds.ImageOrientationPatient = [f"{v:.8f}" for v in (*row, *col)]
+        ds.save_as(path)
+
+
+def test_tilted_pet_and_ct_slice_series_are_resampled_and_reported(tmp_path):
+    write_synthetic_study(
+        tmp_path, shape=SHAPE, times_h=(24,), modality="PT", write_seg=False, write_rtstruct=False, ct_inplane_factor=1
+    )
+    axial = load_study(tmp_path).time_points[0]
+    _tilt_slices(tmp_path, "pet/*.dcm", 0.5)
+    _tilt_slices(tmp_path, "ct/*.dcm", 0.5)
+    study = load_study(tmp_path)
+    tp = study.time_points[0]
+    assert tp.activity_Bq.same_grid(axial.activity_Bq) and tp.ct_hu.same_grid(axial.ct_hu)
+    assert tp.total_activity_Bq == pytest.approx(axial.total_activity_Bq, rel=TOTAL_REL)
+    assert sum("tilted 0.50°" in w for w in study.warnings) == 2  # the PET and the CT
+    assert tp.ct_hu.array.min() >= -1000.0 - 1e-6  # outside the tilted CT is air, not 0 HU water
+    _tilt_slices(tmp_path, "ct/*.dcm", 2.0)
+    with pytest.raises(InputError, match=r"CT series .* oblique \(2.00°") as info:
+        load_study(tmp_path)
+    assert info.value.field == "geometry"

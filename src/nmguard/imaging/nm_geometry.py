@@ -106,8 +106,16 @@ def multiframe_nm_grid(
     return (spacing[0], dy, dx), (ipp[0], ipp[1], ipp[2]), iop
 
 
-def slice_series_geometry(datasets: Sequence[Dataset], where: str) -> tuple[list[Dataset], Geometry]:
-    """Sort single-slice datasets (CT, PET) by z and return them with the grid; checks even spacing."""
+def slice_series_geometry(
+    datasets: Sequence[Dataset], where: str, *, accept_small_tilt: bool = False
+) -> tuple[list[Dataset], Geometry]:
+    """Sort single-slice datasets (CT, PET) by z and return them with the grid; checks even spacing.
+
+    With ``accept_small_tilt`` a series tilted within ``vendor_dicom.toml`` [tilt].max_deg is accepted and the
+    grid returned is the axial one through its first voxel, onto which the study reader resamples it."""
+    if accept_small_tilt:
+        ordered, spacing, origin, _ = slice_series_grid(datasets, where)
+        return ordered, (spacing, origin)
     if not datasets:
         raise InputError(f"{where}: no slices", field="geometry")
     first = datasets[0]
@@ -145,6 +153,59 @@ def slice_series_geometry(datasets: Sequence[Dataset], where: str) -> tuple[list
         dz = float((z[-1] - z[0]) / (len(z) - 1))
     x0, y0 = positions[order[0]][0], positions[order[0]][1]
     return [datasets[i] for i in order], ((dz, dy, dx), (x0, y0, float(z[0])))
+
+
+def slice_series_grid(
+    datasets: Sequence[Dataset], where: str
+) -> tuple[list[Dataset], tuple[float, float, float], tuple[float, float, float], list[float]]:
+    """Like :func:`slice_series_geometry` for a series that may be tilted within ``vendor_dicom.toml``
+    [tilt].max_deg: slices sorted along their normal, (dz, dy, dx), the first slice's position and the
+    orientation. Resample with :func:`resample_tilted_to_axial` when the orientation is not axial."""
+    if not datasets:
+        raise InputError(f"{where}: no slices", field="geometry")
+    first = datasets[0]
+    dy, dx = _pixel_spacing(first, where)
+    rows, cols = int(first.Rows), int(first.Columns)
+    iop = floats(first, "ImageOrientationPatient")
+    check_small_tilt(iop, where)
+    assert iop is not None  # checked above
+    normal = np.cross(np.asarray(iop[:3]), np.asarray(iop[3:]))
+    first_ipp = np.asarray(floats(first, "ImagePositionPatient") or [0.0, 0.0, 0.0])
+    depths = []
+    for ds in datasets:
+        other = floats(ds, "ImageOrientationPatient")
+        if other is None or len(other) != 6 or not np.allclose(other, iop, atol=_ORIENTATION_TOL):
+            raise InputError(f"{where}: slices differ in ImageOrientationPatient", field="geometry")
+        ipp = floats(ds, "ImagePositionPatient")
+        if ipp is None or len(ipp) != 3:
+            raise InputError(f"{where}: a slice has no ImagePositionPatient", field="geometry")
+        if (int(ds.Rows), int(ds.Columns)) != (rows, cols) or _pixel_spacing(ds, where) != (dy, dx):
+            raise InputError(f"{where}: slices differ in matrix size or pixel spacing", field="geometry")
+        offset = np.asarray(ipp) - first_ipp
+        depth = float(offset @ normal)
+        if np.linalg.norm(offset - depth * normal) > 1e-3 * min(dx, dy):
+            raise InputError(
+                f"{where}: slices are not stacked on one axis (positions leave the normal)", field="geometry"
+            )
+        depths.append(depth)
+    order = np.argsort(depths, kind="stable")
+    z = np.array([depths[i] for i in order])
+    if len(z) == 1:
+        thickness = floats(first, "SpacingBetweenSlices") or floats(first, "SliceThickness") or [1.0]
+        dz = abs(thickness[0])
+    else:
+        steps = np.diff(z)
+        if np.any(steps <= 1e-6):
+            raise InputError(f"{where}: two slices share one position", field="geometry")
+        dz = float(np.median(steps))
+        if np.max(np.abs(steps - dz)) > SLICE_SPACING_TOL * dz:
+            raise InputError(
+                f"{where}: uneven slice spacing ({steps.min():.3f} to {steps.max():.3f} mm); resample it first",
+                field="geometry",
+            )
+        dz = float((z[-1] - z[0]) / (len(z) - 1))
+    start = first_ipp + z[0] * normal
+    return [datasets[i] for i in order], (dz, dy, dx), (float(start[0]), float(start[1]), float(start[2])), iop
 
 
 # --------------------------------------------------------------------------------------------- times
@@ -324,12 +385,14 @@ def resample_tilted_to_axial(
     iop: Sequence[float],
     frame_of_reference_uid: str = "",
     axial_origin: Sequence[float] | None = None,
+    outside: float = 0.0,
 ) -> Volume:
     """Values on a slightly tilted grid (``values[k, j, i]`` at first_voxel + i·dx·row + j·dy·col + k·dz·normal)
     resampled by linear interpolation onto the axial grid with the same shape and spacing whose first voxel is
     ``axial_origin`` (default: ``first_voxel``).
 
-    A tilt of θ moves content by at most (extent × sin θ); voxels that fall outside the tilted grid are 0."""
+    A tilt of θ moves content by at most (extent × sin θ); voxels that fall outside the tilted grid take
+    ``outside`` (0 for activity, −1000 HU for CT)."""
     row, col = np.asarray(iop[:3], float), np.asarray(iop[3:], float)
     row, col = row / np.linalg.norm(row), col / np.linalg.norm(col)
     normal = np.cross(row, col)
@@ -347,7 +410,7 @@ def resample_tilted_to_axial(
         target,
         image.GetSpacing(),
         tuple(np.eye(3).ravel()),
-        0.0,
+        float(outside),
         sitk.sitkFloat64,
     )
     return Volume(sitk.GetArrayFromImage(axial), spacing, target, frame_of_reference_uid)  # type: ignore[arg-type]

@@ -143,7 +143,7 @@ def _source_grid(sources: Sequence[Dataset]) -> tuple[list[Dataset], tuple[int, 
         if dz < 0:  # frames stacked towards -z: the grid starts at the last frame
             z0, dz = z0 + (frames - 1) * dz, -dz
         return [descriptor], (frames, int(first.Rows), int(first.Columns)), (dz, dy, dx), (x0, y0, z0)
-    ordered, (spacing, origin) = slice_series_geometry(list(sources), where)
+    ordered, (spacing, origin) = slice_series_geometry(list(sources), where, accept_small_tilt=True)
     return [_header(ds) for ds in ordered], (len(ordered), int(first.Rows), int(first.Columns)), spacing, origin
 
 

@@ -57,7 +57,7 @@ from nmguard.imaging.nm_geometry import (
     multiframe_nm_grid,
     parse_datetime,
     resample_tilted_to_axial,
-    slice_series_geometry,
+    slice_series_grid,
     tilt_deg,
 )
 from nmguard.imaging.voi import rasterise_contours, read_seg, rtstruct_rois, seg_segments
@@ -413,7 +413,15 @@ def _check_not_negative(values: np.ndarray, where: str) -> None:
 
 
 def _untilted(
-    values: np.ndarray, spacing, first_voxel, axial_origin, iop, frame_uid: str, where: str, notes: list[str]
+    values: np.ndarray,
+    spacing,
+    first_voxel,
+    axial_origin,
+    iop,
+    frame_uid: str,
+    where: str,
+    notes: list[str],
+    outside: float = 0.0,
 ) -> Volume:
     """A volume on the axial grid: as it is when axial, resampled when tilted within ``vendor_dicom.toml``
     [tilt].max_deg (the angle is reported in ``notes``), refused when more oblique."""
@@ -421,8 +429,14 @@ def _untilted(
     limit = vendor_dicom().max_tilt_deg
     if np.allclose(iop, AXIAL, atol=1e-4):
         return Volume(values, spacing, axial_origin, frame_uid)
+    if outside != 0.0:  # CT: the total means nothing
+        notes.append(
+            f"{where}: tilted {angle:.2f}° from the patient axes (within {limit.value:g}°): resampled onto "
+            f"the axial grid by linear interpolation"
+        )
+        return resample_tilted_to_axial(values, spacing, first_voxel, iop, frame_uid, axial_origin, outside)
     before = float(values.sum())
-    volume = resample_tilted_to_axial(values, spacing, first_voxel, iop, frame_uid, axial_origin)
+    volume = resample_tilted_to_axial(values, spacing, first_voxel, iop, frame_uid, axial_origin, outside)
     after = float(volume.array.sum())
     change = f", total changed by {100 * (after - before) / before:+.2f} %" if before > 0 else ""
     notes.append(
@@ -457,7 +471,7 @@ def _emission_values(em: _Emission, notes: list[str]) -> tuple[Volume, str, Data
             spacing = (-spacing[0], spacing[1], spacing[2])
         volume = _untilted(values, spacing, first_voxel, axial_origin, iop, em.frame_uid, where, notes)
         return volume, units, ds
-    ordered, (spacing, origin) = slice_series_geometry(em.datasets, where)
+    ordered, spacing, origin, iop = slice_series_grid(em.datasets, where)
     planes, units_seen = [], set()
     for ds in ordered:
         slope, intercept, units = _value_mapping(ds, where)
@@ -467,7 +481,8 @@ def _emission_values(em: _Emission, notes: list[str]) -> tuple[Volume, str, Data
         raise InputError(f"{where}: slices have different units {sorted(units_seen)}", field="units")
     values = np.stack(planes)
     _check_not_negative(values, where)
-    return Volume(values, spacing, origin, em.frame_uid), units_seen.pop(), ordered[0]
+    volume = _untilted(values, spacing, origin, origin, iop, em.frame_uid, where, notes)
+    return volume, units_seen.pop(), ordered[0]
 
 
 def _is_trapped(radiopharmaceutical: str) -> bool:
@@ -500,13 +515,15 @@ def _counts_to_injected(
     return values * (present / total)
 
 
-def _ct_volume(datasets: list[Dataset], where: str) -> Volume:
-    ordered, (spacing, origin) = slice_series_geometry(datasets, where)
+def _ct_volume(datasets: list[Dataset], where: str, notes: list[str]) -> Volume:
+    """The CT in HU on the axial grid (a small tilt resampled, outside the tilted grid −1000 HU, air)."""
+    ordered, spacing, origin, iop = slice_series_grid(datasets, where)
     planes = [
         pixels(ds, where) * float(ds.get("RescaleSlope", 1) or 1) + float(ds.get("RescaleIntercept", 0) or 0)
         for ds in ordered
     ]
-    return Volume(np.stack(planes), spacing, origin, str(ordered[0].get("FrameOfReferenceUID", "")))
+    frame = str(ordered[0].get("FrameOfReferenceUID", ""))
+    return _untilted(np.stack(planes), spacing, origin, origin, iop, frame, where, notes, outside=-1000.0)
 
 
 def _is_reconstruction(ds: Dataset) -> bool:
@@ -698,7 +715,7 @@ def load_study(
         if note:
             warnings.append(note)
         ct_uid = _pair_ct(em, ct_info)
-        ct = _ct_volume(cts[ct_uid], f"CT series {ct_uid}") if ct_uid else None
+        ct = _ct_volume(cts[ct_uid], f"CT series {ct_uid}", warnings) if ct_uid else None
         if ct_uid is None:
             warnings.append(f"time point {index + 1}: no CT with the same frame of reference or study")
         time_points.append(
