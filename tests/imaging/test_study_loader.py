@@ -434,13 +434,16 @@ def test_counts_without_units_are_refused_unless_calibrated(tmp_path):
     assert info.value.field == "calibration_cps_per_MBq"
 
 
-def test_counts_of_a_trapped_radiopharmaceutical_are_scaled_to_the_injection(tmp_path):
+@pytest.mark.parametrize("units", ["", "CNTS"])
+def test_counts_of_a_trapped_radiopharmaceutical_are_scaled_to_the_injection(tmp_path, units):
     """MAA / microspheres stay where they lodge: the image holds the injected activity decayed (physical) to the
     acquisition, 7400 MBq × 2^(−24 h / 6.647 d) for Lu-177 (the synthetic study's nuclide)."""
     _one_time_point(tmp_path)
 
     def maa(ds, path):
         _no_units(ds, path)
+        if units:
+            ds.Units = units
         ds.RadiopharmaceuticalInformationSequence[0].Radiopharmaceutical = "Lu-177 microspheres"
 
     _edit(tmp_path, "t0/spect.dcm", maa)

@@ -507,7 +507,7 @@ def _counts_to_injected(
         raise InputError(f"{where} holds no counts", field="units")
     present = injected_Bq * math.exp(-get_nuclide(nuclide).decay_constant_per_s * hours * 3600.0)
     warnings.append(
-        f"{where} holds counts without Units or a calibration factor: as {radiopharmaceutical!r} is trapped "
+        f"{where} holds counts and no calibration factor was given: as {radiopharmaceutical!r} is trapped "
         f"where it lodges, the image was scaled to the injected activity decayed to the acquisition "
         f"({present / 1e6:.5g} MBq in the field of view, physical decay only); give --calibration-cps-per-MBq "
         f"for a calibrated reading"
@@ -703,7 +703,8 @@ def load_study(
         where = f"{em.modality} series {em.series_uid}"
         values, units, header = _emission_values(em, warnings)
         hours = (em.acquired - injection).total_seconds() / 3600.0
-        if not units and calibration_cps_per_MBq is None and len(emissions) == 1 and _is_trapped(radiopharmaceutical):
+        counts = not units or _UNITS.get(units.upper(), ("",))[0] == "counts"
+        if counts and calibration_cps_per_MBq is None and len(emissions) == 1 and _is_trapped(radiopharmaceutical):
             activity = _counts_to_injected(
                 values.array, injected_Bq, hours, nuclide, radiopharmaceutical, where, warnings
             )
