@@ -21,8 +21,13 @@ What :func:`load_study` does, and the choices it makes:
   the frame, which for a frame of duration T differs from the start value by less than λT/2: 0.1 % for a
   30 min Lu-177 scan, 9 % for a 20 min F-18 frame — correct the files if that matters).
 * Injection: RadiopharmaceuticalInformationSequence — RadiopharmaceuticalStartDateTime, else the start time
-  on the date of the earliest series (with a warning); RadionuclideTotalDose (Bq); the nuclide from
-  RadionuclideCodeSequence (codes of ``reference/data/dicom_codes.csv``), else the Radiopharmaceutical text.
+  on the date of the earliest series, else the study start (StudyDate + StudyTime), each with a warning;
+  RadionuclideTotalDose in MBq for NM and in Bq for PET (``reference/data/vendor_dicom.toml``); the nuclide
+  from RadionuclideCodeSequence (codes of ``reference/data/dicom_codes.csv``; vendors' SNOMED-RT schemes such
+  as Siemens ``99SDM``; else the code meaning), else the Radiopharmaceutical text, else ``nuclide=``.
+* Vendor files: a grid tilted within ``vendor_dicom.toml`` [tilt] is resampled onto the axial grid (the angle
+  is a warning); negative values are refused; counts of a single time point of a trapped radiopharmaceutical
+  (MAA, microspheres) without a calibration factor are scaled to the injected activity.
 * Times: AcquisitionDateTime, else AcquisitionDate+Time, else SeriesDate+Time; a DT's own offset, else
   TimezoneOffsetFromUTC, else UTC. All times are returned in UTC.
 * VOIs: SEG segments and RTSTRUCT ROIs on time point 0's frame of reference become masks on its SPECT grid;
