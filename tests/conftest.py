@@ -41,8 +41,15 @@ def as_physicist(physicist):
 
 def pytest_collection_modifyitems(config, items):
     """Every test that reaches the database carries the django_db marker, so that the PostgreSQL run
-    (``-m django_db``) selects all of them, also those that only ask for a fixture using ``db``."""
+    (``-m django_db``) selects all of them, also those that only ask for a fixture using ``db``.
+    Under ``NMGUARD_TEST_CLOCK`` the tests marked ``real_clock`` are skipped: the pinned clock does
+    not reach the child process they compare with."""
+    import os
+
+    pinned = os.environ.get("NMGUARD_TEST_CLOCK")
     for item in items:
+        if pinned and item.get_closest_marker("real_clock"):
+            item.add_marker(pytest.mark.skip(reason="the pinned test clock does not reach a child process"))
         if item.get_closest_marker("django_db") is None and {"db", "transactional_db"} & set(item.fixturenames):
             item.add_marker(pytest.mark.django_db)
 

@@ -335,6 +335,7 @@ def test_bad_input_exits_2_with_one_line(args, words):
     assert_bad_input(run(*args), *words)
 
 
+@pytest.mark.real_clock
 def test_future_margin_from_environment():
     soon = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=30)).isoformat()
     args = (
