@@ -42,7 +42,7 @@ def test_tia_mono_exact_data_json():
     )
     assert out["model"] == "mono" and out["tia_MBq_h"] == pytest.approx(100 / 0.02, rel=1e-6)
     assert out["parameters"]["lambda1"] == pytest.approx(0.02, rel=1e-6)
-    assert "tia_uncertainty_percent" in out and len(out["candidates"]) == 5
+    assert "tia_uncertainty_percent" in out and len(out["candidates"]) == 6
 
 
 def test_tia_trapezoid_and_table():

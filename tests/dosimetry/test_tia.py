@@ -60,7 +60,7 @@ def test_auto_selects_generating_model_on_exact_data(model):
     assert out["model"] == model
     assert out["tia_MBq_h"] == pytest.approx(tia, rel=1e-4)
     cands = {c["model"]: c for c in out["candidates"]}
-    assert set(cands) == {"mono", "bi", "tri", "trapezoid", "hybrid"}
+    assert set(cands) == {"mono", "bi", "tri", "bi_clearance", "trapezoid", "hybrid"}
     assert cands[model]["aicc_weight"] > 0.9
     assert all(c["bic"] is not None for m, c in cands.items() if m not in ("trapezoid", "hybrid"))
     assert sum(c["aicc_weight"] for c in cands.values() if c["aicc_weight"] is not None) == pytest.approx(1.0)

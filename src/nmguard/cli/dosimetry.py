@@ -23,7 +23,7 @@ def tia(
     nuclide: str = typer.Option(..., "--nuclide", help="e.g. Lu-177, 177Lu, I-131"),
     times_h: str = typer.Option(..., "--times-h", help="hours after administration, e.g. 4,24,96,168"),
     activities_MBq: str = typer.Option(..., "--activities-MBq", help="MBq at those times, e.g. 120,300,180,90"),
-    model: str = typer.Option("auto", "--model", help="auto, mono, bi, tri, trapezoid or hybrid"),
+    model: str = typer.Option("auto", "--model", help="auto, mono, bi, tri, bi_clearance, trapezoid or hybrid"),
     uncertainty: str | None = typer.Option(
         None, "--activity-uncertainty-percent", help="relative standard uncertainty of each activity (%)"
     ),

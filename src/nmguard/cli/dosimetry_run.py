@@ -80,7 +80,7 @@ def _options(
 
 METHOD = typer.Option("dvk", "--method", help="ld (local deposition), dvk (dose voxel kernel) or mc (Monte Carlo)")
 DEVICE = typer.Option("cpu", "--device", help="cpu or gpu (Monte Carlo only)")
-TIA_MODEL = typer.Option("auto", "--tia-model", help="auto, mono, bi, tri, trapezoid or hybrid (per VOI)")
+TIA_MODEL = typer.Option("auto", "--tia-model", help="auto, mono, bi, tri, bi_clearance, trapezoid or hybrid (per VOI)")
 NO_SCALE = typer.Option(False, "--no-voi-scaling", help="keep the voxel TIAs as integrated, not scaled to the VOI fits")
 DEFORMABLE = typer.Option(False, "--deformable", help="deformable registration after rigid")
 CALIBRATION = typer.Option(None, "--calibration-cps-per-MBq", help="needed when the SPECT is in counts")

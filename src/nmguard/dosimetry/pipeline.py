@@ -298,7 +298,8 @@ def _dose(
 ) -> tuple[np.ndarray, dict[str, float] | None, dict[str, float]]:
     """Absorbed dose (Gy) by the chosen method; for Monte Carlo also the standard uncertainty (Gy) of each
     VOI's mean dose from the batches; and the energy terms (J)."""
-    from nmguard.dosimetry.kernels import dvk_dose, local_deposition_dose, voxel_kernel
+    from nmguard.dosimetry.dvk import dvk_dose_with_round_off
+    from nmguard.dosimetry.kernels import local_deposition_dose, voxel_kernel
 
     tp0 = study.time_points[0].activity_Bq
     vv = tp0.voxel_volume_mL
@@ -313,7 +314,12 @@ def _dose(
         )
         energy["kernel_energy_fraction"] = float(kernel.energy_fraction_within_kernel)
         progress("dose: kernel convolution", 0.7)
-        return dvk_dose(decays, kernel, floored), None, energy
+        dose, round_off = dvk_dose_with_round_off(decays, kernel, floored)
+        energy["fft_round_off_clipped_voxels"] = float(round_off.clipped_voxels)
+        energy["fft_round_off_largest_clipped_Gy"] = round_off.largest_clipped_Gy
+        if round_off.warning():
+            warnings.append(round_off.warning())
+        return dose, None, energy
     if material is None:
         raise InputError("the Monte Carlo method needs a CT at the reference time point", "method")
     from nmguard.dosimetry.montecarlo import simulate_photons

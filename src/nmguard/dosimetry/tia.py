@@ -9,6 +9,9 @@ amplitudes are ≥ 0, so every model is non-negative for t ≥ 0):
 ``tri``   A(t) = A1·e^(−λ1 t) + A2·e^(−λ2 t) − (A1 + A2)·e^(−λ3 t),  λ1 < λ2 < λ3
           uptake (rate λ3) and two washout components, A(0) = 0 (C1 = −(A1 + B1))
           TIA = A1/λ1 + A2/λ2 − (A1 + A2)/λ3                                              (5 parameters)
+``bi_clearance``  A(t) = A1·e^(−λ1 t) + A2·e^(−λ2 t),  λ_phys ≤ λ1 < λ2, A1, A2 ≥ 0
+          two clearance components (e.g. fast renal plus slow tumour-like washout), no uptake phase
+          TIA = A1/λ1 + A2/λ2                                                             (4 parameters)
 ``trapezoid``  straight lines from (0, 0) through the measured points (the curve is taken to start
           at zero activity at administration, as for an organ that takes the activity up; a first point
           at t = 0 is used as measured), then physical decay only after the last point:
@@ -53,16 +56,36 @@ from typing import Any
 
 import numpy as np
 from scipy.optimize import OptimizeWarning, curve_fit
+from scipy.stats import chi2 as _chi2
+from scipy.stats import f as _f_dist
 
 from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.errors import InputError
 from nmguard.reference import get_nuclide
 
 LN2 = math.log(2.0)
-MODELS = ("auto", "mono", "bi", "tri", "trapezoid", "hybrid")
-FIT_MODELS = ("mono", "bi", "tri")
-N_PARAMS = {"mono": 2, "bi": 3, "tri": 5, "trapezoid": 0, "hybrid": 0}
+MODELS = ("auto", "mono", "bi", "tri", "bi_clearance", "trapezoid", "hybrid")
+FIT_MODELS = ("mono", "bi", "tri", "bi_clearance")
+N_PARAMS = {"mono": 2, "bi": 3, "tri": 5, "bi_clearance": 4, "trapezoid": 0, "hybrid": 0}
 ROUND_OFF = 1e-9
+# Misfit test with a stated activity uncertainty: the weighted residual sum is χ² with n − k degrees of
+# freedom if the model is right; a model is rejected as a misfit when P(χ² ≥ observed) < MISFIT_ALPHA.
+# Basis: the conventional 1 % significance level of a goodness-of-fit test (a true model is wrongly
+# rejected in 1 fit of 100; Bevington & Robinson, Data Reduction and Error Analysis, 3rd ed., ch. 11).
+MISFIT_ALPHA = 0.01
+# Without a stated uncertainty: residuals whose size (relative to the peak activity) is below this are
+# round-off of the fit (its tolerances are 1e-15; 1e-6 leaves room for the exponentials' conditioning).
+RESIDUAL_ROUND_OFF = 1e-6
+# Models within this ΔAICc of the chosen one are "not distinguishable" (Burnham & Anderson 2002,
+# Model Selection and Multimodel Inference, 2nd ed., §2.6: ΔAICc ≤ 2 means substantial support).
+DISTINGUISHABLE_DELTA_AICC = 2.0
+# Evaluation budget per start: the bi-clearance fit of a curve with no second component drifts along a
+# flat valley (A2 → 0, λ2 free) until the budget ends without changing the TIA; 2000 keeps it fast.
+MAX_NFEV = {"bi_clearance": 2000}
+# A fit whose TIA lies mostly before the first measurement (a fast component extrapolated back to t = 0
+# with a huge amplitude) is set by extrapolation, not data: it is not chosen and not counted in the model
+# spread. Basis: the same "extrapolated part dominates" rule as the warning on the tail (half the TIA).
+EXTRAPOLATED_MAX = 0.5
 SOURCES = {
     "models": "REFERENCE_DATA.md 7.4 (multi-exponential forms and uptake constraints as in PyTheranostics)",
     "uncertainty": "gear-2018-eanm-uncertainty",
@@ -93,6 +116,10 @@ def _tri(t, a1, a2, l1, d2, d3):
     l2 = l1 + d2
     l3 = l2 + d3
     return a1 * np.exp(-l1 * t) + a2 * np.exp(-l2 * t) - (a1 + a2) * np.exp(-l3 * t)
+
+
+def _bi_clearance(t, a1, a2, l1, d2):
+    return a1 * np.exp(-l1 * t) + a2 * np.exp(-(l1 + d2) * t)
 
 
 _MODELS = {
@@ -131,6 +158,15 @@ _MODELS = {
             ]
         ),
     ),
+    "bi_clearance": _Model(
+        "bi_clearance",
+        ("A1", "A2", "lambda1", "lambda2"),
+        ("MBq", "MBq", "1/h", "1/h"),
+        _bi_clearance,
+        np.array([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 1, 1]], dtype=float),
+        lambda p: p[0] / p[2] + p[1] / p[3],
+        lambda p: np.array([1 / p[2], 1 / p[3], -p[0] / p[2] ** 2, -p[1] / p[3] ** 2]),
+    ),
 }
 
 
@@ -147,6 +183,15 @@ class Candidate:
     bic: float | None = None
     weight: float | None = None
     parameters: dict[str, Any] | None = None
+    misfit: bool = False
+    fit_test: str | None = None  # how the misfit was judged, or why it could not be
+    fit_p_value: float | None = None
+    reduced_chi_square: float | None = None
+    early_fraction: float | None = None  # share of the TIA before the first time point
+
+    @property
+    def undetermined(self) -> bool:
+        return self.early_fraction is not None and self.early_fraction > EXTRAPOLATED_MAX
 
     def to_dict(self) -> dict[str, Any]:
         def fin(x):
@@ -164,6 +209,11 @@ class Candidate:
             "bic": fin(self.bic),
             "aicc_weight": fin(self.weight),
             "parameters": self.parameters,
+            "misfit": self.misfit,
+            "fit_test": self.fit_test,
+            "fit_p_value": fin(self.fit_p_value),
+            "reduced_chi_square": fin(self.reduced_chi_square),
+            "tia_fraction_before_first_point": fin(self.early_fraction),
         }
 
 
@@ -229,7 +279,7 @@ def _starts(model: str, t: np.ndarray, a: np.ndarray, w: np.ndarray, lam_p: floa
     scored: list[tuple[float, np.ndarray]] = []
     if model == "mono":
         combos = [(l1,) for l1 in grid]
-    elif model == "bi":
+    elif model in ("bi", "bi_clearance"):
         combos = list(itertools.combinations(grid, 2))
     else:
         combos = list(itertools.combinations(grid[::2], 3))
@@ -238,6 +288,8 @@ def _starts(model: str, t: np.ndarray, a: np.ndarray, w: np.ndarray, lam_p: floa
             basis = np.exp(-rates[0] * t)[:, None]
         elif model == "bi":
             basis = (np.exp(-rates[0] * t) - np.exp(-rates[1] * t))[:, None]
+        elif model == "bi_clearance":
+            basis = np.stack([np.exp(-rates[0] * t), np.exp(-rates[1] * t)], axis=1)
         else:
             e3 = np.exp(-rates[2] * t)
             basis = np.stack([np.exp(-rates[0] * t) - e3, np.exp(-rates[1] * t) - e3], axis=1)
@@ -248,6 +300,8 @@ def _starts(model: str, t: np.ndarray, a: np.ndarray, w: np.ndarray, lam_p: floa
             raw = np.array([amp[0], rates[0]])
         elif model == "bi":
             raw = np.array([amp[0], rates[0], rates[1] - rates[0]])
+        elif model == "bi_clearance":
+            raw = np.array([amp[0], amp[1], rates[0], rates[1] - rates[0]])
         else:
             raw = np.array([amp[0], amp[1], rates[0], rates[1] - rates[0], rates[2] - rates[1]])
         scored.append((rss, raw))
@@ -261,6 +315,8 @@ def _bounds(model: str, lam_p: float) -> tuple[list[float], list[float]]:
         return [0.0, lam_p], [np.inf, np.inf]
     if model == "bi":
         return [0.0, lam_p, tiny], [np.inf, np.inf, np.inf]
+    if model == "bi_clearance":
+        return [0.0, 0.0, lam_p, tiny], [np.inf] * 4
     return [0.0, 0.0, lam_p, tiny, tiny], [np.inf] * 5
 
 
@@ -290,7 +346,7 @@ def _fit(model: str, t, a, lam_p, pct) -> tuple[np.ndarray, np.ndarray, float]:
                     ftol=1e-15,
                     xtol=1e-15,
                     gtol=1e-15,
-                    max_nfev=20000,
+                    max_nfev=MAX_NFEV.get(model, 20000),
                 )
         except (RuntimeError, ValueError):
             continue
@@ -341,10 +397,89 @@ def _fit_candidate(model: str, t, a, lam_p, pct, floor: float) -> Candidate:
             params["T_eff_" + name[-1] + "_h"] = {"value": LN2 / float(value), "unit": "h", "sd": None}
     cand.status = "fitted"
     cand.tia_MBq_h, cand.sigma_MBq_h, cand.rss, cand.parameters = tia, sigma, rss, params
+    if t[0] > 0:
+        early = np.linspace(0.0, float(t[0]), 2001)
+        cand.early_fraction = float(np.trapezoid(spec.f(early, *raw), early)) / tia
     cand.aicc, cand.bic = _criteria(n, k, rss, floor)
     if not math.isfinite(cand.aicc):
         cand.reason = f"AICc undefined: {n} points for {k} parameters (needs at least {k + 2})"
     return cand
+
+
+def judge_fits(fits: Sequence[Candidate], n: int, pct: float | None, peak: float, floor: float) -> None:
+    """Mark the fitted models whose residuals show structure beyond the noise (``misfit``), in place.
+
+    Why: AICc only ranks the candidates; when every candidate is wrong (a single exponential through a
+    two-component clearance) the best of them is still chosen. With a stated activity uncertainty the
+    weighted residual sum is tested as χ² with n − k degrees of freedom; a model with as many parameters
+    as points (ν = 0) misfits when it cannot pass through them (χ² above the 1-ν critical value). Without
+    one, the noise is estimated from the residuals of the fitted model with the most parameters that
+    still has a spare point, and each simpler model gets the extra-sum-of-squares F-test against it
+    (exact for nested models, mono ⊂ bi_clearance; approximate otherwise), or, when it has no spare
+    point, misfits if its residuals exceed round-off.
+    """
+    fitted = [c for c in fits if c.status == "fitted" and c.rss is not None]
+    if pct is not None:
+        for c in fitted:
+            nu = n - c.n_params
+            chi = max(float(c.rss), 0.0)
+            if nu < 1:
+                c.misfit = chi > float(_chi2.isf(MISFIT_ALPHA, 1))
+                c.fit_test = (
+                    f"{n} points for {c.n_params} parameters: no residual check beyond passing through the points "
+                    f"(χ² = {chi:.3g})"
+                )
+                continue
+            c.reduced_chi_square = chi / nu
+            c.fit_p_value = float(_chi2.sf(chi, nu))
+            c.misfit = c.fit_p_value < MISFIT_ALPHA
+            c.fit_test = (
+                f"χ² against the stated {pct:g} % activity uncertainty: χ²/ν = {chi / nu:.3g} (ν = {nu}), "
+                f"p = {c.fit_p_value:.2g}"
+            )
+        return
+    spare = [c for c in fitted if n > c.n_params]
+    ref = max(spare, key=lambda c: (c.n_params, -float(c.rss))) if spare else None
+    for c in fitted:
+        rss = max(float(c.rss), floor)
+        if n <= c.n_params:
+            c.misfit = math.sqrt(float(c.rss) / n) > RESIDUAL_ROUND_OFF * peak
+            c.fit_test = f"{n} points for {c.n_params} parameters: no residual check beyond passing through the points"
+            continue
+        if ref is None or c.n_params >= ref.n_params:
+            c.fit_test = (
+                "no residual check: no stated activity uncertainty and no model with more parameters to test against"
+            )
+            continue
+        nu = n - ref.n_params
+        s2 = max(float(ref.rss), floor) / nu
+        dk = ref.n_params - c.n_params
+        stat = max(rss - max(float(ref.rss), floor), 0.0) / dk / s2
+        c.fit_p_value = float(_f_dist.sf(stat, dk, nu))
+        c.misfit = c.fit_p_value < MISFIT_ALPHA
+        c.fit_test = (
+            f"F-test of the residuals against {ref.model} (no stated activity uncertainty): p = {c.fit_p_value:.2g}"
+        )
+
+
+def _model_spread(chosen: Candidate, fits: Sequence[Candidate]) -> tuple[float, list[Candidate]]:
+    """Half the largest TIA difference to a fitted model the data cannot tell from ``chosen``, and those models.
+
+    Why half: the stated k = 2 interval then reaches every model that the data neither reject (misfit) nor
+    rank clearly below the chosen one (ΔAICc > DISTINGUISHABLE_DELTA_AICC, where both have an AICc), except
+    fits whose own TIA is undetermined (fit uncertainty above 100 %), which would only say "anything goes"."""
+    close = []
+    for c in fits:
+        if c is chosen or c.status != "fitted" or c.misfit or c.undetermined or c.tia_MBq_h is None:
+            continue
+        if c.sigma_MBq_h is not None and c.sigma_MBq_h > c.tia_MBq_h:
+            continue  # its own TIA is undetermined (σ above 100 %): it carries no information on the TIA
+        both = c.aicc is not None and chosen.aicc is not None and math.isfinite(c.aicc) and math.isfinite(chosen.aicc)
+        if both and c.aicc - chosen.aicc > DISTINGUISHABLE_DELTA_AICC:
+            continue
+        close.append(c)
+    spread = max((abs(c.tia_MBq_h - chosen.tia_MBq_h) / 2 for c in close), default=0.0)
+    return spread, close
 
 
 def trapezoid_tia(t: np.ndarray, a: np.ndarray, lam_p: float) -> tuple[float, np.ndarray]:
@@ -443,36 +578,81 @@ def fit_tia(
     candidates = [*fits, trap, hybrid]
     by_name = {c.model: c for c in candidates}
     warnings: list[str] = []
+    judge_fits(fits, n, pct, float(np.max(a * w)), floor)
+    spread, close = 0.0, []
     if model_key == "auto":
         uptake_comparable = any(c in finite for c in (by_name["bi"], by_name["tri"]))
-        if finite:
-            chosen = min(finite, key=lambda c: c.aicc)
+        fitted = [c for c in fits if c.status == "fitted"]
+        accepted = [c for c in fitted if not c.misfit and not c.undetermined]
+        ranked = [c for c in accepted if c in finite]
+        checked = [c for c in accepted if c.fit_p_value is not None]
+        if ranked:
+            best = min(c.aicc for c in ranked)
+            near = [c for c in ranked if c.aicc - best <= DISTINGUISHABLE_DELTA_AICC]
+            chosen = min(near, key=lambda c: (c.n_params, c.aicc))
             reason = f"lowest AICc ({chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
-        elif by_name["mono"].status == "fitted":
+            if chosen.aicc > best:
+                reason = (
+                    f"fewest parameters among the models within ΔAICc {DISTINGUISHABLE_DELTA_AICC:g} of the lowest "
+                    f"(AICc {chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
+                )
+            if len(ranked) < len(finite):
+                reason += " among the models whose residuals fit the data"
+        elif checked or (accepted and by_name["mono"] not in accepted):
+            chosen = min(accepted, key=lambda c: (max(float(c.rss), floor), c.n_params))
+            reason = (
+                "too few points for AICc; smallest residual among the models whose residuals fit the data "
+                f"({', '.join(c.model for c in accepted)})"
+            )
+        elif by_name["mono"].status == "fitted" and not by_name["mono"].misfit:
             chosen = by_name["mono"]
             reason = "no model has an AICc with so few points; mono-exponential used as the simplest fit"
             warnings.append(f"{n} points are too few to compare models by AICc; mono-exponential fit used")
+        elif fitted:
+            chosen = min(finite, key=lambda c: c.aicc) if finite else min(fitted, key=lambda c: float(c.rss))
+            reason = "every exponential model misfits the data; the least bad one is used"
+            warnings.append(
+                "every exponential model shows residual structure beyond the stated activity uncertainty "
+                f"({'; '.join(f'{c.model}: {c.fit_test}' for c in fitted)}): check the points, or give a larger "
+                "uncertainty; the fit uncertainty is scaled by √(χ²/ν)"
+            )
         else:
             chosen = trap
             reason = "no exponential model could be fitted; trapezoid with physical-decay tail used"
             warnings.append("no exponential model could be fitted; trapezoid with physical-decay tail used")
-        if chosen.model == "mono" and int(np.argmax(a)) > 0 and not uptake_comparable:
+        if chosen.model in FIT_MODELS and int(np.argmax(a)) > 0 and not uptake_comparable:
             chosen = hybrid
             reason = (
                 "the activity rises after the first point and too few points exist to fit an uptake phase: "
                 "trapezoids to the last point, then a mono-exponential tail fitted from the peak"
             )
+        spread, close = _model_spread(chosen, fits)
+        for c in fitted:
+            if c.misfit and c is not chosen and c.reason is None:
+                c.reason = f"misfit: {c.fit_test}"
+            elif c.undetermined and c is not chosen and c.reason is None:
+                c.reason = (
+                    f"undetermined: {100 * c.early_fraction:.0f} % of its TIA lies before the first point "
+                    "(a component extrapolated back to administration)"
+                )
     else:
         chosen = by_name[model_key]
         reason = "requested"
         if chosen.status != "fitted":
             raise InputError(f"model {model_key} cannot be used: {chosen.reason}", "model")
+        if chosen.misfit:
+            warnings.append(f"the requested model {model_key} misfits the data ({chosen.fit_test})")
     for c in fits:
         if c is chosen or c.status != "fitted":
             continue
         if model_key == "auto" and c.weight is not None and c.reason is None:
             if chosen.aicc is None:
                 c.reason = "cannot model the uptake seen in the data (the hybrid was used)"
+            elif c.aicc < chosen.aicc:
+                c.reason = (
+                    f"lower AICc by {chosen.aicc - c.aicc:.3g} (within {DISTINGUISHABLE_DELTA_AICC:g}) but more "
+                    "parameters: not distinguishable, the simpler model is used"
+                )
             else:
                 c.reason = f"higher AICc (ΔAICc {c.aicc - chosen.aicc:.3g})"
     if chosen.sigma_MBq_h is None:
@@ -504,7 +684,24 @@ def fit_tia(
                 "slowest component: the extrapolated part of the TIA dominates"
             )
     tia = chosen.tia_MBq_h
-    sigma = chosen.sigma_MBq_h
+    sigma_fit = chosen.sigma_MBq_h
+    if sigma_fit is not None and chosen.misfit and (chosen.reduced_chi_square or 0) > 1:
+        sigma_fit *= math.sqrt(chosen.reduced_chi_square)  # Birge ratio: the scatter the model leaves
+    if chosen.model in FIT_MODELS and n - chosen.n_params <= 1:
+        check = "cannot be checked" if chosen.fit_p_value is None else "are checked on one degree of freedom"
+        warnings.append(
+            f"{n} points for the {chosen.n_params} parameters of {chosen.model}: its residuals {check} (more "
+            "points, or the activity uncertainty, would help); its uncertainty is a linear approximation and "
+            "may be too small"
+        )
+    # named only when it matters: a model term of a third of the fit term raises the total by 5 %
+    if close and spread > 0.0 and (sigma_fit is None or spread >= sigma_fit / 3):
+        alt = ", ".join(f"{c.model} {c.tia_MBq_h:.4g} MBq·h" for c in close)
+        warnings.append(
+            f"the data cannot distinguish {chosen.model} ({tia:.4g} MBq·h) from {alt}: the model uncertainty "
+            f"±{spread:.3g} MBq·h (half the largest difference) is included in the stated uncertainty"
+        )
+    sigma = math.hypot(sigma_fit, spread) if sigma_fit is not None else None
     unc_pct = 100.0 * sigma / tia if sigma is not None else None
     flat_params = {k: v["value"] for k, v in (chosen.parameters or {}).items()}
     values = {
@@ -516,6 +713,12 @@ def fit_tia(
         "model_reason": Quantity(reason),
         "lambda_phys_per_h": Quantity(lam_p, "1/h", note=f"ln2 / T½ of {nuclide}"),
         "candidates": Quantity([c.to_dict() for c in candidates]),  # type: ignore[arg-type]
+        "tia_fit_uncertainty_MBq_h": Quantity(sigma_fit, "MBq·h", note="propagated fit covariance"),
+        "tia_model_uncertainty_MBq_h": Quantity(
+            spread, "MBq·h", note="half the largest TIA difference to a model the data cannot tell apart"
+        ),
+        "misfit": Quantity(bool(chosen.misfit)),
+        "fit_test": Quantity(chosen.fit_test),
     }
     return AnalysisResult(
         analysis="tia-fit",
@@ -527,7 +730,12 @@ def fit_tia(
         },
         parameters={
             "model": model_key,
-            "selection": "AICc (k = fitted parameters); BIC reported",
+            "selection": (
+                "models whose residuals misfit (χ² against the stated uncertainty, or F-test) are set aside, "
+                "then AICc (k = fitted parameters); BIC reported"
+            ),
+            "misfit_alpha": MISFIT_ALPHA,
+            "distinguishable_delta_aicc": DISTINGUISHABLE_DELTA_AICC,
             "trapezoid_start": "(0, 0)",
             "sources": SOURCES,
         },
