@@ -1,4 +1,4 @@
-"""QC analysis commands: ``nmguard qc uniformity|resolution|cor|linearity|earl|suv-calibration``.
+"""QC analysis commands: ``nmguard qc uniformity|resolution|spatial-linearity|cor|linearity|earl|suv-calibration``.
 
 Each prints the analysis's numbers as one JSON object with ``--json`` (its flat keys at the top
 level, every value with unit and source under ``values``) or a readable table, and can save the
@@ -36,6 +36,9 @@ def _show(result: AnalysisResult, json: bool, figure: Path | None) -> None:
     rows = []
     for name, q in result.values.items():
         value = q.value
+        if value is None:
+            rows.append((name, "not reported"))
+            continue
         if isinstance(value, float):
             text = f"{value:.4g}"
         elif isinstance(value, list | dict):
@@ -75,6 +78,18 @@ def resolution(
     from nmguard.imaging.nm_qc.resolution import analyze_resolution
 
     _show(analyze_resolution(_existing(file, "file")), json, figure)
+
+
+@qc_app.command("spatial-linearity")
+def spatial_linearity(
+    file: Path = typer.Argument(..., help="NM DICOM image of parallel line sources across the field"),
+    json: bool = JSON,
+    figure: Path | None = FIGURE,
+) -> None:
+    """Planar spatial linearity (absolute and differential) from parallel line sources; refuses too few lines."""
+    from nmguard.imaging.nm_qc.resolution import analyze_resolution
+
+    _show(analyze_resolution(_existing(file, "file"), require_linearity=True), json, figure)
 
 
 @qc_app.command("cor")

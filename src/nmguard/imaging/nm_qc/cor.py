@@ -16,7 +16,7 @@ import numpy as np
 from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.errors import InputError
 from nmguard.imaging.nm_qc._common import new_figure, svg
-from nmguard.imaging.nm_qc.dicom_planar import NMFrames, read_frames
+from nmguard.imaging.nm_qc.dicom_planar import NMFrames, nm_image_type, read_frames, refuse_reconstruction
 
 ANALYSIS = "spect-centre-of-rotation"
 SOURCE = "NEMA NU 1-2018 §3.1 (SPECT centre of rotation); IAEA Human Health Series No. 6 (2009)"
@@ -112,6 +112,15 @@ def analyze_cor(
 ) -> AnalysisResult:
     """COR from a multi-frame NM projection set; angles from the Rotation Information Sequence unless given."""
     stack = read_frames(path)
+    needs = "the projection set of a point source (Image Type TOMO)"
+    refuse_reconstruction(stack, needs)
+    kind = nm_image_type(stack.dataset)
+    if stack.frames.shape[0] < 4:
+        raise InputError(
+            f"{stack.inputs['file']} holds {stack.frames.shape[0]} frame(s) ({kind or 'no Image Type'}): "
+            f"a centre-of-rotation check needs {needs}",
+            "file",
+        )
     frames = stack.frames
     inputs = dict(stack.inputs)
     if detector is not None:

@@ -7,7 +7,11 @@ Vendor variants handled:
 - multi-frame NM objects whose frames are indexed by the Frame Increment Pointer vectors (Energy Window Vector,
   Detector Vector, Angular View Vector, Slice Vector …): a frame is chosen by index, or by detector / energy
   window number, and the choice is recorded in the inputs;
-- Rescale Slope / Intercept applied when present (PT).
+- Rescale Slope / Intercept applied when present (PT);
+- compressed transfer syntaxes (RLE, JPEG Lossless, JPEG-LS, JPEG 2000) through pydicom's decoders with the
+  pylibjpeg plugins; files with or without a ``.dcm`` extension;
+- NM Image Type (0008,0008) value 3 says what an object is (STATIC, TOMO, RECON TOMO …): a reconstructed
+  volume is refused by the planar analyses, which would otherwise read its first slice as a planar image.
 
 Every failure is an :class:`~nmguard.errors.InputError` that names what is missing.
 """
@@ -195,11 +199,39 @@ def select_frame(
     return PlanarImage(pixels=pixels, pixel_size_mm=stack.pixel_size_mm, inputs=inputs, dataset=stack.dataset)
 
 
+def nm_image_type(ds: Dataset) -> str:
+    """Value 3 of Image Type (0008,0008) upper-cased (NM: STATIC, DYNAMIC, GATED, WHOLE BODY, TOMO, GATED TOMO,
+    RECON TOMO, RECON GATED TOMO; PS3.3 C.8.4.6.1.1), or "" when absent."""
+    value = ds.get("ImageType")
+    if value is None:
+        return ""
+    parts = [value] if isinstance(value, str) else list(value)
+    return str(parts[2]).strip().upper() if len(parts) >= 3 else ""
+
+
+def is_reconstruction(stack: NMFrames) -> bool:
+    """True for a reconstructed volume: Image Type RECON …, or frames indexed by the Slice Vector."""
+    return nm_image_type(stack.dataset).startswith("RECON") or "SliceVector" in stack.inputs["frame_increment_pointer"]
+
+
+def refuse_reconstruction(stack: NMFrames, needs: str) -> None:
+    """An :class:`InputError` naming what the analysis ``needs`` when ``stack`` is a reconstructed volume."""
+    if is_reconstruction(stack):
+        kind = nm_image_type(stack.dataset) or "slice-indexed"
+        raise InputError(
+            f"{stack.inputs['file']} is a reconstructed SPECT volume ({kind}, {stack.frames.shape[0]} slices): "
+            f"this analysis needs {needs}",
+            "file",
+        )
+
+
 def read_planar(
     path: str | Path, frame: int | None = None, detector: int | None = None, energy_window: int | None = None
 ) -> PlanarImage:
-    """Read one planar frame (see :func:`select_frame`)."""
-    return select_frame(read_frames(path), frame=frame, detector=detector, energy_window=energy_window)
+    """Read one planar frame (see :func:`select_frame`); a reconstructed volume is refused."""
+    stack = read_frames(path)
+    refuse_reconstruction(stack, "a planar acquisition (Image Type STATIC, DYNAMIC or WHOLE BODY)")
+    return select_frame(stack, frame=frame, detector=detector, energy_window=energy_window)
 
 
 def frame_duration_s(ds: Dataset) -> float | None:

@@ -19,6 +19,15 @@ Method (source notes in ``METHOD`` and in every result's parameters):
    100·(max−min)/(max+min) over every set of 5 contiguous pixels in a row or a column (X and Y), all pixels of the
    set inside the field analysed.
 
+Before step 1 the image is checked to be a flood, so that a phantom image never gets uniformity numbers (the
+real MEDISO bar and line-source files gave "integral uniformity 55 %" before): the field (pixels whose 5×5 mean
+is above half the 95th percentile) must cover at least ``FLOOD_MIN_FIELD_FRACTION`` of the matrix (line sources
+and small phantoms cover 4–8 %, a camera flood most of it), and the centre of the field must show no repeating
+pattern with a period up to ``PATTERN_MAX_PERIOD_MM`` (a bar phantom: the autocorrelation of the detrended image
+along rows or columns rises again after its first dip by more than ``PATTERN_MAX_SCORE``; Poisson noise and
+single defects such as a failed PMT stay below 0.05, the MEDISO four-quadrant bar image gives 0.48). Both
+thresholds are implementation choices of this module, not values from a standard.
+
 Sources: NEMA NU 1-2018 §2.4 (the standard's text was not available here; the quoted sentences are NU 1-2007
 wording as cited in public QC software, e.g. the pyWAD NM uniformity plugin), IAEA Human Health Series 6
 "Quality Assurance for SPECT Systems" (2009) and the IAEA NMQC plugin manual, which describe the same steps.
@@ -49,6 +58,64 @@ SOURCE = (
     "IAEA Human Health Series No. 6 (2009) and IAEA NMQC plugin manual"
 )
 _CROSS = ndimage.generate_binary_structure(2, 1)
+FLOOD_MIN_FIELD_FRACTION = 0.20
+PATTERN_MAX_PERIOD_MM = 20.0
+PATTERN_MAX_SCORE = 0.20
+NEEDS_FLOOD = "uniformity needs a flood image (the detector uniformly irradiated, no phantom in front of it)"
+
+
+def pattern_score(pixels: np.ndarray, pixel_mm: float, max_period_mm: float = PATTERN_MAX_PERIOD_MM):
+    """(score, period in mm) of the strongest repeating pattern in the centre of the field.
+
+    The central three quarters of the field's bounding box, minus a Gaussian-smoothed copy (σ = the longest
+    period, so PMT-scale shading drops out); per axis the mean product of the image with itself shifted by
+    k pixels, normalised to 1 at k = 0; score = largest rise above the running minimum over k ≥ 1. A pattern
+    of bars rises back towards +1 at one period; noise and single defects decay without rising.
+    """
+    m = ndimage.uniform_filter(pixels, 5)
+    positive = m[m > 0]
+    if positive.size == 0:
+        return 0.0, None
+    field = m > 0.5 * np.percentile(positive, 95)
+    r0, r1, c0, c1 = _bbox(field)
+    h, w = r1 - r0, c1 - c0
+    crop = pixels[r0 + h // 8 : r1 - h // 8 + 1, c0 + w // 8 : c1 - w // 8 + 1]
+    lags = int(max_period_mm / pixel_mm) + 1
+    if min(crop.shape) < 2 * lags:
+        return 0.0, None
+    detrended = crop - ndimage.gaussian_filter(crop, max_period_mm / pixel_mm)
+    best, period = 0.0, None
+    for y in (detrended, detrended.T):
+        n = y.shape[1]
+        ac = np.array([np.mean(y[:, : n - k] * y[:, k:]) for k in range(lags + 1)])
+        if not ac[0] > 0:
+            continue
+        ac = ac / ac[0]
+        rise = ac[1:] - np.minimum.accumulate(ac[1:])
+        k = int(np.flatnonzero(rise >= 0.8 * rise.max())[0])  # the first period, not a multiple of it
+        if rise[k] > best:
+            best, period = float(rise[k]), (k + 1) * pixel_mm
+    return best, period
+
+
+def refuse_non_flood(pixels: np.ndarray, pixel_mm: float, name: str) -> None:
+    """An :class:`InputError` when ``pixels`` is not a flood (line sources, a small phantom, a bar pattern)."""
+    m = ndimage.uniform_filter(pixels, 5)
+    positive = m[m > 0]
+    fraction = float((m > 0.5 * np.percentile(positive, 95)).mean())
+    if fraction < FLOOD_MIN_FIELD_FRACTION:
+        raise InputError(
+            f"{name} is not a flood: its counts cover only {100 * fraction:.0f} % of the matrix (line sources or a "
+            f"small phantom?); {NEEDS_FLOOD}",
+            "file",
+        )
+    score, period = pattern_score(pixels, pixel_mm)
+    if score > PATTERN_MAX_SCORE:
+        raise InputError(
+            f"{name} is not a flood: it shows a repeating pattern with a period of {period:.1f} mm (a bar "
+            f"phantom?); {NEEDS_FLOOD}",
+            "file",
+        )
 
 
 def choose_rebin_factor(pixel_mm: float) -> int:
@@ -145,6 +212,7 @@ def uniformity_from_array(
     if np.any(pixels < 0):
         raise InputError("a flood holds counts; negative pixel values found", "file")
     sizes = (float(pixel_size_mm), float(pixel_size_mm)) if np.isscalar(pixel_size_mm) else tuple(pixel_size_mm)
+    refuse_non_flood(pixels, sizes[1], str((inputs or {}).get("file") or "the image"))
     warnings: list[str] = []
     if abs(sizes[0] - sizes[1]) > 1e-3 * max(sizes):
         warnings.append(f"non-square pixels {sizes[0]:.4g}×{sizes[1]:.4g} mm; rebinning uses the column spacing")
