@@ -91,3 +91,22 @@ def test_reconstructed_volume_refused_by_planar_and_cor_readers(tmp_path):
     single = syn.write_nm(tmp_path / "static.dcm", np.full((64, 64), 100.0), pixel_mm=4.0)
     with pytest.raises(InputError, match=r"static.dcm holds 1 frame\(s\) \(STATIC\)"):
         analyze_cor(single)
+
+
+def test_undecodable_compressed_pixel_data_is_one_line(tmp_path):
+    """pydicom lists each decoder plugin's failure on its own line; the reader's error is one line with the syntax."""
+    import pydicom
+    from pydicom.encaps import encapsulate
+    from pydicom.uid import JPEG2000Lossless
+
+    from nmguard.imaging.nm_qc.dicom_planar import read_planar
+
+    ds = pydicom.dcmread(syn.write_nm(tmp_path / "f.dcm", np.full((64, 64), 100.0), pixel_mm=4.0))
+    ds.compress(JPEG2000Lossless)
+    ds.PixelData = encapsulate([b"\x00not a codestream" * 4])
+    ds.save_as(tmp_path / "broken", enforce_file_format=True)
+    with pytest.raises(
+        InputError, match=r"pixel data of broken \(JPEG 2000 Image Compression \(Lossless Only\)\)"
+    ) as e:
+        read_planar(tmp_path / "broken")
+    assert "\n" not in str(e.value)

@@ -123,7 +123,13 @@ def read_frames(path: str | Path, allowed_modalities: tuple[str, ...] = ALLOWED_
     try:
         arr = ds.pixel_array
     except Exception as exc:
-        raise InputError(f"pixel data cannot be decoded in {path.name}: {exc}", "file") from exc
+        syntax = getattr(ds.get("file_meta", Dataset()).get("TransferSyntaxUID"), "name", "unknown transfer syntax")
+        detail = " ".join(str(exc).split())  # pydicom lists every plugin's failure on its own line: one line here
+        raise InputError(
+            f"pixel data of {path.name} ({syntax}) cannot be decoded: {detail}; export the image uncompressed "
+            "(Explicit VR Little Endian) or in a lossless syntax that pydicom with pylibjpeg decodes",
+            "file",
+        ) from exc
     arr = np.asarray(arr, dtype=np.float64)
     n_frames = int(ds.get("NumberOfFrames", 1) or 1)
     if arr.ndim == 2:
