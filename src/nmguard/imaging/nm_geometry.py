@@ -135,22 +135,7 @@ def slice_series_geometry(
         positions.append(ipp)
     order = np.argsort([p[2] for p in positions], kind="stable")
     z = np.array([positions[i][2] for i in order])
-    if len(z) == 1:
-        thickness = floats(first, "SpacingBetweenSlices") or floats(first, "SliceThickness") or [1.0]
-        dz = abs(thickness[0])
-    else:
-        steps = np.diff(z)
-        if np.any(steps <= 1e-6):
-            raise InputError(
-                f"{where}: two slices share the position z = {z[np.argmin(steps)]:.3f} mm", field="geometry"
-            )
-        dz = float(np.median(steps))
-        if np.max(np.abs(steps - dz)) > SLICE_SPACING_TOL * dz:
-            raise InputError(
-                f"{where}: uneven slice spacing ({steps.min():.3f} to {steps.max():.3f} mm); resample it first",
-                field="geometry",
-            )
-        dz = float((z[-1] - z[0]) / (len(z) - 1))
+    dz = _slice_step(z, first, where)
     x0, y0 = positions[order[0]][0], positions[order[0]][1]
     return [datasets[i] for i in order], ((dz, dy, dx), (x0, y0, float(z[0])))
 
@@ -190,20 +175,7 @@ def slice_series_grid(
         depths.append(depth)
     order = np.argsort(depths, kind="stable")
     z = np.array([depths[i] for i in order])
-    if len(z) == 1:
-        thickness = floats(first, "SpacingBetweenSlices") or floats(first, "SliceThickness") or [1.0]
-        dz = abs(thickness[0])
-    else:
-        steps = np.diff(z)
-        if np.any(steps <= 1e-6):
-            raise InputError(f"{where}: two slices share one position", field="geometry")
-        dz = float(np.median(steps))
-        if np.max(np.abs(steps - dz)) > SLICE_SPACING_TOL * dz:
-            raise InputError(
-                f"{where}: uneven slice spacing ({steps.min():.3f} to {steps.max():.3f} mm); resample it first",
-                field="geometry",
-            )
-        dz = float((z[-1] - z[0]) / (len(z) - 1))
+    dz = _slice_step(z, first, where)
     start = first_ipp + z[0] * normal
     return [datasets[i] for i in order], (dz, dy, dx), (float(start[0]), float(start[1]), float(start[2])), iop
 
@@ -414,3 +386,21 @@ def resample_tilted_to_axial(
         sitk.sitkFloat64,
     )
     return Volume(sitk.GetArrayFromImage(axial), spacing, target, frame_of_reference_uid)  # type: ignore[arg-type]
+
+
+def _slice_step(z: np.ndarray, first, where: str) -> float:
+    """The slice spacing (mm) of sorted slice positions ``z``: even within SLICE_SPACING_TOL, or refused;
+    a single slice takes SpacingBetweenSlices or SliceThickness."""
+    if len(z) == 1:
+        thickness = floats(first, "SpacingBetweenSlices") or floats(first, "SliceThickness") or [1.0]
+        return abs(thickness[0])
+    steps = np.diff(z)
+    if np.any(steps <= 1e-6):
+        raise InputError(f"{where}: two slices share the position {z[np.argmin(steps)]:.3f} mm", field="geometry")
+    median = float(np.median(steps))
+    if np.max(np.abs(steps - median)) > SLICE_SPACING_TOL * median:
+        raise InputError(
+            f"{where}: uneven slice spacing ({steps.min():.3f} to {steps.max():.3f} mm); resample it first",
+            field="geometry",
+        )
+    return float((z[-1] - z[0]) / (len(z) - 1))
