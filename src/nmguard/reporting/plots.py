@@ -24,7 +24,7 @@ def _svg(fig) -> str:
 def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl_MBq: float | None) -> str:
     """Administered activities (points and box) against the median and the DRL line."""
     fig, ax = plt.subplots(figsize=(6.0, 1.9))
-    ax.boxplot(activities_MBq, vert=False, widths=0.5, showfliers=False)
+    ax.boxplot(activities_MBq, orientation="horizontal", widths=0.5, showfliers=False)
     jitter = [1 + 0.12 * ((i * 7919) % 13 - 6) / 6 for i in range(len(activities_MBq))]
     ax.scatter(activities_MBq, jitter, s=10, alpha=0.5, color="#0b6e75", label="administered")
     ax.axvline(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 
 from django.utils import timezone
 
@@ -62,8 +63,10 @@ def load_dosimetry_demo(users: dict, protocol: TherapyProtocol) -> None:
     from nmguard.imaging.synthetic_patient import INJECTION_UTC, write_synthetic_study
 
     folder = dosimetry_jobs.inbox_root() / DEMO_STUDY_FOLDER
-    if not folder.exists():
-        write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0, write_rtstruct=False)
+    # Written anew with every new demo department: a study left in the inbox by an older version
+    # (e.g. Total Dose in Bq, which the reader now refuses for NM) would make the demo run fail.
+    shutil.rmtree(folder, ignore_errors=True)
+    write_synthetic_study(folder, shape=(40, 56, 56), voxel_mm=6.0, write_rtstruct=False)
     with acting_as(users[Role.PHYSICIAN], reason="demo patient of the synthetic study"):
         patient = Patient.objects.create(
             mrn="SYNTH-001", family_name="Synthetic", given_name="Patient", birth_date=dt.date(1960, 5, 1), sex="F"
