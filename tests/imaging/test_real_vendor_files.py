@@ -126,11 +126,6 @@ def test_rtstruct_rois_load(study):
 NMGUARD = [sys.executable, "-m", "nmguard"]
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="the pipeline refuses Tc-99m: no mean electron energy per decay in reference/data/electron_energy.csv "
-    "(ENSDF has no IT data set for it); reference data, not the reader",
-)
 def test_dosimetry_run_cli_end_to_end(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "NMGUARD_DATABASE_URL"}
     out = tmp_path / "out"

@@ -95,12 +95,25 @@ def test_used_set_and_loader_takes_derived_values():
 
 def test_unused_or_uncovered_stay_unverified_and_say_so():
     rows = electron_energy_rows()
-    for name in ("Tc-99m", "Ba-137m", "In-111", "I-123", "I-125", "Tl-201", "Ga-67", "Tc-99"):
+    for name in ("Ba-137m", "I-125", "Tc-99"):
         ee = get_nuclide(name).mean_electron_energy
         assert name not in USED
         assert ee.status is Status.UNVERIFIED, name
         assert "still a placeholder" in ee.note, name
-        assert (name in rows) == (name not in {"Tc-99m", "Ba-137m"})
+        assert (name in rows) == (name != "Ba-137m")
+
+
+AUGER_NUCLIDES_FROM_ICRP107 = ("Tc-99m", "In-111", "I-123", "Tl-201", "Ga-67", "Ra-223")
+
+
+@pytest.mark.parametrize("name", AUGER_NUCLIDES_FROM_ICRP107)
+def test_auger_dominated_nuclides_take_the_icrp107_index_value(name):
+    """Where the ENSDF derivation leaves out Auger electrons that matter, the ICRP-107 index E_e is used
+    (REFERENCE_DATA 6.1, status V): Tc-99m 0.01618 MeV/decay, also 15.25 + 0.94 keV in section 6.3."""
+    ee = get_nuclide(name).mean_electron_energy
+    assert name not in USED
+    assert ee.status is Status.VERIFIED and ee.source.id == "icrp107-ndx-decaychain"
+    assert ee.value == pytest.approx(ICRP107_EE[name], rel=1e-9)
 
 
 @pytest.mark.parametrize("name", sorted(ICRP_TOL))

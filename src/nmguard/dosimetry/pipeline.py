@@ -285,11 +285,19 @@ def _density_map(study, warnings: list[str]) -> tuple[np.ndarray, np.ndarray | N
 
 
 def _electron_energy_MeV(nuclide: str) -> float:
-    from nmguard.reference.electron_energy import derived_electron_energy
+    """The nuclide's mean electron energy per decay: ENSDF-derived where usable, else a cited table value.
 
-    value = derived_electron_energy(nuclide)
-    if value is None:
-        raise InputError(f"no mean electron energy per decay is available for {nuclide}", "nuclide")
+    An unverified value (entered from memory) is refused: a dose map must not rest on it."""
+    from nmguard.reference.nuclides import get_nuclide
+    from nmguard.reference.citations import Status
+
+    value = get_nuclide(nuclide).mean_electron_energy
+    if value.status is Status.UNVERIFIED:
+        raise InputError(
+            f"the mean electron energy per decay of {nuclide} in the reference data is unverified "
+            f"({value.source.id}); no dose map is computed on it",
+            "nuclide",
+        )
     return float(value.value)
 
 
