@@ -64,9 +64,24 @@ def test_madsen_definition_and_exact_for_mono_exponential():
         ((96, -1, "Lu-177"), {}, "activity"),
         ((96, 100, "Lu-177"), {"effective_half_life_h": 500}, "effective_half_life_h"),
         ((96, 100, "Zz-1"), {}, "nuclide"),
+        ((2, 100, "Tc-99m"), {"method": "physical", "effective_half_life_h": 3}, "effective_half_life_h"),
     ],
 )
 def test_bad_input(args, kw, field):
     with pytest.raises(InputError) as exc:
         stp_tia(*args, **kw)
     assert exc.value.field == field
+
+
+def test_physical_decay_only_is_the_exact_integral_of_a_trapped_activity():
+    """A(τ) = A0·2^(−τ/T½) with A0 = 140 MBq Tc-99m, measured at 1.18 h: the integral is A0·T½/ln2."""
+    half_life_h, a0, t = 6.0072, 140.0, 1.18  # T½ from ENSDF (reference/data/nuclides.csv)
+    measured = a0 * 2 ** (-t / half_life_h)
+    out = stp_tia(t, measured, "Tc-99m", "physical").to_dict()
+    assert out["method"] == "physical"
+    assert out["tia_MBq_h"] == pytest.approx(a0 * half_life_h / LN2, rel=1e-6)
+    assert out["warnings"] == []
+    # Hänscheid at t/T½ = 0.2 is far outside its range: 2x·e^(−x)/ln2 = 0.25 of the truth here
+    assert stp_tia(t, measured, "Tc-99m").to_dict()["tia_MBq_h"] / out["tia_MBq_h"] == pytest.approx(
+        haenscheid_ratio(t, half_life_h), rel=1e-6
+    )

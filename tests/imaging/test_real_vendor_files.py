@@ -143,6 +143,53 @@ def test_dosimetry_run_cli_end_to_end(tmp_path):
     assert doc["dose_grid"]["shape_zyx"] == [80, 128, 128]
     assert {v["name"] for v in doc["vois"]} == ROIS
     assert (out / "rtdose.dcm").is_file() and (out / "results.json").is_file()
+    # one time point of MAA: physical decay only, and the dose by hand from the TIA (local deposition of
+    # the ICRP-107 mean electron energy, 0.01618 MeV per decay, in the VOI's CT mass), within 0.1 %
+    tumour = next(v for v in doc["vois"] if v["name"] == "Tumor")
+    assert tumour["tia"]["model"] == "physical" and "trapped" in tumour["tia"]["model_reason"]
+    (t_h,) = doc["time_points_h"]
+    (a_t,) = tumour["time_activity"]["activities_MBq"]
+    lam = math.log(2) / TC99M_HALF_LIFE_H
+    assert tumour["tia"]["value_MBq_h"] == pytest.approx(a_t * math.exp(lam * t_h) / lam, rel=1e-9)
+    decays = tumour["tia"]["value_MBq_h"] * 1e6 * 3600
+    by_hand_Gy = decays * 0.01618 * 1.602176634e-13 / (tumour["mass_g"] / 1000)
+    assert tumour["absorbed_dose"]["mean_Gy"] == pytest.approx(by_hand_Gy, rel=1e-3)
+
+
+def test_injection_time_option_stands_in_for_the_missing_one(tmp_path):
+    """The files give no injection time (the study start stands in, with a warning); --injection-time,
+    written without an offset, is read in the zone of the files' times and moves every time point."""
+    from nmguard.dosimetry.pipeline import RunOptions
+    from nmguard.imaging.study import load_study as load
+
+    given = load(STUDY, injection_time="2020-12-22T12:14:02.856")
+    default = load(STUDY)
+    assert any("study start" in w for w in default.warnings)
+    assert any("as given (the files give none)" in w for w in given.warnings)
+    shift = given.time_points[0].hours_after_injection - default.time_points[0].hours_after_injection
+    assert shift == pytest.approx(1.0, abs=1e-9)
+    assert given.injection_time == dt.datetime(2020, 12, 22, 12, 14, 2, 856000, tzinfo=dt.UTC)
+    with_offset = load(STUDY, injection_time="2020-12-22 13:14:02.856+01:00")
+    assert with_offset.injection_time == given.injection_time
+    assert RunOptions(injection_time="2020-12-22T12:00").checked().injection_time == "2020-12-22T12:00"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("22.12.2020 12:05", "is not a date and time"),  # a European date, not ISO 8601
+        ("2020-12-22T25:00", "is not a date and time"),
+        ("2020-12-22T15:00", "before the injection"),  # after the SPECT acquisition (14:24 in the files' zone)
+    ],
+)
+def test_injection_time_refusals(text, message):
+    from nmguard.errors import InputError
+    from nmguard.imaging.study import load_study as load
+
+    with pytest.raises(InputError) as exc:
+        load(STUDY, injection_time=text)
+    assert exc.value.field in ("injection_time", "time_points")
+    assert message in str(exc.value)
 
 
 def test_nuclide_option_that_contradicts_the_files_is_one_line_exit_2(tmp_path):

@@ -468,6 +468,18 @@ def test_study_start_stands_in_for_a_missing_injection_time(tmp_path):
     assert any("study start" in w and "taken as the injection" in w for w in study.warnings)
 
 
+def test_injection_time_option_agrees_with_or_contradicts_the_files(small):
+    """The files give 2026-03-02 09:00+01:00. The same instant, in UTC or without an offset (read in the files'
+    zone, +01:00), is accepted and the files' value kept; an hour off is refused, naming both."""
+    truth = dt.datetime(2026, 3, 2, 8, 0, tzinfo=dt.UTC)
+    assert load_study(small, injection_time="2026-03-02T08:00:30+00:00").injection_time == truth
+    assert load_study(small, injection_time="2026-03-02T09:00").injection_time == truth
+    with pytest.raises(InputError) as exc:
+        load_study(small, injection_time="2026-03-02T10:00")
+    assert exc.value.field == "injection_time"
+    assert "contradicts the files, which give 2026-03-02T08:00:00+00:00" in str(exc.value)
+
+
 @pytest.mark.parametrize("syntax", ["RLELossless", "JPEGLSLossless", "JPEG2000Lossless"])
 def test_compressed_transfer_syntaxes_read_back_equal(tmp_path, syntax):
     """pydicom encodes (RLE natively; JPEG-LS and JPEG 2000 through the locked pylibjpeg plugins) and the

@@ -60,6 +60,7 @@ def _options(
     uncertainty,
     thresholds=(),
     nuclide=None,
+    injection_time=None,
 ):
     from nmguard.dosimetry.pipeline import RunOptions
 
@@ -75,12 +76,18 @@ def _options(
         activity_uncertainty_percent=uncertainty,
         threshold_vois=tuple(thresholds or ()),
         nuclide=nuclide,
+        injection_time=injection_time,
     ).checked()
 
 
 METHOD = typer.Option("dvk", "--method", help="ld (local deposition), dvk (dose voxel kernel) or mc (Monte Carlo)")
 DEVICE = typer.Option("cpu", "--device", help="cpu or gpu (Monte Carlo only)")
-TIA_MODEL = typer.Option("auto", "--tia-model", help="auto, mono, bi, tri, bi_clearance, trapezoid or hybrid (per VOI)")
+TIA_MODEL = typer.Option(
+    "auto",
+    "--tia-model",
+    help="auto, mono, bi, tri, bi_clearance, trapezoid or hybrid (per VOI); for one time point auto, haenscheid or "
+    "physical (auto: physical decay only for MAA and microspheres, else Hänscheid)",
+)
 NO_SCALE = typer.Option(False, "--no-voi-scaling", help="keep the voxel TIAs as integrated, not scaled to the VOI fits")
 DEFORMABLE = typer.Option(False, "--deformable", help="deformable registration after rigid")
 CALIBRATION = typer.Option(None, "--calibration-cps-per-MBq", help="needed when the SPECT is in counts")
@@ -92,6 +99,12 @@ NUCLIDE = typer.Option(
     "--nuclide",
     help="the radionuclide (e.g. Tc-99m) where the files' codes are missing or in a scheme NMGuard does not read; "
     "refused when it contradicts codes it reads",
+)
+INJECTION_TIME = typer.Option(
+    None,
+    "--injection-time",
+    help="the injection date and time (e.g. 2020-12-22T12:05, in the zone of the files' times unless an offset is "
+    "given) where the files give none; refused when it contradicts the files",
 )
 THRESHOLD = typer.Option(
     None,
@@ -116,6 +129,7 @@ def run(
     uncertainty: float | None = UNCERTAINTY,
     threshold_voi: list[str] | None = THRESHOLD,
     nuclide: str | None = NUCLIDE,
+    injection_time: str | None = INJECTION_TIME,
     json: bool = JSON,
 ) -> None:
     """The whole pipeline on a folder of DICOM series: writes RT Dose, a Parametric Map, results.json, report.html."""
@@ -134,6 +148,7 @@ def run(
         uncertainty,
         threshold_voi,
         nuclide,
+        injection_time,
     )
     stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
     out_dir = out or study_dir.with_name(f"{study_dir.name}-dosimetry-{stamp}")

@@ -36,6 +36,7 @@ from nmguard.errors import InputError
 
 METHODS = ("ld", "dvk", "mc")
 DEVICES = ("cpu", "gpu")
+SINGLE_POINT_MODELS = ("haenscheid", "physical")  # offered by dosimetry run for one time point
 LN2 = math.log(2.0)
 MEV_J = 1.602176634e-13
 Progress = Callable[[str, float], None]
@@ -65,6 +66,7 @@ class RunOptions:
     threshold_vois: tuple[str, ...] = ()  # "Name=0.4" or "Name=0.4@Seed VOI": drawn by NMGuard on time point 1
     activity_uncertainty_percent: float | None = None
     nuclide: str | None = None  # stands in for radionuclide codes the reader cannot read (--nuclide)
+    injection_time: str | None = None  # stands in for an injection time the files do not give (--injection-time)
 
     def checked(self) -> RunOptions:
         method = str(self.method).strip().lower()
@@ -85,10 +87,20 @@ class RunOptions:
             raise InputError("the kernel radius must be between 5 and 300 mm", "kernel_radius_mm")
         for spec in self.threshold_vois:
             parse_threshold_voi(spec)
+        from nmguard.dosimetry.tia import MODELS as TIA_MODELS
+
+        tia_model = str(self.tia_model).strip().lower().replace("ä", "ae")
+        if tia_model not in TIA_MODELS + SINGLE_POINT_MODELS:
+            raise InputError(
+                f"unknown TIA model {self.tia_model!r}; choose one of {', '.join(TIA_MODELS + SINGLE_POINT_MODELS)}",
+                "tia_model",
+            )
         pct = self.activity_uncertainty_percent
         if pct is not None and not (math.isfinite(float(pct)) and float(pct) > 0):
             raise InputError("the activity uncertainty must be a positive percentage", "activity_uncertainty_percent")
-        return replace(self, method=method, device=device, threshold_vois=tuple(self.threshold_vois))
+        return replace(
+            self, method=method, device=device, tia_model=tia_model, threshold_vois=tuple(self.threshold_vois)
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -233,28 +245,50 @@ class VoiCurve:
     clearance_per_h: float | None  # the slowest effective decay constant (for BED); None if not known
 
 
+def _single_point_model(study, options: RunOptions) -> tuple[str, str]:
+    """The single-time-point method and why: physical decay only for a trapped radiopharmaceutical (MAA,
+    microspheres: exact), else Hänscheid (valid only near 1-2 effective half-lives); the user may choose."""
+    if options.tia_model in SINGLE_POINT_MODELS:
+        return options.tia_model, f"one time point: {options.tia_model} as chosen"
+    if options.tia_model != "auto":
+        raise InputError(
+            f"one time point: the TIA model {options.tia_model!r} needs several; choose auto, "
+            f"{' or '.join(SINGLE_POINT_MODELS)}",
+            "tia_model",
+        )
+    if study.trapped:
+        return "physical", (
+            f"one time point of a trapped radiopharmaceutical ({study.radiopharmaceutical}): physical decay only "
+            "(exact when the activity leaves only by decay)"
+        )
+    return "haenscheid", (
+        "one time point: Hänscheid single-time-point method (valid when the time is near the effective half-life)"
+    )
+
+
 def _voi_curves(study, options: RunOptions) -> dict[str, VoiCurve]:
-    """Each VOI's TIA: a curve fit (several time points) or the Hänscheid single-time-point method (one)."""
+    """Each VOI's TIA: a curve fit (several time points) or a single-time-point method (one)."""
     from nmguard.dosimetry.stp import stp_tia
     from nmguard.dosimetry.tia import fit_tia
 
     times = [tp.hours_after_injection for tp in study.time_points]
+    single = _single_point_model(study, options) if len(times) == 1 else None
+    if single is None and options.tia_model in SINGLE_POINT_MODELS:
+        raise InputError(
+            f"{options.tia_model} is a single-time-point method and the study has {len(times)} time points",
+            "tia_model",
+        )
     curves = {}
     for name, mask in study.vois.items():
         acts = [float(tp.activity_Bq.array[mask].sum()) / 1e6 for tp in study.time_points]
         if min(acts) <= 0:
             raise InputError(f"VOI {name!r} holds no activity at some time point", "vois")
-        if len(times) == 1:
-            r = stp_tia(times[0], acts[0], study.nuclide, "haenscheid")
+        if single is not None:
+            model, reason = single
+            r = stp_tia(times[0], acts[0], study.nuclide, model)
+            lam = r.values["lambda_physical_per_h"].value if model == "physical" else None
             curves[name] = VoiCurve(
-                acts,
-                float(r.values["tia_MBq_h"].value),
-                None,
-                "haenscheid",
-                "one time point: Hänscheid single-time-point method (valid when the time is near the effective "
-                "half-life)",
-                r.warnings,
-                None,
+                acts, float(r.values["tia_MBq_h"].value), None, model, reason, r.warnings, lam
             )
             continue
         r = fit_tia(times, acts, study.nuclide, options.tia_model, options.activity_uncertainty_percent)
@@ -414,6 +448,7 @@ def run_dosimetry(
         folder,
         calibration_cps_per_MBq=options.calibration_cps_per_MBq,
         nuclide=options.nuclide,
+        injection_time=options.injection_time,
         progress=lambda step, f: progress(step, 0.15 * f),
     )
     if not study.vois and not options.threshold_vois:

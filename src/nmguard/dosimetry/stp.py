@@ -10,6 +10,9 @@
 ``madsen`` (Madsen et al., Med Phys 2018;45:2318): TIA = A(t)·e^(λ_eff t)/λ_eff with λ_eff = ln2/T_eff
     from a population effective half-life that the user gives (no per-organ defaults are shipped:
     NMGuard holds no cited population values). Exact for a mono-exponential with that T_eff.
+``physical``: TIA = A(t)·e^(λ_p t)/λ_p, physical decay only: exact for a permanent implant or a trapped
+    radiopharmaceutical (Tc-99m MAA lodged in capillaries, Y-90 microspheres), where the activity leaves
+    only by decay. It is Madsen's formula with T_eff = T½ (analytic; no population value needed).
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from nmguard.analysis import AnalysisResult, Quantity
 from nmguard.dosimetry.tia import LN2, physical_decay_constant_per_h
 from nmguard.errors import InputError
 
-METHODS = ("haenscheid", "madsen")
+METHODS = ("haenscheid", "madsen", "physical")
 VALID_RANGE_T_OVER_TEFF = (0.764, 2.437)  # ±10 % for a mono-exponential (derived analytically)
-SOURCES = {"haenscheid": "haenscheid-2018-stp", "madsen": "madsen-2018-stp"}
+SOURCES = {"haenscheid": "haenscheid-2018-stp", "madsen": "madsen-2018-stp", "physical": "nmguard-analytic-physical-decay"}
 
 
 def haenscheid_ratio(t_h: float, effective_half_life_h: float) -> float:
@@ -92,6 +95,15 @@ def stp_tia(
                     f"t/T_eff = {t / t_eff:.3g} is outside {lo}-{hi}: for a mono-exponential curve the "
                     f"Hänscheid estimate is {100 * (ratio - 1):+.0f} % off"
                 )
+    elif method_key == "physical":
+        if t_eff is not None and abs(t_eff / t_phys_h - 1) > 1e-6:
+            raise InputError(
+                "physical decay only needs no effective half-life (it is the physical half-life)",
+                "effective_half_life_h",
+            )
+        tia = a * math.exp(lam_p * t) / lam_p
+        assumptions = ["the activity leaves the region only by physical decay (trapped or implanted)"]
+        values["lambda_physical_per_h"] = Quantity(lam_p, "1/h")
     else:
         if t_eff is None:
             raise InputError(

@@ -153,6 +153,12 @@ class DosimetryStudy:
     warnings: list[str] = field(default_factory=list)
     deferred_vois: tuple[DeferredVOI, ...] = ()
     registrations: tuple = ()  # RegistrationResult items, filled by register_time_points
+    radiopharmaceutical: str = ""  # as the files name it (RadiopharmaceuticalInformationSequence)
+
+    @property
+    def trapped(self) -> bool:
+        """True for a radiopharmaceutical that stays where it lodges (MAA, microspheres): physical decay only."""
+        return _is_trapped(self.radiopharmaceutical)
 
     @property
     def reference(self) -> Volume:
@@ -552,7 +558,29 @@ def _read_folder(folder: Path, warnings: list[str]) -> dict[str, list[tuple[Path
     return groups
 
 
-def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple[str, float, dt.datetime]:
+def parse_injection_time(text: str, zone: dt.tzinfo) -> dt.datetime:
+    """A user-given injection time: ISO 8601 (``2020-12-22T12:05``, ``2020-12-22 12:05:30+01:00``) or a DICOM
+    DT. Without an offset it is read in ``zone``, the zone the files' own times are read in, so that the
+    times after injection are differences of like with like."""
+    raw = str(text or "").strip()
+    try:
+        when = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        when = parse_datetime(raw, zone) if raw.replace(".", "").replace("+", "").replace("-", "").isdigit() else None
+        if when is None:
+            raise InputError(
+                f"injection time {raw!r} is not a date and time (write e.g. 2020-12-22T12:05 or 2020-12-22 12:05+01:00)",
+                field="injection_time",
+            ) from None
+        return when
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=zone)
+    return when.astimezone(dt.UTC)
+
+
+def _resolve_injection(
+    emissions: list[_Emission], warnings: list[str], given_time: str | None = None
+) -> tuple[str, float, dt.datetime]:
     first = emissions[0].injection
     for em in emissions[1:]:
         if em.injection.nuclide != first.nuclide:
@@ -568,9 +596,11 @@ def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple
             field="injected_activity",
         )
     starts = [em.injection.start for em in emissions if em.injection.start]
+    earliest = min(emissions, key=lambda e: e.acquired)
+    if given_time is not None:
+        return first.nuclide, float(np.median(doses)), _given_injection(given_time, starts, earliest, warnings)
     if not starts:
         times = [em.injection.start_time_only for em in emissions if em.injection.start_time_only]
-        earliest = min(emissions, key=lambda e: e.acquired)
         if not times:
             return first.nuclide, float(np.median(doses)), _study_start_as_injection(earliest, warnings)
         ds = earliest.datasets[0]
@@ -589,6 +619,25 @@ def _resolve_injection(emissions: list[_Emission], warnings: list[str]) -> tuple
             field="injection_time",
         )
     return first.nuclide, float(np.median(doses)), min(starts)
+
+
+def _given_injection(
+    text: str, starts: list[dt.datetime], earliest: _Emission, warnings: list[str]
+) -> dt.datetime:
+    """The user's injection time (``--injection-time``): used where the files give none, refused where it
+    contradicts the files' own by more than INJECTION_TIME_TOL_S (as ``--nuclide`` is)."""
+    when = parse_injection_time(text, dataset_zone(earliest.datasets[0]))
+    if starts:
+        files = min(starts)
+        if abs((when - files).total_seconds()) > INJECTION_TIME_TOL_S:
+            raise InputError(
+                f"--injection-time {when.isoformat()} contradicts the files, which give {files.isoformat()} "
+                f"(RadiopharmaceuticalStartDateTime); remove the option or correct the files",
+                field="injection_time",
+            )
+        return files
+    warnings.append(f"injection time {when.isoformat()} as given (the files give none)")
+    return when
 
 
 def _study_start_as_injection(earliest: _Emission, warnings: list[str]) -> dt.datetime:
@@ -626,12 +675,14 @@ def load_study(
     *,
     calibration_cps_per_MBq: float | None = None,
     nuclide: str | None = None,
+    injection_time: str | None = None,
     progress: Progress | None = None,
 ) -> DosimetryStudy:
     """Read a multi-time-point SPECT/CT (or PET/CT) study from ``folder`` (see the module notes).
 
     ``nuclide`` stands in for radionuclide codes that NMGuard cannot read (it is refused when it contradicts
-    codes it can read)."""
+    codes it can read); ``injection_time`` likewise for an injection time the files do not give (ISO 8601;
+    without an offset, in the zone of the files' own times)."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{folder} is not a folder", field="folder")
@@ -676,7 +727,7 @@ def load_study(
     if not emissions:
         raise InputError(f"no reconstructed SPECT or PET series found under {root}", field="time_points")
     emissions.sort(key=lambda e: e.acquired)
-    nuclide, injected_Bq, injection = _resolve_injection(emissions, warnings)
+    nuclide, injected_Bq, injection = _resolve_injection(emissions, warnings, injection_time)
     radiopharmaceutical = emissions[0].injection.radiopharmaceutical
     for before, after in zip(emissions, emissions[1:], strict=False):
         if (after.acquired - before.acquired).total_seconds() < SAME_TIME_S:
@@ -760,6 +811,7 @@ def load_study(
         voi_sources=sources,
         warnings=warnings,
         deferred_vois=tuple(deferred),
+        radiopharmaceutical=radiopharmaceutical,
     )
 
 
