@@ -58,11 +58,13 @@ def test_cap_at_adult_activity():
     assert r.activity_MBq == pytest.approx(400) and r.capped_at_adult
 
 
-def test_above_card_gives_adult_activity():
+def test_above_card_holds_the_top_row():
+    # issue 11: no jump to a catalogue "typical adult" value; 35.0 MBq x 14.00 (68-kg row) = 490 MBq
     r = paediatric_activity("MDP", 75, adult_activity_MBq=500)
-    assert r.above_card and r.activity_MBq == 500 and "adult activity applies" in r.explanation
+    assert r.above_card and r.activity_MBq == pytest.approx(490.0) and "top row" in r.explanation
     r = paediatric_activity("MDP", 80)
-    assert r.above_card and any("typical adult" in w for w in r.warnings)
+    assert r.above_card and r.activity_MBq == pytest.approx(490.0)
+    assert not any("typical adult" in w for w in r.warnings)
 
 
 @pytest.mark.parametrize("weight", [0, -3, float("nan"), float("inf"), 251, 2.5, "abc"])

@@ -4,7 +4,7 @@ EANM card (``eanm_card_2016_multiples.csv``, ``eanm_card_2016_baselines.csv``): 
 card row covers the band ``band_from_kg <= weight < band_to_kg`` where ``band_to_kg`` is the next
 row's weight; a weight between two rows uses the lower row (e.g. 53 kg and 55 kg use the
 '52-54 kg' row, 5 kg uses the 4 kg row). Weights below 3 kg are not on the card; the top row
-(68 kg) covers 68 <= weight < 70 kg and above it the adult activity applies.
+(68 kg) covers 68 <= weight < 70 kg; above it ``rules.paediatric`` holds the top row's activity.
 
 North American consensus (``na_consensus_2016.csv``): MBq/kg with minimum and maximum; edition
 2016 update. Rows not read in a 2016 source are marked unverified (see ``intended-na-consensus-2016``).

@@ -3,8 +3,14 @@
 EANM: ``A = max(baseline x multiple(class, weight band), minimum)``, never above the adult activity when
 given. The card is a step table: a weight uses the row of its band (``band_from <= w < band_to``, the
 band ending where the next row starts), so 53 kg and 55 kg use the '52-54 kg' row and 5 kg the 4 kg row.
-Weights under 3 kg are refused (not on the card); from 70 kg (above the top row, 68 kg) the adult
-activity applies and nothing is extrapolated.
+Weights under 3 kg are refused (not on the card).
+
+Above the card (from 70 kg, where NMGuard closes the 68-kg top row's band) the top row's activity for the
+same indication is held: the card has no row above 68 kg and no scaling rule beyond it, and the EANM
+fraction-of-adult table it descends from gives 0.99 x the adult activity at 68 kg
+(``eanm-paediatric-fraction-table-sukl``), i.e. the top row already is the card's adult activity. So the
+activity is continuous at the top weight, per indication, and needs no catalogue "typical adult" value;
+the department's adult activity, when given, still caps it (the card's "never above the adult activity").
 
 North American consensus 2016: ``A = MBq/kg x weight``, raised to the minimum, limited to the maximum,
 never above the adult activity when given.
@@ -137,26 +143,20 @@ def _eanm(rp_id: str, weight: float, indication: str | None, adult: float | None
         status=entry.baseline.status.value,
         adult_activity_MBq=adult,
     )
-    if weight >= top.band_to_kg:
-        activity, note = _adult_or_typical(rp_id, adult, warnings)
-        return PaediatricActivity(
-            activity_MBq=activity,
-            minimum_applied=False,
-            maximum_applied=False,
-            capped_at_adult=False,
-            above_card=True,
-            explanation=f"{weight:g} kg is above the EANM card's top row ({top.card_row_kg:g} kg): "
-            f"the adult activity applies ({note})",
-            warnings=tuple(warnings),
-            **common,
-        )
-    band = eanm_band_for(weight)
+    above_card = weight >= top.band_to_kg
+    band = top if above_card else eanm_band_for(weight)
     multiple = band.multiples[entry.eanm_class]
     raw = entry.baseline.value * multiple.value
     parts = [
         f"class {entry.eanm_class}, row {band.label}: {entry.baseline.value:g} MBq x {multiple.value:g} = "
         f"{format_sig(raw, 4)} MBq"
     ]
+    if above_card:
+        parts.insert(
+            0,
+            f"{weight:g} kg is above the EANM card's top row ({top.card_row_kg:g} kg): that row's activity "
+            "is held (the card has no row above it)",
+        )
     activity, minimum_applied, capped = raw, False, False
     if activity < entry.minimum.value:
         activity, minimum_applied = entry.minimum.value, True
@@ -170,7 +170,7 @@ def _eanm(rp_id: str, weight: float, indication: str | None, adult: float | None
         minimum_applied=minimum_applied,
         maximum_applied=False,
         capped_at_adult=capped,
-        above_card=False,
+        above_card=above_card,
         explanation="; ".join(parts),
         weight_band=band.label,
         multiple=multiple.value,
@@ -183,19 +183,6 @@ def _siblings(rp_id: str) -> list[str]:
     from nmguard.reference.paediatric_cards import eanm_baselines
 
     return [e.indication for e in eanm_baselines(rp_id)]
-
-
-def _adult_or_typical(rp_id: str, adult: float | None, warnings: list[str]) -> tuple[float, str]:
-    if adult is not None:
-        return adult, f"{adult:g} MBq as given"
-    typical = get_radiopharmaceutical(rp_id).typical_adult_activity_MBq
-    if typical is None:
-        raise InputError("the weight is above the card: give the protocol's adult activity", field="adult_activity_MBq")
-    warnings.append(
-        f"adult activity not given: the catalogue's typical adult activity {typical.value:g} MBq is "
-        f"shown (status {typical.status.value}); use the department protocol's activity"
-    )
-    return typical.value, f"catalogue typical adult activity {typical.value:g} MBq"
 
 
 def _na(rp_id: str, weight: float, indication: str | None, adult: float | None) -> PaediatricActivity:
