@@ -34,10 +34,15 @@ def sirt(
     uncertainty: float | None = typer.Option(
         None, "--activity-uncertainty-percent", help="activity calibration, k = 1 (default: reference data)"
     ),
+    out: Path | None = typer.Option(None, "--out", help="output folder (default: STUDY_DIR-sirt-<time>)"),
     json: bool = typer.Option(False, "--json", help="Print one JSON object instead of a table."),
 ) -> None:
-    """Y-90 microsphere plan: per-VOI doses and DVHs, lung shunt, T/N, partition model, activities for targets."""
-    from nmguard.dosimetry.sirt import SirtOptions, plan_study
+    """Y-90 microsphere plan: per-VOI doses and DVHs, lung shunt, T/N, partition model, activities for targets;
+    writes RT Dose, results.json and report.html."""
+    from nmguard.cli.dosimetry_run import read_json
+    from nmguard.dosimetry.outputs import check_out_dir, default_out_dir
+    from nmguard.dosimetry.sirt import SirtOptions
+    from nmguard.dosimetry.sirt_outputs import plan_study_result, write_sirt_outputs
     from nmguard.physics.units import parse_activity
 
     options = SirtOptions(
@@ -56,10 +61,13 @@ def sirt(
         bsa_formula=bsa_formula,
         activity_uncertainty_percent=uncertainty,
     ).checked()
-    plan, facts = plan_study(study_dir, options)
-    doc = {**facts, **plan.to_dict()}
+    out_dir = check_out_dir(out or default_out_dir(study_dir, "sirt"))  # refused before planning
+    result = plan_study_result(study_dir, options)
+    plan = result.plan
+    paths = write_sirt_outputs(result, out_dir)
     if json:
-        emit_json(doc)
+        doc = read_json(paths["results"])  # what was stored, exactly
+        emit_json({**doc, "outputs": {k: str(v) for k, v in paths.items()}})
         return
     rows = [("Activity", f"{_g(options.activity_GBq)} GBq Y-90, {options.method}")]
     for v in plan.vois:
@@ -95,4 +103,5 @@ def sirt(
         b = plan.planning["resin_bsa_method"]
         rows.append(("BSA method", f"BSA {_g(b['bsa_m2'], 3)} m², {_g(b['activity_GBq'], 3)} GBq"))
     rows += [("Warning", w) for w in plan.warnings]
+    rows += [("RT Dose", str(paths["rt_dose"])), ("Results", str(paths["results"])), ("Report", str(paths["report"]))]
     emit_table(rows, title="Y-90 microsphere plan")

@@ -1,15 +1,17 @@
 """Writing a run's outputs: RT Dose, a Parametric Map, the results document (JSON) and the HTML report.
 
-All three are written into a temporary folder beside the destination, which is renamed into place only
+They are written into a temporary folder beside the destination, which is renamed into place only
 when every file is complete, so a failed or interrupted run never leaves a partial result that looks final.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pydicom
@@ -44,14 +46,47 @@ def source_images(study_dir: str | os.PathLike, series_uid: str) -> list[pydicom
     return found
 
 
-def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write RT Dose, the Parametric Map, results.json and report.html into ``out_dir`` (new or empty)."""
+def check_out_dir(out_dir: str | os.PathLike) -> Path:
+    """The output folder, refused when it already holds files (a result is never mixed with another)."""
     dest = Path(out_dir)
-    if dest.exists() and any(dest.iterdir()):
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise InputError(f"{dest} already holds files; choose a new output folder", "out_dir")
+    return dest
+
+
+def default_out_dir(study_dir: str | os.PathLike, kind: str, when: dt.datetime | None = None) -> Path:
+    """``STUDY_DIR-<kind>-<local time>`` beside the study, with ``-2``, ``-3``… when that name is taken (two
+    runs in the same second)."""
+    study = Path(study_dir)
+    base = study.with_name(f"{study.name}-{kind}-{(when or dt.datetime.now()).strftime('%Y%m%dT%H%M%S')}")
+    candidate, n = base, 1
+    while candidate.exists():
+        n += 1
+        candidate = base.with_name(f"{base.name}-{n}")
+    return candidate
+
+
+def write_atomically(out_dir: str | os.PathLike, write: Callable[[Path], None]) -> Path:
+    """Call ``write(folder)`` on a temporary folder beside ``out_dir`` and rename it into place when it
+    returns; on any error the temporary folder is removed, so nothing partial looks final."""
+    dest = check_out_dir(out_dir)
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{dest.name}.partial-", dir=dest.parent))
     try:
+        write(tmp)
+        if dest.exists():
+            dest.rmdir()
+        tmp.rename(dest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return dest
+
+
+def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
+    """Write RT Dose, the Parametric Map, results.json and report.html into ``out_dir`` (new or empty)."""
+
+    def write(tmp: Path) -> None:
         write_rt_dose(
             run.dose_Gy,
             run.spacing_mm,
@@ -79,12 +114,8 @@ def write_outputs(run, out_dir: str | os.PathLike) -> dict[str, Path]:
         doc = run_document(run, rt_dose_file=RT_DOSE, parametric_map_file=PARAMETRIC_MAP)
         (tmp / RESULTS).write_text(json.dumps(doc, indent=1), encoding="utf-8")
         (tmp / REPORT).write_text(report_html(run, run.masks), encoding="utf-8")
-        if dest.exists():
-            dest.rmdir()
-        tmp.rename(dest)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+
+    dest = write_atomically(out_dir, write)
     return {
         "rt_dose": dest / RT_DOSE,
         "parametric_map": dest / PARAMETRIC_MAP,

@@ -40,6 +40,34 @@ def _num(x: float | None) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
 
 
+def document_header(schema_id: str, result, created: dt.datetime | None = None) -> dict[str, Any]:
+    """What every NMGuard results document starts with: schema, software versions, time, patient and study
+    (with the SHA-256 of the inputs). ``result`` has ``versions``, ``patient_id``, ``patient_name``,
+    ``study_instance_uid``, ``frame_of_reference_uid`` and ``input_digest`` (a run or a SIRT plan's result)."""
+    return {
+        "schema": schema_id,
+        "software": {"name": "NMGuard", "versions": dict(result.versions)},
+        "created": (created or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
+        "patient": {"id": result.patient_id, "name": result.patient_name},
+        "study": {
+            "study_instance_uid": result.study_instance_uid,
+            "frame_of_reference_uid": result.frame_of_reference_uid,
+            "input_sha256": result.input_digest,
+        },
+    }
+
+
+def dose_grid(result, rt_dose_file: str | None, **files: str | None) -> dict[str, Any]:
+    """The dose map's grid (z, y, x shape and spacing; x, y, z origin of voxel 0) and the files holding it."""
+    return {
+        "shape_zyx": list(result.dose_Gy.shape),
+        "spacing_mm_zyx": list(result.spacing_mm),
+        "origin_mm_xyz": list(result.origin_mm),
+        "rt_dose_file": rt_dose_file,
+        **files,
+    }
+
+
 def run_document(
     run, rt_dose_file: str | None = None, created: dt.datetime | None = None, parametric_map_file: str | None = None
 ) -> dict[str, Any]:
@@ -47,15 +75,7 @@ def run_document(
     options = run.options.to_dict()
     method = {"dose_method": options.pop("method"), **options}
     return {
-        "schema": SCHEMA_ID,
-        "software": {"name": "NMGuard", "versions": dict(run.versions)},
-        "created": (created or dt.datetime.now(dt.UTC)).isoformat(timespec="seconds"),
-        "patient": {"id": run.patient_id, "name": run.patient_name},
-        "study": {
-            "study_instance_uid": run.study_instance_uid,
-            "frame_of_reference_uid": run.frame_of_reference_uid,
-            "input_sha256": run.input_digest,
-        },
+        **document_header(SCHEMA_ID, run, created),
         "radiopharmaceutical": {
             "nuclide": run.nuclide,
             "injected_activity_MBq": run.injected_activity_MBq,
@@ -63,13 +83,7 @@ def run_document(
         },
         "time_points_h": list(run.times_h),
         "method": method,
-        "dose_grid": {
-            "shape_zyx": list(run.dose_Gy.shape),
-            "spacing_mm_zyx": list(run.spacing_mm),
-            "origin_mm_xyz": list(run.origin_mm),
-            "rt_dose_file": rt_dose_file,
-            "parametric_map_file": parametric_map_file,
-        },
+        "dose_grid": dose_grid(run, rt_dose_file, parametric_map_file=parametric_map_file),
         "vois": [_voi_document(v) for v in run.vois],
         "energy_balance": {k: float(v) for k, v in run.energy.items()},
         "timings_s": {k: round(float(v), 4) for k, v in run.timings_s.items()},

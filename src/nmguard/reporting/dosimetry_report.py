@@ -64,6 +64,22 @@ def _f(x: float | None, digits: int = 3) -> str:
     return "—" if x is None else format_sig(x, digits)
 
 
+def html_page(title: str, body: str) -> str:
+    """A self-contained report page (inline style only: it is shown in a sandboxed frame with a strict CSP)."""
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;max-width:64rem;margin:1rem auto;color:#222}}
+table{{border-collapse:collapse;font-size:.9rem}}td,th{{border:1px solid #ccc;padding:.2rem .45rem;text-align:right}}
+th[scope=row]{{text-align:left}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head><body>
+{body}
+</body></html>"""
+
+
+def versions_text(versions: dict[str, str]) -> str:
+    """Software and reference-data versions, escaped, on one line."""
+    return ", ".join(f"{html.escape(k)} {html.escape(v)}" for k, v in versions.items())
+
+
 def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
     """The whole report as an HTML document."""
     e = html.escape
@@ -86,7 +102,7 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
     energy = "".join(
         f"<tr><th scope='row'>{e(k)}</th><td>{format_sig(val, 4)}</td></tr>" for k, val in run.energy.items()
     )
-    versions = ", ".join(f"{e(k)} {e(v)}" for k, v in run.versions.items())
+    versions = versions_text(run.versions)
     warnings = "".join(f"<li>{e(w)}</li>" for w in run.warnings) or "<li>none</li>"
     figures = ""
     if masks is not None:
@@ -98,12 +114,9 @@ def report_html(run, masks: dict[str, np.ndarray] | None = None) -> str:
         if o.method == "mc"
         else ""
     )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Dosimetry — {e(run.patient_id)}</title>
-<style>body{{font-family:sans-serif;max-width:64rem;margin:1rem auto;color:#222}}
-table{{border-collapse:collapse;font-size:.9rem}}td,th{{border:1px solid #ccc;padding:.2rem .45rem;text-align:right}}
-th[scope=row]{{text-align:left}}figure{{margin:0}}svg{{max-width:100%;height:auto}}</style></head><body>
-<h1>Therapy dosimetry report</h1>
+    return html_page(
+        f"Dosimetry — {run.patient_id}",
+        f"""<h1>Therapy dosimetry report</h1>
 <p>Patient <strong>{e(run.patient_id)}</strong> {e(run.patient_name)} · {e(run.nuclide)},
 {format_sig(run.injected_activity_MBq, 5)} MBq administered {e(run.injection_time)} ·
 time points {", ".join(f"{format_sig(t, 4)} h" for t in run.times_h)}</p>
@@ -125,5 +138,5 @@ of the VOI's CT mass and density, without cross dose from other VOIs.</p>
 <h3>Model choice per VOI</h3><ul>{reasons}</ul>
 <h2>Energy balance (J)</h2><table><tbody>{energy}</tbody></table>
 <h2>Warnings</h2><ul>{warnings}</ul>
-<h2>Reproducibility</h2><p>Input SHA-256 {e(run.input_digest)}<br>{versions}</p>
-</body></html>"""
+<h2>Reproducibility</h2><p>Input SHA-256 {e(run.input_digest)}<br>{versions}</p>""",
+    )
