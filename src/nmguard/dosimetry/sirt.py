@@ -392,6 +392,11 @@ def plan_sirt(
         lsf_source = f"SPECT counts: {' + '.join(lung_names)} / (lungs + {' + '.join(liver_names + tumour_names)})"
     elif liver_all is not None:
         warnings.append("no lung VOI and no --lsf: lung shunt fraction and partition model not computed")
+    if liver_all is None:
+        warnings.append(
+            "no liver VOI (none named 'liver'; choose one with --voi-liver): lung shunt fraction, T/N and the "
+            "partition model not computed, per-VOI doses only"
+        )
 
     t_n, partition, planning = None, None, None
     if liver_all is not None and lsf is not None:
