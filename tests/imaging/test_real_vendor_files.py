@@ -209,8 +209,9 @@ def test_nuclide_option_that_contradicts_the_files_is_one_line_exit_2(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def sirt_plans():
-    """``nmguard dosimetry sirt`` with the default options (and --method dvk) on the real study, 1 GBq Y-90."""
+def sirt_plans(tmp_path_factory):
+    """``nmguard dosimetry sirt`` with the default options (and --method dvk) on the real study, 1 GBq Y-90;
+    outputs in a temporary folder (the shared real-data folder is never written)."""
     import io
     from contextlib import redirect_stdout
 
@@ -219,8 +220,11 @@ def sirt_plans():
     plans = {}
     for method in ("ld", "dvk"):
         buffer = io.StringIO()
+        out = tmp_path_factory.mktemp("sirt") / method
         with redirect_stdout(buffer):
-            code = main(["dosimetry", "sirt", str(STUDY), "--activity", "1 GBq", "--method", method, "--json"])
+            code = main(
+                ["dosimetry", "sirt", str(STUDY), "--activity", "1 GBq", "--method", method, "--out", str(out), "--json"]
+            )
         assert code == 0
         plans[method] = json.loads(buffer.getvalue())
     return plans
