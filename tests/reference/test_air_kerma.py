@@ -41,8 +41,8 @@ def test_shipped_delta_is_10_kev():
         assert "delta = 10 keV" in n.air_kerma_rate_constant.note, n.name
 
 
-# Nuclides whose shipped lines are complete enough for a fair comparison (no lumped L X-ray
-# line near delta, no omitted daughter lines).
+# Nuclides whose shipped lines are complete enough for a fair comparison (no omitted daughter lines; the L
+# X-rays of Tl-201, Lu-177 and Ac-225 split into lines, see nmguard-l-xray-split).
 WELL_DESCRIBED = [
     "Tc-99m",
     "F-18",
@@ -59,28 +59,34 @@ WELL_DESCRIBED = [
     "Cu-64",
     "Zr-89",
     "Cr-51",
+    "Tl-201",
+    "Lu-177",
+    "Ac-225",
 ]
 
 
+def _lines(name):
+    return [(p.energy_keV, p.yield_per_decay) for p in get_nuclide(name).photon_lines]
+
+
 def _log_rms(delta_keV):
-    devs = []
-    for name in WELL_DESCRIBED:
-        lines = [(p.energy_keV, p.yield_per_decay) for p in get_nuclide(name).photon_lines]
-        devs.append(math.log(air_kerma_rate_constant(lines, delta_keV) / ICRP107[name][2]))
+    devs = [math.log(air_kerma_rate_constant(_lines(n), delta_keV) / ICRP107[n][2]) for n in WELL_DESCRIBED]
     return math.sqrt(sum(d * d for d in devs) / len(devs))
 
 
 def test_delta_10_kev_reproduces_icrp107_better_than_20_kev():
-    # delta = 10 keV: RMS deviation ~1 %; delta = 20 keV drops the Tc K X-rays (Tc-99m -20 %)
-    # and the Y K X-rays (Zr-89 -23 %).
+    # delta = 10 keV: RMS deviation ~1 %; delta = 20 keV drops the Tc K X-rays (Tc-99m -20 %), the Y K X-rays
+    # (Zr-89 -23 %) and the Hg L X-rays (Tl-201).
     assert _log_rms(10) < 0.015
     assert _log_rms(20) > 0.05
 
 
-# Tolerances (relative) against the ICRP-107 coefficient, delta = 10 keV:
+# Tolerance (relative) against the ICRP-107 coefficient (REFERENCE_DATA 6.1), delta = 10 keV, for EVERY nuclide
+# of section 6.1 that has a coefficient there, with the reason. Measured deviations in brackets.
 AIR_KERMA_TOL = {
-    # lines complete: evaluation differences in line intensities (<= 1 %) and log-log
-    # interpolation of mu_en/rho (< 0.5 %)
+    # lines complete: evaluation differences in line intensities (<= 1 %) and log-log interpolation of
+    # mu_en/rho (< 0.5 %): Tc-99m +0.7, F-18 -0.2, I-131 -0.8, Ga-68 -0.3, I-123 -0.2, In-111 -0.2,
+    # Rb-82 -0.4, N-13 -0.1, O-15 -0.1, C-11 -0.2, Cu-64 +0.5, Zr-89 -0.4, Cr-51 -0.5 %
     **{
         n: 0.02
         for n in [
@@ -101,13 +107,32 @@ AIR_KERMA_TOL = {
     },
     "I-125": 0.03,  # Te K X-ray intensities (-1.7 %)
     "Ga-67": 0.03,  # Zn K X-ray and gamma intensities (-1.6 %)
-    "Sm-153": 0.06,  # DDEP 103 keV intensity below ICRP-107 (-4.2 %)
-    # -13 %: lumped/omitted low-energy lines near delta (see each value's note)
-    "Mo-99": 0.16,  # prompt 140.5 keV part and X-rays omitted
-    "Lu-177": 0.16,  # lumped Hf L line below delta; 208 keV 10.38 % vs 11.0 %
-    "Ra-223": 0.16,  # lumped Rn L X-rays; parent only
-    "Ac-225": 0.16,  # lumped Fr L X-rays; parent only
+    "Sm-153": 0.06,  # DDEP 103 keV intensity below ICRP-107 (-4.2 %; mean photon energy -4.5 %)
+    # L X-rays split by the stated model (nmguard-l-xray-split); they carry most of Gamma for Tl-201 and
+    # Ac-225. LARA's L total is uncertain by 4 % (Tl-201 42.7 +- 1.8 %); the model's L1 assumption is the
+    # rest: Tl-201 +0.4 %, Ac-225 +0.3 %.
+    "Tl-201": 0.05,
+    "Ac-225": 0.05,
+    # +0.9 %: the Hf L-gamma lines above delta (+17 % of Gamma) against DDEP's 208 keV intensity 10.38 %
+    # (ICRP-107 11.0 %, -4 % of Gamma)
+    "Lu-177": 0.05,
+    # -5.7 %: parent only in both; gamma intensities differ (mean photon energy -3.0 %), Rn L X-rays split
+    "Ra-223": 0.08,
+    # -13.3 %, NOT resolved here: the Mo-99 LARA lines lack the prompt 140.5 keV part and the Tc K/L X-rays
+    # (nuclides.csv note); the constant is marked in its note
+    "Mo-99": 0.16,
 }
+
+# Pure beta emitters: both constants are below 1e-4 of Tc-99m's, so they are compared in absolute terms.
+# Y-90: ours 4.4e-6 (internal-pair 511 keV only), ICRP-107 6.0e-6; Sr-89: ours 9.1e-5 (LARA's Y K-alpha1
+# line, 0.086 %, which ICRP-107 lacks, is 7/8 of it), ICRP-107 1.14e-5; P-32: 0 in both.
+NEGLIGIBLE_ABS = 1e-4  # uGy m2 MBq-1 h-1
+
+
+def test_every_section_6_1_nuclide_is_compared():
+    # Sr-82, Sr-85 and Ge-68 have no coefficient in section 6.1 ("-") and are not in ICRP107.
+    compared = set(AIR_KERMA_TOL) | {"Y-90", "Sr-89", "P-32"}
+    assert compared == set(ICRP107)
 
 
 @pytest.mark.parametrize("name", sorted(AIR_KERMA_TOL))
@@ -116,16 +141,34 @@ def test_air_kerma_against_icrp107(name):
     assert ours == pytest.approx(ICRP107[name][2], rel=AIR_KERMA_TOL[name])
 
 
-def test_tl201_lumped_l_xrays_bracket_icrp107():
-    # LARA lumps the Hg L X-rays (8.7-14.3 keV) into one 11.785 keV line; ICRP-107 (delta
-    # 10 keV) counts only the part above 10 keV. With the whole L line we must be above ICRP-107,
-    # without it below: the shipped value is flagged in its note.
-    n = get_nuclide("Tl-201")
-    lines = [(p.energy_keV, p.yield_per_decay) for p in n.photon_lines]
-    without_l = [(e, y) for e, y in lines if not 11 < e < 12.5]
-    icrp = ICRP107["Tl-201"][2]
-    assert air_kerma_rate_constant(without_l, 10) < icrp < n.air_kerma_rate_constant.value
-    assert "CAUTION" in n.air_kerma_rate_constant.note
+@pytest.mark.parametrize("name", ["Y-90", "Sr-89", "P-32"])
+def test_pure_beta_emitters_against_icrp107_in_absolute_terms(name):
+    ours = get_nuclide(name).air_kerma_rate_constant.value
+    assert abs(ours - ICRP107[name][2]) < NEGLIGIBLE_ABS
+
+
+@pytest.mark.parametrize(("name", "lara_total"), [("Tl-201", 0.427), ("Lu-177", 0.0318), ("Ra-223", 0.221),
+                                                   ("Ac-225", 0.19), ("Re-188", 0.03), ("W-188", 0.00151)])  # fmt: skip
+def test_split_l_xrays_keep_the_lara_total(name, lara_total):
+    # The split lines carry LARA's L X-ray intensity (lines under 1e-5 per decay dropped, as elsewhere).
+    split = [p for p in get_nuclide(name).photon_lines if p.source.id == "nmguard-l-xray-split"]
+    assert len(split) >= 8
+    assert all(p.kind == "xray" and p.status.value == "derived" for p in split)
+    assert sum(p.yield_per_decay for p in split) == pytest.approx(lara_total, rel=0.01)
+
+
+@pytest.mark.parametrize(
+    ("name", "lumped_keV", "lara_total", "low", "high"),
+    [("Tl-201", 11.785, 0.427, 1.6, 2.0), ("Lu-177", 8.925, 0.0318, 0.80, 0.90)],
+)
+def test_lumped_lara_l_line_was_the_cause(name, lumped_keV, lara_total, low, high):
+    # The numbers (Tl-201 +84 %, Lu-177 -14 % against ICRP-107) come back when the split lines are
+    # replaced by LARA's single L line at the midpoint of the L range; the split brings both within 1 %.
+    n = get_nuclide(name)
+    other = [(p.energy_keV, p.yield_per_decay) for p in n.photon_lines if p.source.id != "nmguard-l-xray-split"]
+    lumped = air_kerma_rate_constant([*other, (lumped_keV, lara_total)], 10) / ICRP107[name][2]
+    assert low < lumped < high
+    assert n.air_kerma_rate_constant.value / ICRP107[name][2] == pytest.approx(1.0, abs=0.01)
 
 
 def test_pure_beta_emitters_have_negligible_constant():
