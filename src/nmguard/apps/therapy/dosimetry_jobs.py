@@ -1,5 +1,9 @@
 """Dosimetry jobs: a durable queue on the database, run by a worker with progress.
 
+Two kinds share the queue, the worker, the stored inputs and the audit: a dosimetry run
+(:func:`~nmguard.dosimetry.pipeline.run_dosimetry`) and a Y-90 microsphere plan from an MAA SPECT/CT
+(:func:`~nmguard.dosimetry.sirt_outputs.plan_study_result`, kind ``sirt``, queued from a Y-90 therapy cycle).
+
 ``submit_*`` stores the inputs (copied under the data folder, SHA-256 kept) and queues a job;
 :func:`run_next_job` claims the oldest queued job atomically (so two workers never run the same one),
 runs :func:`nmguard.dosimetry.pipeline.run_dosimetry`, writes the outputs atomically and marks the job
@@ -35,6 +39,7 @@ from nmguard.apps.therapy import study_match
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
 from nmguard.apps.therapy.services import ROLES
 from nmguard.dosimetry.pipeline import RunOptions, input_digest
+from nmguard.dosimetry.sirt import SirtOptions
 from nmguard.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -80,17 +85,37 @@ def _extract_zip(upload, dest: Path) -> None:
         archive.extractall(dest)
 
 
-def _queue(*, title: str, input_dir: Path, options: RunOptions, user, cycle=None, rerun_of=None) -> DosimetryJob:
+Options = RunOptions | SirtOptions
+_KIND_OF = {RunOptions: DosimetryJob.Kind.DOSIMETRY, SirtOptions: DosimetryJob.Kind.SIRT}
+
+
+def job_word(kind: str) -> str:
+    """How the audit trail and messages name a job of ``kind``."""
+    return "SIRT plan job" if kind == DosimetryJob.Kind.SIRT else "dosimetry job"
+
+
+def _options_dict(options: Options) -> dict:
+    return options.to_dict() if isinstance(options, RunOptions) else dict(options.__dict__)
+
+
+def job_options(job: DosimetryJob) -> Options:
+    """The stored options of a job as the calculation's options object (of its kind)."""
+    return SirtOptions(**job.options) if job.kind == DosimetryJob.Kind.SIRT else RunOptions(**job.options)
+
+
+def _queue(*, title: str, input_dir: Path, options: Options, user, cycle=None, rerun_of=None) -> DosimetryJob:
     options = options.checked()
+    kind = _KIND_OF[type(options)]
     if not any(p.is_file() for p in input_dir.rglob("*")):
         raise InputError("the study holds no files", "study_zip")
-    with transaction.atomic(), acting_as(user, reason="dosimetry job queued"):
+    with transaction.atomic(), acting_as(user, reason=f"{job_word(kind)} queued"):
         job = DosimetryJob.objects.create(
-            title=title.strip() or "Dosimetry",
+            title=title.strip() or kind.label,
+            kind=kind,
             cycle=cycle,
             input_dir=str(input_dir),
             input_sha256=input_digest(input_dir),
-            options=options.to_dict(),
+            options=_options_dict(options),
             requested_by=user,
             rerun_of=rerun_of,
         )
@@ -110,12 +135,21 @@ def submit_zip(*, upload, title: str, options: RunOptions, user, cycle: TherapyC
         raise
 
 
-def submit_folder(*, study_dir: str | Path, title: str, options: RunOptions, user, cycle=None) -> DosimetryJob:
-    """Copy a study folder from the DICOM inbox into the job store and queue a job."""
+def inbox_studies() -> list[str]:
+    """The study folders in the DICOM inbox (its sub-folders that hold files), as names relative to it."""
+    inbox = inbox_root()
+    return sorted(
+        p.name for p in inbox.iterdir() if p.is_dir() and not p.name.startswith(".") and any(p.rglob("*"))
+    )
+
+
+def submit_folder(*, study_dir: str | Path, title: str, options: Options, user, cycle=None) -> DosimetryJob:
+    """Copy a study folder from the DICOM inbox (a path, or a name relative to it) into the job store and
+    queue a job."""
     require_role(user, *ROLES["run_dosimetry"], what="starting a dosimetry run")
     options.checked()
-    source = Path(study_dir).resolve()
     inbox = inbox_root().resolve()
+    source = (inbox / study_dir).resolve()
     if inbox not in source.parents:
         raise InputError(f"the study folder must lie inside the DICOM inbox {inbox}", "study_dir")
     if not source.is_dir():
@@ -129,13 +163,37 @@ def submit_folder(*, study_dir: str | Path, title: str, options: RunOptions, use
         raise
 
 
+Y90_THERAPY = "Y-90"
+
+
+def sirt_cycle_problem(cycle: TherapyCycle) -> str | None:
+    """Why a SIRT plan cannot belong to ``cycle`` (its protocol is not a Y-90 therapy), or None."""
+    nuclide = cycle.course.protocol.radiopharmaceutical.nuclide
+    if nuclide != Y90_THERAPY:
+        return f"a Y-90 microsphere plan belongs to a Y-90 therapy; this cycle's protocol gives {nuclide}"
+    return None
+
+
+def submit_sirt(*, study_dir: str | Path, cycle: TherapyCycle, options: SirtOptions, user, title: str = "") -> DosimetryJob:
+    """Queue a Y-90 microsphere plan for a cycle of a Y-90 therapy, on a study folder of the DICOM inbox."""
+    require_role(user, *ROLES["run_dosimetry"], what="starting a Y-90 microsphere plan")
+    problem = sirt_cycle_problem(cycle)
+    if problem:
+        raise InputError(problem, "cycle")
+    if not str(study_dir).strip():
+        raise InputError("choose the MAA SPECT/CT study folder", "study_dir")
+    options = options.checked()
+    title = title.strip() or f"Y-90 plan, {cycle.course.patient}, cycle {cycle.number}"
+    return submit_folder(study_dir=study_dir, title=title, options=options, user=user, cycle=cycle)
+
+
 def rerun(job: DosimetryJob, user) -> DosimetryJob:
     """Queue the same stored inputs with the same options (the results must come out the same)."""
     require_role(user, *ROLES["run_dosimetry"], what="re-running a dosimetry job")
     return _queue(
         title=f"{job.title} (re-run of job {job.pk})",
         input_dir=Path(job.input_dir),
-        options=RunOptions(**job.options),
+        options=job_options(job),
         user=user,
         cycle=job.cycle,
         rerun_of=job,
@@ -276,6 +334,10 @@ def recording_check(job: DosimetryJob) -> RecordingCheck:
     """Compare the run's study with its cycle (patient, dates) and propose the VOI → organ mapping."""
     from nmguard.reference.therapy_dosimetry import organ_for_voi
 
+    if job.kind == DosimetryJob.Kind.SIRT:
+        raise InputError(
+            "a Y-90 microsphere plan is a plan, not the delivered doses: record doses from a post-therapy run", "cycle"
+        )
     if job.status != DosimetryJob.Status.SUCCEEDED or job.cycle is None:
         raise InputError("only a succeeded run linked to a therapy cycle can record its doses", "cycle")
     cycle = job.cycle
@@ -375,22 +437,38 @@ def _progress_writer(job_pk: int):
     return write
 
 
-def execute(job: DosimetryJob) -> DosimetryJob:
-    """Run a claimed job to the end; the job ends succeeded (with results) or failed (with the message)."""
+def _run_dosimetry(job: DosimetryJob, out_dir: Path) -> dict[str, Path]:
     from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
 
+    run = run_dosimetry(job.input_dir, job_options(job), progress=_progress_writer(job.pk))
+    return write_outputs(run, out_dir)
+
+
+def _plan_sirt(job: DosimetryJob, out_dir: Path) -> dict[str, Path]:
+    from nmguard.dosimetry.sirt_outputs import plan_study_result, write_sirt_outputs
+
+    progress = _progress_writer(job.pk)
+    result = plan_study_result(job.input_dir, job_options(job), progress=progress)
+    progress("writing RT Dose, results and report", 0.9)
+    return write_sirt_outputs(result, out_dir)
+
+
+_RUNNERS = {DosimetryJob.Kind.DOSIMETRY: _run_dosimetry, DosimetryJob.Kind.SIRT: _plan_sirt}
+
+
+def execute(job: DosimetryJob) -> DosimetryJob:
+    """Run a claimed job to the end; the job ends succeeded (with results) or failed (with the message)."""
     out_dir = Path(job.input_dir).parent / f"output-{job.pk}"
     try:
         if input_digest(Path(job.input_dir)) != job.input_sha256:
             raise InputError("the stored inputs changed since the job was queued", "input_dir")
-        run = run_dosimetry(job.input_dir, RunOptions(**job.options), progress=_progress_writer(job.pk))
-        paths = write_outputs(run, out_dir)
+        paths = _RUNNERS[job.kind](job, out_dir)
         document = json.loads(paths["results"].read_text(encoding="utf-8"))  # the stored file, exactly
     except InputError as exc:
         return _finish(job, failed=str(exc))
     except Exception as exc:  # a bug must not leave the job "running" for ever
-        log.exception("dosimetry job %s failed", job.pk)
+        log.exception("%s %s failed", job_word(job.kind), job.pk)
         return _finish(job, failed=failure_message(exc))
     return _finish(job, result=document, output_dir=str(out_dir))
 
@@ -418,7 +496,7 @@ def failure_message(exc: BaseException) -> str:
 
 def _finish(job: DosimetryJob, *, failed: str | None = None, result=None, output_dir: str = "") -> DosimetryJob:
     job.refresh_from_db()
-    with transaction.atomic(), acting_as(job.requested_by, reason=f"dosimetry job {job.pk} finished"):
+    with transaction.atomic(), acting_as(job.requested_by, reason=f"{job_word(job.kind)} {job.pk} finished"):
         job.status = DosimetryJob.Status.FAILED if failed else DosimetryJob.Status.SUCCEEDED
         job.message = failed or ""
         job.result = result

@@ -150,3 +150,65 @@ class DosimetryJobForm(forms.Form):
             seed=d["seed"],
             threshold_vois=tuple(line.strip() for line in d["threshold_vois"].splitlines() if line.strip()),
         )
+
+
+class SirtPlanForm(forms.Form):
+    """A Y-90 microsphere plan for a cycle: the MAA SPECT/CT study from the DICOM inbox and the plan's choices.
+
+    Field names are those of :class:`~nmguard.dosimetry.sirt.SirtOptions`, so a refusal of the calculation's
+    checks lands next to its field. The lung shunt fraction is entered in percent (as it is reported)."""
+
+    study_dir = forms.ChoiceField(label="MAA SPECT/CT study (DICOM inbox)", help_text="with its RTSTRUCT or SEG")
+    activity = forms.CharField(label="Planned Y-90 activity", help_text="with unit, e.g. 2.5 GBq")
+    microspheres = forms.ChoiceField(
+        required=False,
+        choices=[("", "Glass and resin (compare)"), ("glass", "Glass"), ("resin", "Resin")],
+    )
+    method = forms.ChoiceField(
+        choices=[("ld", "Local deposition"), ("dvk", "Dose voxel kernel")], initial="ld", label="Dose method"
+    )
+    voi_liver = forms.CharField(required=False, label="Whole-liver VOI(s)", help_text="comma-separated; empty: 'Liver'")
+    voi_tumour = forms.CharField(required=False, label="Tumour VOI(s)", help_text="comma-separated; optional")
+    voi_lungs = forms.CharField(required=False, label="Lung VOI(s)", help_text="comma-separated; empty: names with 'lung'")
+    lsf = forms.FloatField(
+        required=False, label="Lung shunt fraction (%)", help_text="e.g. from planar images; empty: from the SPECT VOIs"
+    )
+    title = forms.CharField(required=False, max_length=200)
+
+    def __init__(self, studies, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["study_dir"].choices = [("", "—")] + [(s, s) for s in studies]
+
+    def clean_activity(self) -> float:
+        from nmguard.errors import InputError
+        from nmguard.physics.units import parse_activity
+
+        try:
+            bq = parse_activity(self.cleaned_data["activity"], "activity")
+        except InputError as exc:
+            raise forms.ValidationError(exc.message) from None
+        if bq <= 0:
+            raise forms.ValidationError("the activity must be more than zero")
+        return bq / 1e9
+
+    def clean_lsf(self) -> float | None:
+        value = self.cleaned_data["lsf"]
+        if value is None:
+            return None
+        if not 0 <= value < 100:
+            raise forms.ValidationError("give the lung shunt fraction in percent, from 0 to below 100")
+        return value / 100.0
+
+    def options(self):
+        from nmguard.dosimetry.sirt import SirtOptions
+
+        d = self.cleaned_data
+        return SirtOptions(
+            activity_GBq=d["activity"],
+            method=d["method"],
+            microspheres=d["microspheres"] or None,
+            voi_liver=d["voi_liver"].strip() or None,
+            voi_tumour=d["voi_tumour"].strip() or None,
+            voi_lungs=d["voi_lungs"].strip() or None,
+            lsf=d["lsf"],
+        )

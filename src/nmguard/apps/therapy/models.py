@@ -101,7 +101,8 @@ class CycleDoseRecord(AuditedModel):
 
 
 class DosimetryJob(AuditedModel):
-    """One dosimetry run on a stored DICOM study: queued, run by a worker with progress, then final or failed.
+    """One dosimetry run (or, ``kind`` sirt, one Y-90 microsphere plan) on a stored DICOM study: queued, run
+    by a worker with progress, then final or failed.
 
     The inputs are copied under the data folder and their SHA-256 kept, the options hold every method
     choice, and ``result`` holds the exchange document (with the software and reference-data versions),
@@ -115,7 +116,17 @@ class DosimetryJob(AuditedModel):
         SUCCEEDED = "succeeded", "Succeeded"
         FAILED = "failed", "Failed"
 
+    class Kind(models.TextChoices):
+        DOSIMETRY = "dosimetry", "Dosimetry run"
+        SIRT = "sirt", "Y-90 microsphere plan"
+
     title = models.CharField(max_length=200)
+    kind = models.CharField(
+        max_length=10,
+        choices=Kind.choices,
+        default=Kind.DOSIMETRY,
+        help_text="dosimetry: run_dosimetry on time points; sirt: a Y-90 microsphere plan from an MAA SPECT/CT",
+    )
     cycle = models.ForeignKey(
         TherapyCycle, null=True, blank=True, on_delete=models.PROTECT, related_name="dosimetry_jobs"
     )
@@ -138,7 +149,8 @@ class DosimetryJob(AuditedModel):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"Dosimetry job {self.pk}: {self.title}"
+        what = "SIRT plan job" if self.kind == self.Kind.SIRT else "Dosimetry job"
+        return f"{what} {self.pk}: {self.title}"
 
     @property
     def is_final(self) -> bool:

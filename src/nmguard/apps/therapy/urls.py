@@ -7,6 +7,7 @@ urlpatterns = [
     path("courses/<int:pk>/", views.course_detail, name="therapy-course"),
     path("courses/<int:pk>/cycles/<int:cycle_pk>/eligibility/", views.eligibility, name="therapy-eligibility"),
     path("courses/<int:pk>/cycles/<int:cycle_pk>/doses/", views.cycle_doses, name="therapy-doses"),
+    path("courses/<int:pk>/cycles/<int:cycle_pk>/sirt/", views.cycle_sirt, name="therapy-sirt"),
 ]
 
 urlpatterns += [

@@ -14,7 +14,13 @@ from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.therapy import dosimetry_jobs as dosimetry_jobs_service
 from nmguard.apps.therapy import services
-from nmguard.apps.therapy.forms import CycleDosesForm, DosimetryJobForm, EligibilityForm, RecordDosesForm
+from nmguard.apps.therapy.forms import (
+    CycleDosesForm,
+    DosimetryJobForm,
+    EligibilityForm,
+    RecordDosesForm,
+    SirtPlanForm,
+)
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCourse, TherapyCycle
 from nmguard.errors import InputError
 from nmguard.rules.therapy_course import course_plot
@@ -37,12 +43,17 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
         )
     )
     forms_for = forms_for or {}
+    can = services.abilities(request.user)
+    sirt = bool(cycles) and dosimetry_jobs_service.sirt_cycle_problem(cycles[0]) is None and can["run_dosimetry"]
+    studies = dosimetry_jobs_service.inbox_studies() if sirt else []
     rows = [
         (
             c,
             forms_for.get(("elig", c.pk)) or EligibilityForm(course.protocol.criteria),
             forms_for.get(("dose", c.pk)) or CycleDosesForm(),
             services.eligibility_checks(c)[:-1] if c.eligibility else [],
+            # a refused plan shows its form with the reason, even where the page would not offer one
+            forms_for.get(("sirt", c.pk)) or (SirtPlanForm(studies, prefix=f"sirt{c.pk}") if sirt else None),
         )
         for c in cycles
     ]
@@ -53,7 +64,7 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
             "course": course,
             "rows": rows,
             "summary_rows": services.summary_rows(course),
-            "can": services.abilities(request.user),
+            "can": can,
             "plot": course_plot(summary, str(course)) if any(s.cumulative_Gy for s in summary) else None,
         },
     )
@@ -99,6 +110,29 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
             cycle, organ_doses_Gy=d["doses"], method=d["method"], user=request.user, reason=d["reason"]
         ),
     )
+
+
+@requires("therapy.add_dosimetryjob", "starting a Y-90 microsphere plan")
+@require_POST
+def cycle_sirt(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
+    """Queue a Y-90 microsphere plan for the cycle on an MAA SPECT/CT study of the DICOM inbox."""
+    _require(request, "run_dosimetry")
+    cycle = get_object_or_404(TherapyCycle.objects.select_related("course__protocol__radiopharmaceutical"), pk=cycle_pk, course_id=pk)
+    form = SirtPlanForm(dosimetry_jobs_service.inbox_studies(), request.POST, prefix=f"sirt{cycle.pk}")
+    if form.is_valid():
+        try:
+            job = dosimetry_jobs_service.submit_sirt(
+                study_dir=form.cleaned_data["study_dir"],
+                cycle=cycle,
+                options=form.options(),
+                user=request.user,
+                title=form.cleaned_data["title"],
+            )
+            dosimetry_jobs_service.start_background_worker()
+            return redirect("dosimetry-job", pk=job.pk)
+        except InputError as exc:
+            apply_error(form, exc)
+    return course_detail(request, pk, forms_for={("sirt", cycle.pk): form})
 
 
 # --------------------------------------------------------------------------- dosimetry jobs
@@ -150,7 +184,7 @@ def dosimetry_job(request: HttpRequest, pk: int, record_form: RecordDosesForm | 
             return response
         return render(request, "therapy/_job_progress.html", context)
     context["can"] = services.abilities(request.user)
-    if job.status == DosimetryJob.Status.SUCCEEDED and job.cycle_id:
+    if job.status == DosimetryJob.Status.SUCCEEDED and job.cycle_id and job.kind == DosimetryJob.Kind.DOSIMETRY:
         try:
             check = dosimetry_jobs_service.recording_check(job)
         except InputError as exc:
@@ -199,7 +233,8 @@ def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
 def dosimetry_job_to_cycle(request: HttpRequest, pk: int) -> HttpResponse:
     """Record the job's VOI doses, mapped to organs as confirmed, as the organ doses of its therapy cycle."""
     _require(request, "record_doses")
-    job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED)
+    # a SIRT plan is a plan, not delivered doses: it has nothing to record
+    job = get_object_or_404(DosimetryJob, pk=pk, status=DosimetryJob.Status.SUCCEEDED, kind=DosimetryJob.Kind.DOSIMETRY)
     if job.cycle is None:
         raise Http404
     form = RecordDosesForm(dosimetry_jobs_service.recording_check(job), request.POST)
