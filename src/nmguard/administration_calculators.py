@@ -91,12 +91,16 @@ def radiopharmaceuticals() -> dict[str, Any]:
     return {"count": len(items), "radiopharmaceuticals": items}
 
 
-def effective_dose(radiopharmaceutical: str, activity: str, age: str | None = "adult") -> dict[str, Any]:
-    """E = ICRP 128 coefficient (product, age group) x activity; ``age`` is adult, 15, 10, 5 or 1."""
+def effective_dose(
+    radiopharmaceutical: str, activity: str, age: str | None = "adult", publication: str | None = None
+) -> dict[str, Any]:
+    """E = coefficient (product, age group, publication) x activity; ``age`` is adult, 15, 10, 5 or 1;
+    ``publication`` the one the department follows (ICRP 128 or ICRP 80; the catalogue default if none)."""
     product = _rp(radiopharmaceutical)
     activity_Bq = _activity(activity, "activity")
     group = _age(age)
-    out = _effective_dose(product.id, activity_Bq, group).to_dict()
+    pub = publication.strip() if publication and publication.strip() else None
+    out = _effective_dose(product.id, activity_Bq, group, publication=pub).to_dict()
     return {
         "radiopharmaceutical": product.name,
         "nuclide": product.nuclide,

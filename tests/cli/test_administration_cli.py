@@ -61,9 +61,9 @@ def test_effective_dose_fdg_5_year_old_in_mci():
 
 def test_effective_dose_table_shows_source_and_status():
     r = run("effective-dose", "99mTc-MDP", "740 MBq")
-    # ICRP 128 adult MDP 0.0049 mSv/MBq: 740 x 0.0049 = 3.626 mSv
+    # ICRP 80 adult MDP 0.0057 mSv/MBq (the catalogue default, issue 11): 740 x 0.0057 = 4.218 mSv
     assert r.returncode == 0, r.stderr
-    assert "3.63 mSv" in r.stdout and "0.0049 mSv/MBq" in r.stdout and "Source" in r.stdout
+    assert "4.22 mSv" in r.stdout and "0.0057 mSv/MBq" in r.stdout and "ICRP 80" in r.stdout and "Source" in r.stdout
     assert "[" in r.stdout and "]" in r.stdout  # [source, status]
 
 

@@ -156,11 +156,13 @@ def test_one_default_edition_per_product_and_age():
 
 
 def test_mdp_conflict_names_both_editions():
-    # REFERENCE_DATA 2.1: ICRP 128 transcription 0.0049 (S) vs ICRP 80 0.0057 (V); default is ICRP 128
+    # REFERENCE_DATA 2.1: the NMP transcription's "ICRP 128" 0.0049 vs ICRP 80 0.0057 (V). Issue 11: ICRP 128
+    # says it compiles its phosphonate data from ICRP 80, so the 0.0049 attribution is unconfirmed
+    # (unverified) and the default is the ICRP 80 row
     default = effective_dose_coefficient("tc99m-mdp", "adult")
-    icrp80 = effective_dose_coefficient("tc99m-mdp", "adult", edition="ICRP 80")
-    assert default.value == pytest.approx(0.0049) and default.status is Status.SECONDARY
-    assert icrp80.value == pytest.approx(0.0057) and icrp80.status is Status.VERIFIED
+    icrp128 = effective_dose_coefficient("tc99m-mdp", "adult", edition="ICRP 128")
+    assert default.value == pytest.approx(0.0057) and default.status is Status.VERIFIED
+    assert icrp128.value == pytest.approx(0.0049) and icrp128.status is Status.UNVERIFIED
 
 
 def test_statuses_are_not_upgraded():

@@ -12,7 +12,7 @@ from nmguard.errors import InputError
         ("18F-FDG", 370, "adult", 370 * 0.019),  # 7.03 mSv (ICRP 128 adult 0.019, verified)
         ("FDG", 100, "5", 100 * 0.056),  # ICRP 128 5 y 0.056 (secondary)
         ("f18-fdg", 100, "1", 100 * 0.095),
-        ("tc99m-mdp", 740, "adult", 740 * 0.0049),  # ICRP 128 default edition
+        ("tc99m-mdp", 740, "adult", 740 * 0.0057),  # ICRP 80 (verified); the ICRP 128-labelled 0.0049 is unverified
         ("tc99m-dmsa", 50, "10", 50 * 0.015),
         ("tc99m-pertechnetate", 185, "15", 185 * 0.017),
         ("ga67-citrate", 150, "adult", 150 * 0.10),

@@ -48,8 +48,9 @@ def test_ga68_at_70_kg_no_longer_errors():
 
 def test_pertechnetate_thyroid_has_no_jump_between_68_and_70_kg():
     # the x1.9: 5.6 x 14.00 = 78.4 MBq at 68 kg against a catalogue 150 MBq at 70 kg
-    r68, r70 = paediatric_activity("tc99m-pertechnetate", 68, indication="thyroid"), paediatric_activity(
-        "tc99m-pertechnetate", 70, indication="thyroid"
+    r68, r70 = (
+        paediatric_activity("tc99m-pertechnetate", 68, indication="thyroid"),
+        paediatric_activity("tc99m-pertechnetate", 70, indication="thyroid"),
     )
     assert r68.activity_MBq == pytest.approx(78.4) and r70.activity_MBq == pytest.approx(78.4)
     # and the indications differ above the card as they do on it (Meckel 10.5 x 14.00 = 147 MBq)

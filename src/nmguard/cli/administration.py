@@ -44,10 +44,13 @@ def effective_dose(
     radiopharmaceutical: str = typer.Argument(..., help=RP_HELP),
     activity: str = typer.Argument(..., help="e.g. '370 MBq', '10 mCi' (unit required)"),
     age: str = typer.Option("adult", "--age", help="ICRP 128 age group: adult, 15, 10, 5 or 1"),
+    publication: str = typer.Option(
+        None, "--publication", help="publication the department follows: ICRP 128 or ICRP 80 (default: catalogue)"
+    ),
     json: bool = JSON,
 ) -> None:
-    """Patient effective dose: ICRP 128 coefficient for the age group x administered activity."""
-    r = calc.effective_dose(radiopharmaceutical, activity, age)
+    """Patient effective dose: coefficient for the age group x administered activity (publication named)."""
+    r = calc.effective_dose(radiopharmaceutical, activity, age, publication)
     if json:
         emit_json(r)
         return

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from nmguard import administration_calculators, calculators
+from nmguard.apps.core.models import Department
 
 router = Router(tags=["calculators"])
 
@@ -42,12 +43,17 @@ class EffectiveDoseIn(Schema):
     radiopharmaceutical: str = Field(examples=["18F-FDG"])
     activity: str = Field(examples=["370 MBq"])
     age: str = Field("adult", examples=["adult", "15", "10", "5", "1"])
+    publication: str | None = Field(None, examples=["ICRP 128", "ICRP 80"])
 
 
 @router.post("/effective-dose")
 def effective_dose(request: HttpRequest, payload: EffectiveDoseIn) -> dict[str, Any]:
-    """Patient effective dose: ICRP 128 coefficient for the age group x administered activity."""
-    return administration_calculators.effective_dose(payload.radiopharmaceutical, payload.activity, payload.age)
+    """Patient effective dose: coefficient for the age group x administered activity, from the publication
+    asked for or else the one the department follows (``edition`` names the publication used)."""
+    publication = payload.publication or Department.effective_dose_publication_in_force()
+    return administration_calculators.effective_dose(
+        payload.radiopharmaceutical, payload.activity, payload.age, publication
+    )
 
 
 class PaediatricActivityIn(Schema):

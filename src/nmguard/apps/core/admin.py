@@ -14,7 +14,7 @@ class NMGuardUserAdmin(UserAdmin, SimpleHistoryAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(SimpleHistoryAdmin):
-    list_display = ("name", "institution", "jurisdiction", "time_zone")
+    list_display = ("name", "institution", "jurisdiction", "effective_dose_publication", "time_zone")
 
 
 class _ReadOnlyAdmin(admin.ModelAdmin):

@@ -8,6 +8,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from nmguard.apps.core.records import AuditedModel
+from nmguard.dosimetry.effective_dose import DEFAULT_PUBLICATION, PUBLICATIONS
 
 
 class User(AbstractUser):
@@ -35,9 +36,26 @@ class Department(AuditedModel):
     institution = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, default="Europe/Vienna")
     jurisdiction = models.CharField(max_length=32, choices=Jurisdiction.choices, default=Jurisdiction.IAEA)
+    effective_dose_publication = models.CharField(
+        max_length=20,
+        choices=[(name, name) for name in PUBLICATIONS],
+        default=DEFAULT_PUBLICATION,
+        help_text=(
+            "The publication whose effective-dose coefficients the department's patient doses follow. "
+            f"Default {DEFAULT_PUBLICATION}: the current ICRP compendium. Where the chosen publication has no "
+            "value, or only an unverified one, the catalogue's best-sourced value is used and named beside "
+            "the dose (e.g. MDP: ICRP 80 0.0057 mSv/MBq)."
+        ),
+    )
 
     def __str__(self) -> str:
         return self.name
+
+    @classmethod
+    def effective_dose_publication_in_force(cls) -> str:
+        """The publication the department's effective doses follow (the default until one is set up)."""
+        department = cls.objects.first()
+        return department.effective_dose_publication if department else DEFAULT_PUBLICATION
 
 
 class AuditEvent(models.Model):

@@ -594,7 +594,7 @@ def _recheck_at_injection(prescription: Prescription, administered_at: dt.dateti
 
 
 def _patient_dose(product, net_Bq: float, age_years: float) -> dict:
-    """Effective dose (ICRP 128, age-appropriate) and, for therapy, label organ doses."""
+    """Effective dose (age-appropriate, the department's chosen publication) and, for therapy, label organ doses."""
     from nmguard.dosimetry.effective_dose import effective_dose
     from nmguard.reference.dose_coefficients import therapy_organ_doses
 
@@ -616,8 +616,9 @@ def _patient_dose(product, net_Bq: float, age_years: float) -> dict:
         if product.is_therapy
         else []
     )
+    publication = Department.effective_dose_publication_in_force()
     try:
-        result = effective_dose(product.catalogue_id, net_Bq, age_years=age_years)
+        result = effective_dose(product.catalogue_id, net_Bq, age_years=age_years, publication=publication)
     except InputError as exc:  # no coefficient published for this product / age
         return {"effective_dose_mSv": None, "basis": {"note": exc.message}, "organ_doses": organ_doses}
     return {"effective_dose_mSv": result.effective_dose_mSv, "basis": result.to_dict(), "organ_doses": organ_doses}
