@@ -34,3 +34,14 @@ ICRP107 = {
     "Cr-51": (0.00382, 0.03289, 0.00422),
     "P-32": (0.69477, 0.0, 0.0),
 }
+
+# L X-rays at or above 10 keV (the air-kerma cut-off), photons per decay: the sum over the X lines between the
+# L1 edge region and 10 keV of the ICRP-107 emission lists as packaged in JSON by the OpenGATE Python package
+# icrp107-database 0.0.3 (icrp107/<nuclide>.json, emissions "X"), the repackaging REFERENCE_DATA 6.3 cites
+# (status S there). Summed by us (DERIVED); tests only, as above.
+ICRP107_L_XRAYS_ABOVE_10_KEV = {
+    "Tl-201": 0.21319,  # Hg, all X lines 10-15.5 keV
+    "Lu-177": 0.0023917,  # Hf, 10-11.5 keV
+    "Re-188": 0.01769,  # Os, 10-13.5 keV
+    "W-188": 0.00061814,  # Re, 10-13 keV
+}

@@ -7,7 +7,7 @@ import pytest
 from nmguard.reference import air_kerma_rate_constant, all_nuclides, get_nuclide
 from nmguard.reference.air_kerma import mu_en_over_rho_air
 
-from .icrp107 import ICRP107
+from .icrp107 import ICRP107, ICRP107_L_XRAYS_ABOVE_10_KEV
 
 
 def test_mu_en_tabulated_points():
@@ -113,8 +113,9 @@ AIR_KERMA_TOL = {
     # rest: Tl-201 +0.4 %, Ac-225 +0.3 %.
     "Tl-201": 0.05,
     "Ac-225": 0.05,
-    # +0.9 %: the Hf L-gamma lines above delta (+17 % of Gamma) against DDEP's 208 keV intensity 10.38 %
-    # (ICRP-107 11.0 %, -4 % of Gamma)
+    # +0.9 %, partly by compensation: the split's Hf L-gamma lines above delta (14.5 % of Gamma) are 56 % above
+    # ICRP-107's (+5 % of Gamma, see test_split_l_lines_above_delta_against_icrp107), DDEP's 208 keV intensity
+    # 10.38 % against ICRP-107's 11.0 % is -4 % of Gamma
     "Lu-177": 0.05,
     # -5.7 %: parent only in both; gamma intensities differ (mean photon energy -3.0 %), Rn L X-rays split
     "Ra-223": 0.08,
@@ -155,6 +156,37 @@ def test_split_l_xrays_keep_the_lara_total(name, lara_total):
     assert len(split) >= 8
     assert all(p.kind == "xray" and p.status.value == "derived" for p in split)
     assert sum(p.yield_per_decay for p in split) == pytest.approx(lara_total, rel=0.01)
+
+
+# The split's L lines at or above delta against ICRP-107's, line level (photons per decay). Tolerance on the yield
+# where the model's assumption (other L vacancies start in L1) fits: Tl-201 (EC: L capture takes 2s electrons)
+# and Re-188 (measured +0.3 %, -0.8 %). For Lu-177 and W-188 (beta- decay, L vacancies from conversion of
+# transitions with E2 admixture, which starts more often in L2/L3) the split over-counts the L-gamma lines
+# (measured +56 %, +27 %): a known limit of the model, held by its effect on Gamma (yield excess x the lines'
+# share of Gamma), which must stay under 10 %.
+L_LINE_YIELD_TOL = {"Tl-201": 0.05, "Re-188": 0.05}
+L_LINE_GAMMA_EFFECT = 0.10
+
+
+W188_OVER = pytest.mark.xfail(
+    strict=True,
+    reason="W-188: the split's Re L-gamma lines are 27 % above ICRP-107's and carry 39 % of Gamma, so Gamma is "
+    "about +10.5 % (no ICRP-107 coefficient in REFERENCE_DATA 6.1; said in the value's note)",
+)
+
+
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=W188_OVER) if n == "W-188" else n for n in sorted(ICRP107_L_XRAYS_ABOVE_10_KEV)]
+)
+def test_split_l_lines_above_delta_against_icrp107(name):
+    n = get_nuclide(name)
+    split = [(p.energy_keV, p.yield_per_decay) for p in n.photon_lines if p.source.id == "nmguard-l-xray-split"]
+    above = sum(y for e, y in split if e >= 10.0)
+    excess = above / ICRP107_L_XRAYS_ABOVE_10_KEV[name] - 1.0
+    share = air_kerma_rate_constant(split, 10) / n.air_kerma_rate_constant.value
+    if name in L_LINE_YIELD_TOL:
+        assert abs(excess) <= L_LINE_YIELD_TOL[name]
+    assert abs(excess * share) < L_LINE_GAMMA_EFFECT
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,11 @@ Model (one free number per nuclide, fixed by LARA's total L X-ray intensity):
 
 Checked (tests/reference/test_air_kerma.py) against the ICRP-107 air-kerma coefficients, which stay in
 the tests: Tl-201 +0.4 %, Lu-177 +0.9 %, Ac-225 +0.3 %, Ra-223 -5.7 % (with all other vacancies put in L2
-or L3 instead, Tl-201 would be +24 % / -18 %: the L1 assumption matters and is the stated model).
+or L3 instead, Tl-201 would be +24 % / -18 %: the L1 assumption matters and is the stated model). Line by
+line, the L lines at or above 10 keV match ICRP-107's for Tl-201 (+0.3 %) and Re-188 (-0.8 %), but are 56 %
+(Lu-177) and 27 % (W-188) high: in those beta- decays the L vacancies come from conversion of transitions
+with E2 admixture, which starts less often in L1 (about +5 % and +10 % on their air-kerma constants; the
+paceENSDF JSON has no L-subshell conversion coefficients to do better).
 Only nuclides whose daughter has L lines at or above delta are split (Tl-201, Lu-177, Ra-223, Ac-225,
 Re-188, W-188: for Rn and Fr all L lines are above delta, but mu_en/rho of air falls about as E^-3 there, so
 a line at the midpoint energy is still wrong); when all L lines lie below delta the lumped line changes
