@@ -127,9 +127,9 @@ def test_mdp_dose_follows_the_setting_and_the_page_names_the_publication(client,
     page = client.get(reverse("prescription-detail", args=[p.pk]))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "3.42 mSv" in text and "ICRP 80" in text
+    assert "3.42 mSv" in text and "ICRP 80 (the department follows ICRP 128)" in text
     history = client.get(f"/api/v1/patients/{dept['man'].pk}/doses").json()
-    assert "ICRP 80" in history["administrations"][0]["basis"]
+    assert "ICRP 80, the department follows ICRP 128" in history["administrations"][0]["basis"]
 
 
 def test_calculator_api_uses_the_departments_publication_unless_asked(client, dept):

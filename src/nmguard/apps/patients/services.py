@@ -724,6 +724,9 @@ def dose_history(patient: Patient) -> list[DoseHistoryRow]:
                 for part in (
                     f"{format_sig(b['coefficient_mSv_per_MBq'])} mSv/MBq" if b.get("coefficient_mSv_per_MBq") else None,
                     b.get("edition"),
+                    f"the department follows {b['publication']}"
+                    if b.get("publication") and b.get("publication") != b.get("edition")
+                    else None,
                     f"age group {b['age_group']}" if b.get("age_group") else None,
                     b.get("status"),
                 )
