@@ -68,28 +68,28 @@ MODELS = ("auto", "mono", "bi", "tri", "bi_clearance", "trapezoid", "hybrid")
 FIT_MODELS = ("mono", "bi", "tri", "bi_clearance")
 N_PARAMS = {"mono": 2, "bi": 3, "tri": 5, "bi_clearance": 4, "trapezoid": 0, "hybrid": 0}
 ROUND_OFF = 1e-9
-# Misfit test with a stated activity uncertainty: the weighted residual sum is χ² with n − k degrees of
-# freedom if the model is right; a model is rejected as a misfit when P(χ² ≥ observed) < MISFIT_ALPHA.
-# Basis: the conventional 1 % significance level of a goodness-of-fit test (a true model is wrongly
-# rejected in 1 fit of 100; Bevington & Robinson, Data Reduction and Error Analysis, 3rd ed., ch. 11).
-MISFIT_ALPHA = 0.01
-# Without a stated uncertainty: residuals whose size (relative to the peak activity) is below this are
-# round-off of the fit (its tolerances are 1e-15; 1e-6 leaves room for the exponentials' conditioning).
+# Residuals whose size (relative to the peak activity) is below this are round-off of the fit (its tolerances
+# are 1e-15; 1e-6 leaves room for the exponentials' conditioning): a numerical setting, not a clinical one.
 RESIDUAL_ROUND_OFF = 1e-6
-# Models within this ΔAICc of the chosen one are "not distinguishable" (Burnham & Anderson 2002,
-# Model Selection and Multimodel Inference, 2nd ed., §2.6: ΔAICc ≤ 2 means substantial support).
-DISTINGUISHABLE_DELTA_AICC = 2.0
 # Evaluation budget per start: the bi-clearance fit of a curve with no second component drifts along a
 # flat valley (A2 → 0, λ2 free) until the budget ends without changing the TIA; 2000 keeps it fast.
 MAX_NFEV = {"bi_clearance": 2000}
-# A fit whose TIA lies mostly before the first measurement (a fast component extrapolated back to t = 0
-# with a huge amplitude) is set by extrapolation, not data: it is not chosen and not counted in the model
-# spread. Basis: the same "extrapolated part dominates" rule as the warning on the tail (half the TIA).
-EXTRAPOLATED_MAX = 0.5
+
+
+def _selection():
+    """The model-choice thresholds from reference data (therapy_dosimetry.toml [tia_model_selection]):
+    misfit significance level (Bevington & Robinson), ΔAICc for "not distinguishable" (Burnham & Anderson)
+    and the largest extrapolated share of a TIA that a chosen fit may have (NMGuard policy)."""
+    from nmguard.reference.therapy_dosimetry import tia_selection
+
+    return tia_selection()
+
+
 SOURCES = {
     "models": "REFERENCE_DATA.md 7.4 (multi-exponential forms and uptake constraints as in PyTheranostics)",
     "uncertainty": "gear-2018-eanm-uncertainty",
     "selection": "glatting-2007-aicc",
+    "thresholds": "therapy_dosimetry.toml [tia_model_selection]",
 }
 
 
@@ -191,7 +191,7 @@ class Candidate:
 
     @property
     def undetermined(self) -> bool:
-        return self.early_fraction is not None and self.early_fraction > EXTRAPOLATED_MAX
+        return self.early_fraction is not None and self.early_fraction > _selection().extrapolated_max_fraction.value
 
     def to_dict(self) -> dict[str, Any]:
         def fin(x):
@@ -424,7 +424,7 @@ def judge_fits(fits: Sequence[Candidate], n: int, pct: float | None, peak: float
             nu = n - c.n_params
             chi = max(float(c.rss), 0.0)
             if nu < 1:
-                c.misfit = chi > float(_chi2.isf(MISFIT_ALPHA, 1))
+                c.misfit = chi > float(_chi2.isf(_selection().misfit_alpha.value, 1))
                 c.fit_test = (
                     f"{n} points for {c.n_params} parameters: no residual check beyond passing through the points "
                     f"(χ² = {chi:.3g})"
@@ -432,7 +432,7 @@ def judge_fits(fits: Sequence[Candidate], n: int, pct: float | None, peak: float
                 continue
             c.reduced_chi_square = chi / nu
             c.fit_p_value = float(_chi2.sf(chi, nu))
-            c.misfit = c.fit_p_value < MISFIT_ALPHA
+            c.misfit = c.fit_p_value < _selection().misfit_alpha.value
             c.fit_test = (
                 f"χ² against the stated {pct:g} % activity uncertainty: χ²/ν = {chi / nu:.3g} (ν = {nu}), "
                 f"p = {c.fit_p_value:.2g}"
@@ -456,7 +456,7 @@ def judge_fits(fits: Sequence[Candidate], n: int, pct: float | None, peak: float
         dk = ref.n_params - c.n_params
         stat = max(rss - max(float(ref.rss), floor), 0.0) / dk / s2
         c.fit_p_value = float(_f_dist.sf(stat, dk, nu))
-        c.misfit = c.fit_p_value < MISFIT_ALPHA
+        c.misfit = c.fit_p_value < _selection().misfit_alpha.value
         c.fit_test = (
             f"F-test of the residuals against {ref.model} (no stated activity uncertainty): p = {c.fit_p_value:.2g}"
         )
@@ -466,7 +466,7 @@ def _model_spread(chosen: Candidate, fits: Sequence[Candidate]) -> tuple[float, 
     """Half the largest TIA difference to a fitted model the data cannot tell from ``chosen``, and those models.
 
     Why half: the stated k = 2 interval then reaches every model that the data neither reject (misfit) nor
-    rank clearly below the chosen one (ΔAICc > DISTINGUISHABLE_DELTA_AICC, where both have an AICc), except
+    rank clearly below the chosen one (ΔAICc > the reference data's distinguishable ΔAICc, where both have an AICc), except
     fits whose own TIA is undetermined (fit uncertainty above 100 %), which would only say "anything goes"."""
     close = []
     for c in fits:
@@ -475,7 +475,7 @@ def _model_spread(chosen: Candidate, fits: Sequence[Candidate]) -> tuple[float, 
         if c.sigma_MBq_h is not None and c.sigma_MBq_h > c.tia_MBq_h:
             continue  # its own TIA is undetermined (σ above 100 %): it carries no information on the TIA
         both = c.aicc is not None and chosen.aicc is not None and math.isfinite(c.aicc) and math.isfinite(chosen.aicc)
-        if both and c.aicc - chosen.aicc > DISTINGUISHABLE_DELTA_AICC:
+        if both and c.aicc - chosen.aicc > _selection().distinguishable_delta_aicc.value:
             continue
         close.append(c)
     spread = max((abs(c.tia_MBq_h - chosen.tia_MBq_h) / 2 for c in close), default=0.0)
@@ -588,12 +588,12 @@ def fit_tia(
         checked = [c for c in accepted if c.fit_p_value is not None]
         if ranked:
             best = min(c.aicc for c in ranked)
-            near = [c for c in ranked if c.aicc - best <= DISTINGUISHABLE_DELTA_AICC]
+            near = [c for c in ranked if c.aicc - best <= _selection().distinguishable_delta_aicc.value]
             chosen = min(near, key=lambda c: (c.n_params, c.aicc))
             reason = f"lowest AICc ({chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
             if chosen.aicc > best:
                 reason = (
-                    f"fewest parameters among the models within ΔAICc {DISTINGUISHABLE_DELTA_AICC:g} of the lowest "
+                    f"fewest parameters among the models within ΔAICc {_selection().distinguishable_delta_aicc.value:g} of the lowest "
                     f"(AICc {chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
                 )
             if len(ranked) < len(finite):
@@ -650,7 +650,7 @@ def fit_tia(
                 c.reason = "cannot model the uptake seen in the data (the hybrid was used)"
             elif c.aicc < chosen.aicc:
                 c.reason = (
-                    f"lower AICc by {chosen.aicc - c.aicc:.3g} (within {DISTINGUISHABLE_DELTA_AICC:g}) but more "
+                    f"lower AICc by {chosen.aicc - c.aicc:.3g} (within {_selection().distinguishable_delta_aicc.value:g}) but more "
                     "parameters: not distinguishable, the simpler model is used"
                 )
             else:
@@ -734,8 +734,9 @@ def fit_tia(
                 "models whose residuals misfit (χ² against the stated uncertainty, or F-test) are set aside, "
                 "then AICc (k = fitted parameters); BIC reported"
             ),
-            "misfit_alpha": MISFIT_ALPHA,
-            "distinguishable_delta_aicc": DISTINGUISHABLE_DELTA_AICC,
+            "misfit_alpha": _selection().misfit_alpha.value,
+            "distinguishable_delta_aicc": _selection().distinguishable_delta_aicc.value,
+            "extrapolated_max_fraction": _selection().extrapolated_max_fraction.value,
             "trapezoid_start": "(0, 0)",
             "sources": SOURCES,
         },

@@ -2,8 +2,8 @@
 
 ``organ_name_synonyms.csv`` proposes, for a VOI name, the organ that dose constraints name (left and right
 kidney → kidneys); the user confirms every mapping before doses are recorded. ``therapy_dosimetry.toml`` holds
-the window of acquisition dates around a cycle's administration. Both are department policy placeholders
-(status unverified) until a department sets its own.
+the window of acquisition dates around a cycle's administration (department policy placeholders, status
+unverified, until a department sets its own) and the thresholds of the automatic time-activity model choice.
 """
 
 from __future__ import annotations
@@ -72,3 +72,33 @@ def cycle_window() -> CycleWindow:
             raise ReferenceDataError(f"{where}: a whole, non-negative number of days (unit d)")
         values[key] = value
     return CycleWindow(**values)
+
+
+@dataclass(frozen=True)
+class TiaSelection:
+    misfit_alpha: SourcedValue
+    distinguishable_delta_aicc: SourcedValue
+    extrapolated_max_fraction: SourcedValue
+
+
+@cache
+def tia_selection() -> TiaSelection:
+    """The thresholds by which :func:`nmguard.dosimetry.tia.fit_tia` sets models aside and warns."""
+    table = read_toml(WINDOW_FILE).get("tia_model_selection") or {}
+    values = {}
+    for key, (low, high) in {
+        "misfit_alpha": (0.0, 0.5),
+        "distinguishable_delta_aicc": (0.0, 20.0),
+        "extrapolated_max_fraction": (0.0, 1.0),
+    }.items():
+        entry = table.get(key)
+        where = f"{WINDOW_FILE} [tia_model_selection].{key}"
+        if not isinstance(entry, dict):
+            raise ReferenceDataError(f"{where}: missing")
+        value = sourced(
+            float(entry["value"]), str(entry["unit"]), entry["source"], entry["status"], where, entry.get("note")
+        )
+        if not low < value.value < high:
+            raise ReferenceDataError(f"{where}: {value.value} is outside ({low}, {high})")
+        values[key] = value
+    return TiaSelection(**values)
