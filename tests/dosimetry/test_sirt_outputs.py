@@ -19,9 +19,9 @@ import jsonschema
 import numpy as np
 import pydicom
 import pytest
-from tests.dosimetry.sirt_study import write_maa_study
 
 from nmguard.cli import main
+from tests.dosimetry.sirt_study import write_maa_study
 
 REAL_STUDY = Path(__file__).resolve().parents[2] / ".." / "shared" / "real-data" / "mgh-maa-spect-ct"
 ARGS = ("--activity", "2 GBq", "--voi-tumour", "Lesion 1")

@@ -51,9 +51,7 @@ def _quiet(_step: str, _fraction: float) -> None:
     return None
 
 
-def plan_study_result(
-    study_dir: str | os.PathLike, options: SirtOptions, progress: Progress = _quiet
-) -> SirtResult:
+def plan_study_result(study_dir: str | os.PathLike, options: SirtOptions, progress: Progress = _quiet) -> SirtResult:
     """Plan on a study folder (:func:`~nmguard.dosimetry.sirt.plan_study`) and collect the grid and study facts."""
     from nmguard.dosimetry.pipeline import input_digest, software_versions
     from nmguard.dosimetry.sirt import plan_study

@@ -138,9 +138,7 @@ def submit_zip(*, upload, title: str, options: RunOptions, user, cycle: TherapyC
 def inbox_studies() -> list[str]:
     """The study folders in the DICOM inbox (its sub-folders that hold files), as names relative to it."""
     inbox = inbox_root()
-    return sorted(
-        p.name for p in inbox.iterdir() if p.is_dir() and not p.name.startswith(".") and any(p.rglob("*"))
-    )
+    return sorted(p.name for p in inbox.iterdir() if p.is_dir() and not p.name.startswith(".") and any(p.rglob("*")))
 
 
 def submit_folder(*, study_dir: str | Path, title: str, options: Options, user, cycle=None) -> DosimetryJob:
@@ -174,7 +172,9 @@ def sirt_cycle_problem(cycle: TherapyCycle) -> str | None:
     return None
 
 
-def submit_sirt(*, study_dir: str | Path, cycle: TherapyCycle, options: SirtOptions, user, title: str = "") -> DosimetryJob:
+def submit_sirt(
+    *, study_dir: str | Path, cycle: TherapyCycle, options: SirtOptions, user, title: str = ""
+) -> DosimetryJob:
     """Queue a Y-90 microsphere plan for a cycle of a Y-90 therapy, on a study folder of the DICOM inbox."""
     require_role(user, *ROLES["run_dosimetry"], what="starting a Y-90 microsphere plan")
     problem = sirt_cycle_problem(cycle)

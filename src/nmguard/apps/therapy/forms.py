@@ -164,18 +164,18 @@ class SirtPlanForm(forms.Form):
         required=False,
         choices=[("", "Glass and resin (compare)"), ("glass", "Glass"), ("resin", "Resin")],
     )
-    method = forms.ChoiceField(
-        choices=[("ld", "Local deposition"), ("dvk", "Dose voxel kernel")], initial="ld", label="Dose method"
-    )
+    method = forms.ChoiceField(choices=[("ld", "Local deposition"), ("dvk", "Dose voxel kernel")], label="Dose method")
     voi_liver = forms.CharField(required=False, label="Whole-liver VOI(s)", help_text="comma-separated; empty: 'Liver'")
     voi_tumour = forms.CharField(required=False, label="Tumour VOI(s)", help_text="comma-separated; optional")
-    voi_lungs = forms.CharField(required=False, label="Lung VOI(s)", help_text="comma-separated; empty: names with 'lung'")
+    voi_lungs = forms.CharField(
+        required=False, label="Lung VOI(s)", help_text="comma-separated; empty: names with 'lung'"
+    )
     lsf = forms.FloatField(
         required=False, label="Lung shunt fraction (%)", help_text="e.g. from planar images; empty: from the SPECT VOIs"
     )
     title = forms.CharField(required=False, max_length=200)
 
-    def __init__(self, studies, *args, **kwargs):
+    def __init__(self, *args, studies=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["study_dir"].choices = [("", "—")] + [(s, s) for s in studies]
 

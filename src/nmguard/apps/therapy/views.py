@@ -53,7 +53,7 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
             forms_for.get(("dose", c.pk)) or CycleDosesForm(),
             services.eligibility_checks(c)[:-1] if c.eligibility else [],
             # a refused plan shows its form with the reason, even where the page would not offer one
-            forms_for.get(("sirt", c.pk)) or (SirtPlanForm(studies, prefix=f"sirt{c.pk}") if sirt else None),
+            forms_for.get(("sirt", c.pk)) or (SirtPlanForm(studies=studies, prefix=f"sirt{c.pk}") if sirt else None),
         )
         for c in cycles
     ]
@@ -117,8 +117,10 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
 def cycle_sirt(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     """Queue a Y-90 microsphere plan for the cycle on an MAA SPECT/CT study of the DICOM inbox."""
     _require(request, "run_dosimetry")
-    cycle = get_object_or_404(TherapyCycle.objects.select_related("course__protocol__radiopharmaceutical"), pk=cycle_pk, course_id=pk)
-    form = SirtPlanForm(dosimetry_jobs_service.inbox_studies(), request.POST, prefix=f"sirt{cycle.pk}")
+    cycle = get_object_or_404(
+        TherapyCycle.objects.select_related("course__protocol__radiopharmaceutical"), pk=cycle_pk, course_id=pk
+    )
+    form = SirtPlanForm(request.POST, studies=dosimetry_jobs_service.inbox_studies(), prefix=f"sirt{cycle.pk}")
     if form.is_valid():
         try:
             job = dosimetry_jobs_service.submit_sirt(
