@@ -6,11 +6,12 @@ band ending where the next row starts), so 53 kg and 55 kg use the '52-54 kg' ro
 Weights under 3 kg are refused (not on the card).
 
 Above the card (from 70 kg, where NMGuard closes the 68-kg top row's band) the top row's activity for the
-same indication is held: the card has no row above 68 kg and no scaling rule beyond it, and the EANM
-fraction-of-adult table it descends from gives 0.99 x the adult activity at 68 kg
-(``eanm-paediatric-fraction-table-sukl``), i.e. the top row already is the card's adult activity. So the
-activity is continuous at the top weight, per indication, and needs no catalogue "typical adult" value;
-the department's adult activity, when given, still caps it (the card's "never above the adult activity").
+same indication is held: the card has no row above 68 kg and no scaling rule beyond it, and the older
+EANM fraction-of-adult table with the same weight rows gives 0.99 x the adult activity at 68 kg
+(``eanm-paediatric-fraction-table-sukl``), so the top row stands for about the adult activity (e.g. FDG
+2D 25.9 x 14.00 = 363 MBq, MIBG 28 x 14.00 = 392 MBq). The activity is therefore continuous at the top
+weight, per indication, and needs no catalogue "typical adult" value; the department's adult activity,
+when given, still caps it (the card's "never above the adult activity").
 
 North American consensus 2016: ``A = MBq/kg x weight``, raised to the minimum, limited to the maximum,
 never above the adult activity when given.
