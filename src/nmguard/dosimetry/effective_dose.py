@@ -5,10 +5,11 @@ publications disagree both rows are shipped and the department chooses which one
 follow (``publication``, one of :data:`PUBLICATIONS`; default :data:`DEFAULT_PUBLICATION`). The rule,
 :func:`select_coefficient`: the chosen publication's row for that product and age, unless it is missing or
 unverified, in which case the catalogue's default row is used and the result says so. The default is
-ICRP 128 because it is the current ICRP compendium and states that it supersedes ICRP 53/80/106 for the
-substances it covers; the fall-back keeps a doubtful figure (MDP: the 0.0049 mSv/MBq that only a
-transcription attributes to ICRP 128, while ICRP 128 says it compiles ICRP 80's 0.0057) from being used
-silently. The publication actually used is in the result (``edition``) and is printed beside the dose.
+ICRP 128 because it is the current ICRP compendium (it compiles ICRP 53/80/106 with their later
+corrections and adds new models for 82Rb, iodide and FP-CIT). The fall-back keeps a doubtful figure
+from being used silently (MDP: the 0.0049 mSv/MBq that only a transcription attributes to ICRP 128,
+while ICRP 128 says it compiles ICRP 80's 0.0057). The publication actually used is in the result
+(``edition``) and is printed beside the dose.
 
 Age mapping (:func:`age_group_for`): the nearest ICRP 128 reference age, with the boundaries at the
 midpoints between reference ages (adult taken as 20 y) and a boundary age going to the older group:
@@ -84,7 +85,7 @@ def select_coefficient(rp: str, age_group: str, publication: str) -> tuple[Effec
     group = normalize_age_group(age_group)
     default = effective_dose_coefficient_entry(rp, group)
     mine = [r for r in effective_dose_coefficients(rp) if r.age_group == group and r.edition == wanted]
-    if mine and (mine[0].coefficient.status is not Status.UNVERIFIED or mine[0] is default):
+    if mine and (mine[0].coefficient.status is not Status.UNVERIFIED or mine[0] == default):
         return mine[0], None
     if mine:
         why = (
