@@ -179,3 +179,25 @@ def test_only_physicists_plan_and_only_for_a_y90_cycle(dept, inbox, y90_cycle, c
         )
     assert outside.value.field == "study_dir"
     assert not DosimetryJob.objects.exists()
+
+
+def test_the_api_queues_a_plan_with_the_same_checks(dept, inbox, y90_cycle, client):
+    client.force_login(dept["physicist"])
+    url = "/api/v1/dosimetry/sirt-plans"
+    body = {"cycle": y90_cycle.pk, "study_dir": "maa-1", "activity_GBq": 2.0, "voi_tumour": "Lesion 1"}
+    r = client.post(url, body, content_type="application/json")
+    assert r.status_code == 201 and r.json()["status"] == "queued" and r.json()["kind"] == "sirt"
+    assert dosimetry_jobs.run_queue("api-test") == 1
+    job = client.get(f"/api/v1/dosimetry/jobs/{r.json()['id']}").json()
+    assert job["status"] == "succeeded" and job["kind"] == "sirt"
+    jsonschema.validate(job["result"], schema())
+    bad = client.post(url, body | {"lsf": 1.5}, content_type="application/json")
+    assert bad.status_code == 422 and "lsf" in bad.content.decode()
+    missing = client.post(url, {"cycle": y90_cycle.pk, "study_dir": "maa-1"}, content_type="application/json")
+    assert missing.status_code == 422 and "activity_GBq" in missing.content.decode()
+    lu_cycle = _course(dept, "Lu-177 PSMA", "Lu-177").cycle_records.get(number=1)
+    other = client.post(url, body | {"cycle": lu_cycle.pk}, content_type="application/json")
+    assert other.status_code == 422 and "cycle" in other.content.decode()
+    client.force_login(dept["technologist"])
+    assert client.post(url, body, content_type="application/json").status_code == 403
+    assert DosimetryJob.objects.count() == 1

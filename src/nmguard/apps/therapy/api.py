@@ -12,27 +12,38 @@ from ninja import Router, Schema, Status
 
 from nmguard.apps.core.web import require_perm
 from nmguard.apps.therapy import dosimetry_jobs
-from nmguard.apps.therapy.models import DosimetryJob
+from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
 from nmguard.dosimetry.pipeline import RunOptions
+from nmguard.dosimetry.sirt import SirtOptions
 
 router = Router(tags=["dosimetry"])
 
 
-def _job_schema() -> type[Schema]:
-    """The request body: the study folder and a title, plus every field of :class:`RunOptions` (one list)."""
-    hints = typing.get_type_hints(RunOptions)
-    fields = {f.name: (hints[f.name], f.default) for f in dataclasses.fields(RunOptions)}
-    return pydantic.create_model(
-        "JobIn",
-        __base__=Schema,
-        __doc__="A run on a study folder in the DICOM inbox; uploads go through the page.",
-        study_dir=(str, ...),
-        title=(str, "Dosimetry"),
-        **fields,
-    )
+def _job_schema(name: str, options_class: type, doc: str, **extra) -> type[Schema]:
+    """A request body: ``extra`` fields plus every field of the calculation's options dataclass (one list)."""
+    hints = typing.get_type_hints(options_class)
+    fields = {
+        f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default)
+        for f in dataclasses.fields(options_class)
+    }
+    return pydantic.create_model(name, __base__=Schema, __doc__=doc, **extra, **fields)
 
 
-JobIn = _job_schema()
+JobIn = _job_schema(
+    "JobIn",
+    RunOptions,
+    "A run on a study folder in the DICOM inbox; uploads go through the page.",
+    study_dir=(str, ...),
+    title=(str, "Dosimetry"),
+)
+SirtJobIn = _job_schema(
+    "SirtJobIn",
+    SirtOptions,
+    "A Y-90 microsphere plan for a cycle of a Y-90 therapy, on an MAA SPECT/CT folder of the DICOM inbox.",
+    cycle=(int, ...),
+    study_dir=(str, ...),
+    title=(str, ""),
+)
 
 
 @router.post("/jobs", response={201: dict})
@@ -43,6 +54,20 @@ def submit(request: HttpRequest, payload: JobIn):  # type: ignore[valid-type]
     job = dosimetry_jobs.submit_folder(study_dir=study_dir, title=title, options=RunOptions(**data), user=request.user)
     dosimetry_jobs.start_background_worker()
     return Status(201, dosimetry_jobs.job_state(job))
+
+
+@router.post("/sirt-plans", response={201: dict})
+def submit_sirt(request: HttpRequest, payload: SirtJobIn):  # type: ignore[valid-type]
+    """Queue a Y-90 microsphere plan (the same service and checks as the cycle's form); a job of kind sirt."""
+    require_perm(request, "therapy.add_dosimetryjob")
+    data = payload.dict()
+    cycle = get_object_or_404(TherapyCycle, pk=data.pop("cycle"))
+    study_dir, title = data.pop("study_dir"), data.pop("title")
+    job = dosimetry_jobs.submit_sirt(
+        study_dir=study_dir, cycle=cycle, options=SirtOptions(**data), user=request.user, title=title
+    )
+    dosimetry_jobs.start_background_worker()
+    return Status(201, dosimetry_jobs.job_state(job) | {"kind": job.kind})
 
 
 class RecordIn(Schema):
@@ -85,4 +110,4 @@ def job(request: HttpRequest, job_id: int):
     """State and progress; the results document once the job succeeded."""
     require_perm(request, "therapy.view_dosimetryjob")
     j = get_object_or_404(DosimetryJob, pk=job_id)
-    return dosimetry_jobs.job_state(j) | {"title": j.title, "options": j.options, "result": j.result}
+    return dosimetry_jobs.job_state(j) | {"title": j.title, "kind": j.kind, "options": j.options, "result": j.result}
