@@ -10,7 +10,7 @@ import sys
 
 import typer
 
-from nmguard.cli import administration, calculators, dosimetry, hotlab, qc, service, waste
+from nmguard.cli import administration, backup, calculators, dicomnet, dosimetry, hotlab, qc, service, waste
 from nmguard.errors import InputError
 
 app = typer.Typer(
@@ -28,6 +28,8 @@ qc.register(app)
 hotlab.register(app)
 waste.register(app)
 dosimetry.register(app)
+backup.register(app)
+dicomnet.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:
