@@ -82,13 +82,13 @@ def test_a_checkpoint_with_another_hash_is_found():
 
 
 def test_checkpoint_file_is_appended_and_forged_lines_are_refused(tmp_path):
-    path = checkpoint_file(tmp_path, "ab" * 32)
-    append_checkpoint(path, sign_checkpoint(KEY, 1, "1" * 64, "t1", 1))
+    path = checkpoint_file(tmp_path)
+    append_checkpoint(path, sign_checkpoint(KEY, 1, "1" * 64, "t1", 1, "sqlite:/x.sqlite3"))
     append_checkpoint(path, sign_checkpoint(b"other key", 9, "9" * 64, "t2", 1))
     with path.open("a") as f:
         f.write("not json\n")
     good, problems = read_checkpoints(path, KEY)
-    assert [c.seq for c in good] == [1]
+    assert [(c.seq, c.database) for c in good] == [(1, "sqlite:/x.sqlite3")]
     assert problems == ["checkpoint line 2 is not signed with this audit key", "checkpoint line 3 is not readable"]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 

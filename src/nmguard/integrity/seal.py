@@ -7,8 +7,8 @@ everything after it, or cut the tail and the head row with it. Two things they c
 * **Seals.** Every event carries ``HMAC-SHA256(key, "seq:hash")``. A rewritten event needs a new hash, and a
   new hash needs a new seal. Once seals begin, every later event must have one: removing seals to pass the
   rewritten events off as older, unsealed ones is itself a finding.
-* **Checkpoints.** Now and then the chain's (seq, hash) is appended, as a signed line, to a file outside the
-  database (``audit-checkpoints/<trail>.jsonl`` in the data folder; optionally also sent to a log witness).
+* **Checkpoints.** Now and then the chain's (seq, hash) is appended, as a signed line naming the database, to
+  a file outside the database (``audit-checkpoints.jsonl`` in the data folder; also sent to a log witness).
   The trail may only grow past a checkpoint: fewer events than a checkpoint recorded, or another hash at its
   seq, means events were removed or rewritten, whatever the database now says about itself.
 
@@ -30,7 +30,7 @@ from pathlib import Path
 
 KEY_FILE = "audit_key"
 KEY_ENV = "NMGUARD_AUDIT_KEY"
-CHECKPOINT_DIR = "audit-checkpoints"
+CHECKPOINT_FILE = "audit-checkpoints.jsonl"
 KEY_BYTES = 32
 
 
@@ -66,31 +66,41 @@ def seal(key: bytes, seq: int, event_hash: str) -> str:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The chain's head at one moment, signed: ``seq`` events, the last with ``hash``; sealed since ``keyed_since``."""
+    """The chain's head at one moment, signed: ``seq`` events, the last with ``hash``, sealed from ``keyed_since``,
+    in ``database`` (engine and name: a data folder serves one database; lines of another are set aside)."""
 
     seq: int
     hash: str
     at: str  # ISO 8601, UTC
     keyed_since: int | None
+    database: str = ""
     mac: str = ""
 
     def body(self) -> str:
         return json.dumps(
-            {"seq": self.seq, "hash": self.hash, "at": self.at, "keyed_since": self.keyed_since},
+            {
+                "seq": self.seq,
+                "hash": self.hash,
+                "at": self.at,
+                "keyed_since": self.keyed_since,
+                "database": self.database,
+            },
             sort_keys=True,
             separators=(",", ":"),
         )
 
 
-def sign_checkpoint(key: bytes, seq: int, event_hash: str, at: str, keyed_since: int | None) -> Checkpoint:
-    unsigned = Checkpoint(seq, event_hash, at, keyed_since)
+def sign_checkpoint(
+    key: bytes, seq: int, event_hash: str, at: str, keyed_since: int | None, database: str = ""
+) -> Checkpoint:
+    unsigned = Checkpoint(seq, event_hash, at, keyed_since, database)
     mac = hmac.new(key, unsigned.body().encode(), hashlib.sha256).hexdigest()
-    return Checkpoint(seq, event_hash, at, keyed_since, mac)
+    return Checkpoint(seq, event_hash, at, keyed_since, database, mac)
 
 
-def checkpoint_file(folder: Path, trail_id: str) -> Path:
-    """Where a trail's checkpoints are kept: one file per trail, named by its first event's seal."""
-    return Path(folder) / CHECKPOINT_DIR / f"{trail_id[:32]}.jsonl"
+def checkpoint_file(folder: Path) -> Path:
+    """Where the data folder's checkpoints are kept (outside the database, appended to only)."""
+    return Path(folder) / CHECKPOINT_FILE
 
 
 def append_checkpoint(path: Path, checkpoint: Checkpoint) -> None:
@@ -115,11 +125,18 @@ def read_checkpoints(path: Path, key: bytes) -> tuple[list[Checkpoint], list[str
             continue
         try:
             raw = json.loads(line)
-            cp = Checkpoint(int(raw["seq"]), str(raw["hash"]), str(raw["at"]), raw.get("keyed_since"), str(raw["mac"]))
+            cp = Checkpoint(
+                int(raw["seq"]),
+                str(raw["hash"]),
+                str(raw["at"]),
+                raw.get("keyed_since"),
+                str(raw.get("database", "")),
+                str(raw["mac"]),
+            )
         except (ValueError, KeyError, TypeError):
             problems.append(f"checkpoint line {number} is not readable")
             continue
-        expected = sign_checkpoint(key, cp.seq, cp.hash, cp.at, cp.keyed_since).mac
+        expected = sign_checkpoint(key, cp.seq, cp.hash, cp.at, cp.keyed_since, cp.database).mac
         if not hmac.compare_digest(expected, cp.mac):
             problems.append(f"checkpoint line {number} is not signed with this audit key")
             continue

@@ -17,3 +17,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # would otherwise create and destroy each other's tables ("no such table: core_user").
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / f"test-nmguard-{os.getpid()}.sqlite3")}  # noqa: F405
 NMGUARD_JOB_THREAD = False  # tests run the queue explicitly (run_next_job)
+# no automatic audit checkpoints: test databases come and go, the data folder stays (tests that check
+# checkpoints give themselves a data folder and write them explicitly)
+NMGUARD_AUDIT_CHECKPOINTS = False

@@ -1,15 +1,38 @@
-"""The audit trail: append events to the hash chain, and verify it."""
+"""The audit trail: append events to the hash chain, seal them, checkpoint the head, and verify it all.
+
+Sealing and checkpoints (:mod:`nmguard.integrity.seal`) use a key kept outside the database, so that the
+database's owner cannot rewrite, cut or empty the trail unseen; ``verify`` also checks that the append-only
+triggers are still in place and that a database with users has a trail at all.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.conf import settings
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from nmguard.apps.core.actor import MissingActorError, current_actor, current_reason
 from nmguard.integrity.hashchain import GENESIS_HASH, ChainedEvent, ChainReport, chain_hash, verify_chain
+from nmguard.integrity.seal import (
+    AuditKeyError,
+    SealedEvent,
+    append_checkpoint,
+    checkpoint_file,
+    load_key,
+    read_checkpoints,
+    seal,
+    sign_checkpoint,
+    verify_seals,
+)
+
+WITNESS = logging.getLogger("nmguard.audit.witness")  # route to syslog or a remote store in LOGGING
+CHECKPOINT_EVERY_DEFAULT = 100  # events between automatic checkpoints (settings.NMGUARD_AUDIT_CHECKPOINT_EVERY)
 
 # Fields whose values never enter the trail (secrets), shown as "<changed>" / "<set>" instead.
 _SECRET_FIELDS = {"password"}
@@ -77,14 +100,109 @@ def record_event(
             prev_hash=head.last_hash,
         )
         event.hash = chain_hash(event.prev_hash, _payload(event))
+        event.seal = seal(audit_key(create=True), event.seq, event.hash)
         event.save()
         head.last_seq, head.last_hash = event.seq, event.hash
         head.save(update_fields=["last_seq", "last_hash"])
+        every = int(getattr(settings, "NMGUARD_AUDIT_CHECKPOINT_EVERY", CHECKPOINT_EVERY_DEFAULT) or 0)
+        if automatic_checkpoints() and every and event.seq % every == 0:
+            transaction.on_commit(lambda seq=event.seq, h=event.hash: write_checkpoint(seq, h))
     return event
 
 
+def automatic_checkpoints() -> bool:
+    """Checkpoints every CHECKPOINT_EVERY events and after each passing verification (off in the test settings,
+    whose databases come and go while the data folder stays)."""
+    return bool(getattr(settings, "NMGUARD_AUDIT_CHECKPOINTS", True))
+
+
+def _data_dir() -> Path:
+    return Path(settings.DATA_DIR)
+
+
+_KEYS: dict[tuple[str, str | None], bytes] = {}
+
+
+def audit_key(create: bool) -> bytes | None:
+    """The key that seals events: NMGUARD_AUDIT_KEY or ``audit_key`` in the data folder (outside the database);
+    read once per data folder and process."""
+    import os
+
+    where = (str(_data_dir()), os.environ.get("NMGUARD_AUDIT_KEY"))
+    if where not in _KEYS:
+        key = load_key(_data_dir(), create=create)
+        if key is None:
+            return None
+        _KEYS[where] = key
+    return _KEYS[where]
+
+
+def database_name() -> str:
+    """Which database a checkpoint belongs to: the engine and the database's name (file or server/name)."""
+    s = connection.settings_dict
+    where = s.get("NAME") if connection.vendor == "sqlite" else f"{s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s.get('NAME')}"
+    return f"{connection.vendor}:{where}"
+
+
+def _keyed_since() -> int | None:
+    from nmguard.apps.core.models import AuditEvent
+
+    return AuditEvent.objects.filter(seal__isnull=False).order_by("seq").values_list("seq", flat=True).first()
+
+
+def write_checkpoint(seq: int | None = None, event_hash: str | None = None):
+    """Append the chain head (or the given seq and hash) as a signed line outside the database, and tell the
+    log witness. Returns the checkpoint, or None for an empty trail."""
+    from nmguard.apps.core.models import AuditHead
+
+    if seq is None:
+        head = AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
+        if not head or not head[0]:
+            return None
+        seq, event_hash = head
+    cp = sign_checkpoint(
+        audit_key(create=True),
+        int(seq),
+        str(event_hash),
+        timezone.now().astimezone(dt.UTC).isoformat(),
+        _keyed_since(),
+        database_name(),
+    )
+    append_checkpoint(checkpoint_file(_data_dir()), cp)
+    WITNESS.info("audit checkpoint %s", cp.body())
+    return cp
+
+
+@dataclass
+class AuditVerification:
+    """Everything ``audit verify`` checks, and the first problem of each kind."""
+
+    chain: ChainReport
+    problems: list[str] = field(default_factory=list)
+    sealed_events: int = 0
+    checkpoints: int = 0
+    checkpoints_of_other_databases: int = 0
+    triggers: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.chain.ok and not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            **self.chain.as_dict(),
+            "ok": self.ok,
+            "problems": ([] if self.chain.ok else [f"event {self.chain.first_bad_event}: {self.chain.problem}"])
+            + self.problems,
+            "sealed_events": self.sealed_events,
+            "checkpoints": self.checkpoints,
+            "checkpoints_of_other_databases": self.checkpoints_of_other_databases,
+            "triggers": self.triggers,
+        }
+
+
 def verify() -> ChainReport:
-    """Recompute the whole chain from the stored events."""
+    """Recompute the whole hash chain from the stored events (the chain alone; see :func:`verify_all`)."""
     from nmguard.apps.core.models import AuditEvent, AuditHead
 
     head = AuditHead.objects.filter(pk=1).values_list("last_seq", "last_hash").first()
@@ -93,3 +211,71 @@ def verify() -> ChainReport:
         for e in AuditEvent.objects.order_by("seq").iterator(chunk_size=2000)
     )
     return verify_chain(events, head=tuple(head) if head else (0, GENESIS_HASH))
+
+
+def installed_triggers() -> list[str]:
+    """The append-only triggers present in the database now."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        elif connection.vendor == "postgresql":
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            return []
+        return sorted(str(row[0]) for row in cursor.fetchall())
+
+
+def expected_triggers() -> list[str]:
+    from nmguard.apps.core.append_only import APPEND_ONLY_TABLES
+
+    if connection.vendor == "sqlite":
+        return sorted(f"{t}_no_{op}" for t in APPEND_ONLY_TABLES for op in ("update", "delete"))
+    if connection.vendor == "postgresql":
+        return sorted(f"{t}_append_only" for t in APPEND_ONLY_TABLES)
+    return []
+
+
+def verify_all(*, checkpoint: bool = False) -> AuditVerification:
+    """The chain, the seals under the key outside the database, the checkpoints outside it, the triggers, and
+    that a database with users has a trail. With ``checkpoint``, a trail found intact is checkpointed (where
+    automatic checkpoints are on)."""
+    from django.contrib.auth import get_user_model
+
+    from nmguard.apps.core.models import AuditEvent
+
+    result = AuditVerification(chain=verify())
+    present = installed_triggers()
+    result.triggers = present
+    missing = [t for t in expected_triggers() if t not in present]
+    if missing:
+        result.problems.append(f"append-only triggers missing: {', '.join(missing)} (dropped?)")
+    if result.chain.events == 0 and get_user_model().objects.exists():
+        result.problems.append("the trail is empty, yet the database holds users: the trail was emptied")
+    try:
+        key = audit_key(create=False)
+    except AuditKeyError as exc:
+        result.problems.append(str(exc))
+        return result
+    sealed = AuditEvent.objects.filter(seal__isnull=False).exists()
+    if key is None:
+        if sealed:
+            result.problems.append(
+                "the audit key is missing (NMGUARD_AUDIT_KEY or audit_key in the data folder): seals cannot be checked"
+            )
+        return result
+    here = database_name()
+    lines, line_problems = read_checkpoints(checkpoint_file(_data_dir()), key)
+    result.problems += line_problems
+    mine = [cp for cp in lines if cp.database == here]
+    result.checkpoints_of_other_databases = len(lines) - len(mine)
+    events = (
+        SealedEvent(seq, h, s)
+        for seq, h, s in AuditEvent.objects.order_by("seq").values_list("seq", "hash", "seal").iterator(chunk_size=5000)
+    )
+    report = verify_seals(events, key, mine)
+    result.sealed_events, result.checkpoints = report.sealed_events, report.checkpoints
+    if not report.ok:
+        result.problems.append(f"event {report.first_bad_event}: {report.problem}")
+    if checkpoint and result.ok and automatic_checkpoints():
+        write_checkpoint()
+    return result

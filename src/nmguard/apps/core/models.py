@@ -83,6 +83,10 @@ class AuditEvent(models.Model):
     reason = models.TextField(blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # HMAC of "seq:hash" under the audit key kept outside the database (nmguard.integrity.seal); NULL only
+    # for events written before sealing began. Nullable without a default, so that adding it on SQLite is an
+    # ALTER TABLE ADD COLUMN and keeps the append-only triggers (a table rebuild would drop them).
+    seal = models.CharField(max_length=64, null=True, blank=True)
 
     class Meta:
         ordering = ["seq"]
