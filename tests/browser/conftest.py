@@ -11,7 +11,14 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
-def page():
+def policy_refusals() -> list[str]:
+    """What the browser refused under the pages' policies during the test; must be empty at the end
+    (a test that provokes a refusal on purpose empties it)."""
+    return []
+
+
+@pytest.fixture
+def page(policy_refusals):
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by the
@@ -31,5 +38,24 @@ def page():
             ],
         )
         context = browser.new_context(viewport={"width": 1280, "height": 800})
-        yield context.new_page()
+        page = context.new_page()
+        policy_errors(page, policy_refusals)
+        yield page
         browser.close()
+    # after the test's own assertions: a page that still "worked" may have lost a script or a style
+    assert policy_refusals == [], f"the browser refused content under the page's policies: {policy_refusals}"
+
+
+def policy_errors(page, found: list[str]) -> list[str]:
+    """Console errors in which Chromium reports what the Content-Security-Policy refused (a script, a
+    style, a frame) or a Permissions-Policy it could not read, appended to ``found`` while the page lives."""
+
+    def on_console(message) -> None:
+        if message.type == "error" and (
+            "Content Security Policy" in message.text or "Permissions-Policy" in message.text
+        ):
+            found.append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    return found
+    return found

@@ -31,12 +31,37 @@ def _migrate() -> None:
     call_command("migrate", interactive=False, verbosity=0)
 
 
+def proxy_options() -> dict[str, object]:
+    """waitress's reverse-proxy options from the settings (``NMGUARD_TRUSTED_PROXY``): trust the
+    forwarded scheme, client address and host from that proxy only. With none configured waitress
+    drops every ``X-Forwarded-*`` header, so no client can pass for HTTPS or for another address."""
+    from django.conf import settings
+
+    if not settings.NMGUARD_TRUSTED_PROXY:
+        return {}
+    return {
+        "trusted_proxy": settings.NMGUARD_TRUSTED_PROXY,
+        "trusted_proxy_headers": set(settings.NMGUARD_TRUSTED_PROXY_HEADERS),
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
 def _serve(host: str, port: int) -> None:
+    from django.conf import settings
     from waitress import serve as waitress_serve
 
     from nmguard.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=8, ident="NMGuard")
+    proxy = proxy_options()
+    if proxy:
+        print(f"Trusting {', '.join(sorted(proxy['trusted_proxy_headers']))} from {proxy['trusted_proxy']}", flush=True)
+    elif settings.SECURE_SSL_REDIRECT:
+        print(
+            "Plain HTTP is redirected to https; behind an HTTPS proxy set NMGUARD_TRUSTED_PROXY to its address "
+            "(docs/deployment.md), or every request is redirected again",
+            flush=True,
+        )
+    waitress_serve(application, host=host, port=port, threads=8, ident="NMGuard", **proxy)
 
 
 def migrate(data_dir: Path | None = DATA_DIR) -> None:

@@ -7,9 +7,11 @@ Production hardening lives in :mod:`nmguard.web.settings_production`.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 from nmguard.web.paths import data_dir, secret_key
 
@@ -38,6 +40,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first, so that its response half runs last and sees X-Frame-Options and every other header
+    "nmguard.web.security_headers.SecurityHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +134,64 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the cookie
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+
+def _trusted_proxy() -> str | None:
+    """``NMGUARD_TRUSTED_PROXY``: the address of the reverse proxy whose ``X-Forwarded-*`` headers
+    waitress believes (default: none, so that no client can claim HTTPS or another address).
+    One IP address as the server sees the proxy's connections, or ``*`` (any peer: only when
+    nothing but the proxy can reach the server's port)."""
+    value = os.environ.get("NMGUARD_TRUSTED_PROXY", "").strip()
+    if not value or value == "*":
+        return value or None
+    try:
+        return str(ipaddress.ip_address(value.strip("[]")))  # waitress compares the peer's address as text
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NMGUARD_TRUSTED_PROXY={value!r} is not an IP address: give the proxy's address as this "
+            "server sees it (e.g. 127.0.0.1), or * for any peer"
+        ) from None
+
+
+# Behind a reverse proxy (docs/deployment.md): waitress rewrites the scheme, host and client address
+# from these headers of the trusted proxy only, and drops them from anyone else.
+NMGUARD_TRUSTED_PROXY = _trusted_proxy()
+NMGUARD_TRUSTED_PROXY_HEADERS = sorted(
+    h.lower()
+    for h in os.environ.get("NMGUARD_TRUSTED_PROXY_HEADERS", "x-forwarded-proto x-forwarded-for x-forwarded-host")
+    .replace(",", " ")
+    .split()
+)
+# The same trust for Django itself (e.g. under another WSGI server): a forwarded scheme counts only
+# when a proxy is configured; otherwise any client could send the header and pass for HTTPS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NMGUARD_TRUSTED_PROXY else None
+
+# Content-Security-Policy (nmguard.web.security_headers): everything from this server, no inline
+# script or style, no plugins, not framed by other sites; ``frame-ancestors`` follows each response's
+# X-Frame-Options. Pages that need more carry their own policy (the sandboxed dosimetry report).
+NMGUARD_CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs in its stylesheet
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "frame-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+}
+# Inline style attributes allowed by their exact text (CSP hash with 'unsafe-hashes'), one per
+# template that still has one; tests/web/test_security_headers.py fails on any other ``style=``.
+NMGUARD_CSP_STYLE_ATTRIBUTES = [
+    "width:100%;height:70rem;border:1px solid #ccc",  # therapy/dosimetry_job.html, the report frame
+]
+# Permissions-Policy: no page needs any of these browser features; deny them to every origin.
+NMGUARD_PERMISSIONS_POLICY = [
+    "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+    "publickey-credentials-get", "screen-wake-lock", "serial", "usb", "xr-spatial-tracking",
+]  # fmt: skip
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("NMGUARD_TIME_ZONE", "Europe/Vienna")

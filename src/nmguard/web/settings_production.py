@@ -1,14 +1,16 @@
 """Production settings: everything in :mod:`settings` plus HTTPS-only hardening.
 
 ``python -m django check --deploy --settings nmguard.web.settings_production`` is clean.
-Set ``NMGUARD_SECRET_KEY`` and ``NMGUARD_ALLOWED_HOSTS`` in the service's environment.
+Set ``NMGUARD_SECRET_KEY`` and ``NMGUARD_ALLOWED_HOSTS`` in the service's environment, and behind an
+HTTPS proxy ``NMGUARD_TRUSTED_PROXY`` (its address): without it the forwarded scheme is not believed,
+every request looks like plain HTTP and is redirected to https, which through the proxy is a loop.
+``SECURE_PROXY_SSL_HEADER`` comes from :mod:`settings` (set only when a proxy is trusted).
 """
 
 from nmguard.web.settings import *  # noqa: F403
 
 DEBUG = False
 SECURE_SSL_REDIRECT = True
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31_536_000
