@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json as jsonlib
 import sys
 import time
@@ -133,7 +132,7 @@ def run(
     json: bool = JSON,
 ) -> None:
     """The whole pipeline on a folder of DICOM series: writes RT Dose, a Parametric Map, results.json, report.html."""
-    from nmguard.dosimetry.outputs import write_outputs
+    from nmguard.dosimetry.outputs import check_out_dir, default_out_dir, write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
 
     options = _options(
@@ -150,8 +149,7 @@ def run(
         nuclide,
         injection_time,
     )
-    stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S")
-    out_dir = out or study_dir.with_name(f"{study_dir.name}-dosimetry-{stamp}")
+    out_dir = check_out_dir(out or default_out_dir(study_dir, "dosimetry"))  # refused before the run
     bar = _ProgressBar(enabled=not json)
     try:
         run_result = run_dosimetry(study_dir, options, progress=bar)
