@@ -238,8 +238,20 @@ def test_sign_in_through_the_https_proxy(deployment: Deployment):
     assert hops == ["/"], hops  # one redirect, to the dashboard, relative
     assert dashboard.status == 200
     assert "<h1>Dashboard</h1>" in dashboard.body
+    assert dashboard.headers["Content-Security-Policy"].startswith("default-src 'self'")
+    assert "camera=()" in dashboard.headers["Permissions-Policy"]
     session = browser.request("GET", "/")  # still signed in on the next request
     assert session.status == 200 and "Sign out" in session.body
+
+
+def test_static_files_through_the_proxy(deployment: Deployment):
+    """The stylesheet, htmx and Swagger UI come from the package under the production settings (they
+    were 404: the production settings looked only in an empty collectstatic folder)."""
+    browser = Browser(deployment.proxy_port, deployment.cafile)
+    for path in ("/static/nmguard/nmguard.css", "/static/nmguard/htmx.min.js", "/static/ninja/swagger-ui-bundle.js"):
+        answer = browser.request("GET", path)
+        assert answer.status == 200, path
+        assert answer.headers["Content-Security-Policy"] and answer.headers["Permissions-Policy"], path
 
 
 def test_session_cookie_is_secure_through_the_proxy(deployment: Deployment):

@@ -16,4 +16,5 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 31_536_000
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-WHITENOISE_USE_FINDERS = False
+# WHITENOISE_USE_FINDERS stays True (from settings): nothing runs collectstatic, so with False the
+# stylesheet, htmx and Swagger UI were 404 under `nmguard serve` and the pages unstyled and inert.
