@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nmguard import input_bounds as bounded
 from nmguard.errors import InputError
 from nmguard.physics.decay import decay_activity
-from nmguard.physics.units import parse_activity, parse_instant
 from nmguard.reference import Citation, Nuclide, SourcedValue, get_nuclide
 
 
@@ -74,10 +74,15 @@ def nuclide_info(name: str) -> dict[str, Any]:
 def decay(nuclide: str, activity: str, start: str, end: str) -> dict[str, Any]:
     """Decay ``activity`` of ``nuclide`` from ``start`` to ``end`` (either direction)."""
     n = _nuclide(nuclide)
-    activity_Bq = parse_activity(activity, "activity")
-    t0 = parse_instant(start, "from")
-    t1 = parse_instant(end, "to")
-    result = decay_activity(activity_Bq, n.half_life_s, t0, t1)
+    activity_Bq = bounded.parse_activity(activity, "activity", allow_zero=True)
+    t0 = bounded.parse_instant(start, "from")
+    t1 = bounded.parse_instant(end, "to")
+    try:
+        result = decay_activity(activity_Bq, n.half_life_s, t0, t1)
+    except OverflowError:
+        result = None
+    if result is None or result.activity_Bq > bounded.QUANTITY_BOUNDS["activity"][1]:
+        raise InputError(f"to: decaying {activity} back to {end} gives an activity beyond any real source", "to")
     return {
         "nuclide": n.name,
         "half_life_s": n.half_life_s,

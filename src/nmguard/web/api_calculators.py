@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, Router
 
 from nmguard import administration_calculators, calculators
 from nmguard.apps.core.models import Department
+from nmguard.web.input_bounds import BoundedSchema
 
 router = Router(tags=["calculators"])
 
@@ -20,7 +21,7 @@ def nuclide(request: HttpRequest, name: str) -> dict[str, Any]:
     return calculators.nuclide_info(name)
 
 
-class DecayIn(Schema):
+class DecayIn(BoundedSchema):
     nuclide: str = Field(examples=["Tc-99m"])
     activity: str = Field(examples=["740 MBq"])
     start: str = Field(alias="from", examples=["2026-03-02T08:00:00+01:00"])
@@ -39,7 +40,7 @@ def radiopharmaceuticals(request: HttpRequest) -> dict[str, Any]:
     return administration_calculators.radiopharmaceuticals()
 
 
-class EffectiveDoseIn(Schema):
+class EffectiveDoseIn(BoundedSchema):
     radiopharmaceutical: str = Field(examples=["18F-FDG"])
     activity: str = Field(examples=["370 MBq"])
     age: str = Field("adult", examples=["adult", "15", "10", "5", "1"])
@@ -56,7 +57,7 @@ def effective_dose(request: HttpRequest, payload: EffectiveDoseIn) -> dict[str, 
     )
 
 
-class PaediatricActivityIn(Schema):
+class PaediatricActivityIn(BoundedSchema):
     radiopharmaceutical: str = Field(examples=["99mTc-DMSA"])
     weight: float | str = Field(examples=[10])
     card: str = Field("eanm-2016", examples=["eanm-2016", "na-2016"])
@@ -71,7 +72,7 @@ def paediatric_activity(request: HttpRequest, payload: PaediatricActivityIn) -> 
     )
 
 
-class MedicalEventIn(Schema):
+class MedicalEventIn(BoundedSchema):
     radiopharmaceutical: str = Field(examples=["18F-FDG"])
     prescribed_activity: str = Field(examples=["370 MBq"])
     administered_activity: str = Field(examples=["481 MBq"])

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from ninja import Field, File, Router, Schema, Status, UploadedFile
+from ninja import Field, File, Router, Status, UploadedFile
 
 from nmguard.apps.core.web import require_perm
 from nmguard.apps.patients import services
 from nmguard.apps.patients.models import Administration, MedicalEvent, Patient, Prescription, Protocol, SafetyCheck
 from nmguard.errors import InputError
-from nmguard.physics.units import parse_activity, parse_instant
+from nmguard.input_bounds import parse_activity, parse_instant
+from nmguard.web.input_bounds import BoundedSchema, object_or_404
 
 router = Router(tags=["administrations"])
 
 
-class PatientIn(Schema):
+class PatientIn(BoundedSchema):
+    text_limits_from = (Patient,)
     mrn: str = Field(min_length=1, max_length=64)
     family_name: str = Field(min_length=1)
     given_name: str = Field(min_length=1)
@@ -29,7 +30,7 @@ class PatientIn(Schema):
     )
 
 
-class PatientOut(Schema):
+class PatientOut(BoundedSchema):
     id: int
     mrn: str
     family_name: str
@@ -48,7 +49,7 @@ def create_patient(request: HttpRequest, payload: PatientIn):
 def patient_doses(request: HttpRequest, patient_id: int) -> dict:
     """The patient's dose history: administrations here and imported dose reports."""
     require_perm(request, "patients.view_patient")
-    patient = get_object_or_404(Patient, pk=patient_id)
+    patient = object_or_404(Patient, pk=patient_id)
     rows = [
         {
             "administered_at": r.administered_at.isoformat(),
@@ -68,7 +69,7 @@ def patient_doses(request: HttpRequest, patient_id: int) -> dict:
     }
 
 
-class PrescriptionIn(Schema):
+class PrescriptionIn(BoundedSchema):
     patient_id: int
     protocol_id: int
     scheduled_for: str
@@ -132,10 +133,10 @@ def create_prescription(request: HttpRequest, payload: PrescriptionIn):
 @router.get("/prescriptions/{prescription_id}")
 def get_prescription(request: HttpRequest, prescription_id: int) -> dict:
     require_perm(request, "patients.view_prescription")
-    return _prescription_out(get_object_or_404(Prescription, pk=prescription_id))
+    return _prescription_out(object_or_404(Prescription, pk=prescription_id))
 
 
-class MeasurementIn(Schema):
+class MeasurementIn(BoundedSchema):
     activity_meter_id: int
     activity: str
     measured_at: str
@@ -146,7 +147,7 @@ def measure(request: HttpRequest, prescription_id: int, payload: MeasurementIn):
     from nmguard.apps.equipment.models import Equipment
 
     require_perm(request, "patients.change_prescription")
-    p = get_object_or_404(Prescription, pk=prescription_id)
+    p = object_or_404(Prescription, pk=prescription_id)
     meter = Equipment.objects.filter(pk=payload.activity_meter_id).first()
     if meter is None:
         raise InputError("unknown activity meter", "activity_meter_id")
@@ -160,7 +161,7 @@ def measure(request: HttpRequest, prescription_id: int, payload: MeasurementIn):
     return Status(201, {"id": m.pk, "activity_MBq": m.measured_activity_Bq / 1e6, "status": p.status})
 
 
-class ChecksIn(Schema):
+class ChecksIn(BoundedSchema):
     patient_id: str
     birth_date: dt.date | None = None
     pregnancy: str | None = Field(
@@ -179,7 +180,7 @@ class ChecksIn(Schema):
 @router.post("/prescriptions/{prescription_id}/checks", response={201: dict})
 def checks(request: HttpRequest, prescription_id: int, payload: ChecksIn):
     require_perm(request, "patients.add_safetycheck")
-    p = get_object_or_404(Prescription, pk=prescription_id)
+    p = object_or_404(Prescription, pk=prescription_id)
     data = payload.dict()
     data["planned_at"] = parse_instant(payload.planned_at, "planned_at")
     try:
@@ -192,7 +193,7 @@ def checks(request: HttpRequest, prescription_id: int, payload: ChecksIn):
     return Status(201, _prescription_out(p))
 
 
-class OverrideIn(Schema):
+class OverrideIn(BoundedSchema):
     reason: str
     password: str
 
@@ -200,12 +201,13 @@ class OverrideIn(Schema):
 @router.post("/prescriptions/{prescription_id}/checks/{check_id}/override")
 def override(request: HttpRequest, prescription_id: int, check_id: int, payload: OverrideIn) -> dict:
     require_perm(request, "patients.change_safetycheck")
-    check = get_object_or_404(SafetyCheck, pk=check_id, prescription_id=prescription_id)
+    check = object_or_404(SafetyCheck, pk=check_id, prescription_id=prescription_id)
     services.override_check(check, physician=request.user, password=payload.password, reason=payload.reason)
     return _prescription_out(check.prescription)
 
 
-class AdministrationIn(Schema):
+class AdministrationIn(BoundedSchema):
+    text_limits_from = (Administration,)
     administered_at: str
     route: str
     site: str = ""
@@ -235,12 +237,12 @@ def administration_out(a: Administration) -> dict:
 @router.post("/prescriptions/{prescription_id}/administration", response={201: dict})
 def administer(request: HttpRequest, prescription_id: int, payload: AdministrationIn):
     require_perm(request, "patients.add_administration")
-    p = get_object_or_404(Prescription, pk=prescription_id)
+    p = object_or_404(Prescription, pk=prescription_id)
     data = services.AdministrationInput(
         administered_at=parse_instant(payload.administered_at, "administered_at"),
         route=payload.route,
         site=payload.site,
-        residual_Bq=parse_activity(payload.residual, "residual") if payload.residual else None,
+        residual_Bq=parse_activity(payload.residual, "residual", allow_zero=True) if payload.residual else None,
         residual_measured_at=parse_instant(payload.residual_measured_at, "residual_measured_at")
         if payload.residual_measured_at
         else None,
@@ -274,7 +276,7 @@ def rrdsr(request: HttpRequest, administration_id: int) -> HttpResponse:
     from nmguard.apps.patients.exchange import rrdsr_bytes
 
     require_perm(request, "patients.view_administration")
-    a = get_object_or_404(Administration, pk=administration_id)
+    a = object_or_404(Administration, pk=administration_id)
     response = HttpResponse(rrdsr_bytes(a), content_type="application/dicom")
     response["Content-Disposition"] = f'attachment; filename="rrdsr-{a.pk}.dcm"'
     return response
@@ -286,7 +288,7 @@ def fhir(request: HttpRequest, administration_id: int) -> dict:
     from nmguard.apps.patients.exchange import fhir_medication_administration
 
     require_perm(request, "patients.view_administration")
-    return fhir_medication_administration(get_object_or_404(Administration, pk=administration_id))
+    return fhir_medication_administration(object_or_404(Administration, pk=administration_id))
 
 
 @router.post("/dose-reports/import", response={201: dict})

@@ -5,19 +5,20 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from nmguard.apps.core.web import require_perm
 from nmguard.apps.radiopharmacy import services
-from nmguard.apps.radiopharmacy.models import Batch, Generator, Recipe, WasteContainer
+from nmguard.apps.radiopharmacy.models import Batch, BatchTest, Delivery, Generator, Recipe, WasteContainer
 from nmguard.errors import InputError
-from nmguard.physics.units import parse_activity, parse_instant
+from nmguard.input_bounds import parse_activity, parse_instant
+from nmguard.web.input_bounds import BoundedSchema, object_or_404
 
 router = Router(tags=["hot lab"])
 
 
-class GeneratorIn(Schema):
+class GeneratorIn(BoundedSchema):
+    text_limits_from = (Generator,)
     name: str
     parent: str
     calibrated_activity: str
@@ -43,7 +44,7 @@ def receive_generator(request: HttpRequest, payload: GeneratorIn):
     return Status(201, {"id": g.pk, "parent": g.parent, "daughter": g.daughter})
 
 
-class ElutionIn(Schema):
+class ElutionIn(BoundedSchema):
     eluted_at: str
     eluted_activity: str
     volume_mL: float
@@ -56,14 +57,16 @@ class ElutionIn(Schema):
 @router.post("/generators/{generator_id}/elutions", response={201: dict})
 def elute(request: HttpRequest, generator_id: int, payload: ElutionIn):
     require_perm(request, "radiopharmacy.add_elution")
-    g = get_object_or_404(Generator, pk=generator_id)
+    g = object_or_404(Generator, pk=generator_id)
     e = services.elute(
         g,
         eluted_at=parse_instant(payload.eluted_at, "eluted_at"),
         eluted_Bq=parse_activity(payload.eluted_activity, "eluted_activity"),
         volume_mL=payload.volume_mL,
         user=request.user,
-        breakthrough_parent_Bq=parse_activity(payload.breakthrough_parent_activity, "breakthrough_parent_activity")
+        breakthrough_parent_Bq=parse_activity(
+            payload.breakthrough_parent_activity, "breakthrough_parent_activity", allow_zero=True
+        )
         if payload.breakthrough_parent_activity
         else None,
         aluminium_ok=payload.aluminium_ok,
@@ -81,13 +84,14 @@ def elute(request: HttpRequest, generator_id: int, payload: ElutionIn):
     )
 
 
-class ComponentIn(Schema):
+class ComponentIn(BoundedSchema):
     name: str
     lot: str
     expiry: dt.date
 
 
-class BatchIn(Schema):
+class BatchIn(BoundedSchema):
+    text_limits_from = (Batch,)
     recipe_id: int
     number: str
     prepared_at: str
@@ -141,7 +145,8 @@ def prepare(request: HttpRequest, payload: BatchIn):
     return Status(201, _batch_out(b))
 
 
-class TestIn(Schema):
+class TestIn(BoundedSchema):
+    text_limits_from = (BatchTest,)
     test: str
     value: float | None = None
     text: str = ""
@@ -151,7 +156,7 @@ class TestIn(Schema):
 @router.post("/batches/{batch_id}/tests", response={201: dict})
 def record_test(request: HttpRequest, batch_id: int, payload: TestIn):
     require_perm(request, "radiopharmacy.add_batchtest")
-    b = get_object_or_404(Batch, pk=batch_id)
+    b = object_or_404(Batch, pk=batch_id)
     services.record_test(
         b,
         test=payload.test,
@@ -163,7 +168,7 @@ def record_test(request: HttpRequest, batch_id: int, payload: TestIn):
     return Status(201, services.release_decision(b).to_dict())
 
 
-class ReleaseIn(Schema):
+class ReleaseIn(BoundedSchema):
     password: str
     statement: str = ""
 
@@ -172,7 +177,7 @@ class ReleaseIn(Schema):
 def release(request: HttpRequest, batch_id: int, payload: ReleaseIn) -> dict:
     require_perm(request, "radiopharmacy.change_batch")
     b = services.release(
-        get_object_or_404(Batch, pk=batch_id),
+        object_or_404(Batch, pk=batch_id),
         qualified_person=request.user,
         password=payload.password,
         statement=payload.statement,
@@ -180,7 +185,7 @@ def release(request: HttpRequest, batch_id: int, payload: ReleaseIn) -> dict:
     return _batch_out(b)
 
 
-class DispenseIn(Schema):
+class DispenseIn(BoundedSchema):
     prescription_id: int | None = None
     wanted_activity: str
     wanted_at: str
@@ -195,7 +200,7 @@ def dispense(request: HttpRequest, batch_id: int, payload: DispenseIn):
     from nmguard.apps.patients.models import Prescription
 
     require_perm(request, "radiopharmacy.add_dispensing")
-    b = get_object_or_404(Batch, pk=batch_id)
+    b = object_or_404(Batch, pk=batch_id)
     meter = Equipment.objects.filter(pk=payload.activity_meter_id).first()
     if meter is None:
         raise InputError("unknown activity meter", "activity_meter_id")
@@ -217,7 +222,8 @@ def dispense(request: HttpRequest, batch_id: int, payload: DispenseIn):
     return Status(201, {"id": d.pk, "volume_mL": d.volume_mL, "label": f"/hotlab/dispensings/{d.pk}/label.pdf"})
 
 
-class WasteIn(Schema):
+class WasteIn(BoundedSchema):
+    text_limits_from = (WasteContainer,)
     label: str
     nuclide: str
     activity: str
@@ -254,7 +260,8 @@ def list_waste(request: HttpRequest) -> list[dict]:
     ]
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(BoundedSchema):
+    text_limits_from = (Delivery,)
     nuclide: str
     product: str
     activity: str
@@ -292,7 +299,8 @@ def receive_delivery(request: HttpRequest, payload: DeliveryIn):
 
 @router.get("/holdings")
 def holdings(request: HttpRequest) -> list[dict]:
-    """Activity on hand per nuclide now, against the licence's possession limits."""
+    """Activity on hand per nuclide now, against the licence's possession limits; ``flagged`` lists stored
+    records whose activity now cannot be computed (left out of ``on_hand_Bq``)."""
     from nmguard.apps.radiopharmacy.inventory import holdings as current
 
     require_perm(request, "radiopharmacy.view_delivery")
@@ -303,6 +311,7 @@ def holdings(request: HttpRequest) -> list[dict]:
             "limit_Bq": h.limit_Bq,
             "licence": h.licence,
             "exceeded": h.exceeded,
+            "flagged": list(h.flagged),
         }
         for h in current()
     ]

@@ -1,4 +1,5 @@
-"""What the hot lab asks people to act on: possession limits exceeded."""
+"""What the hot lab asks people to act on: possession limits exceeded, stored records whose activity now
+cannot be computed (shown flagged, not failing the dashboard)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,19 @@ def possession_attention(user) -> list[AttentionItem]:
     names = set(user.groups.values_list("name", flat=True))
     if not names & {"radiopharmacist", "rpo", "administrator"}:
         return []
-    return [
+    rows = holdings()
+    flagged = [
+        AttentionItem(title=f"Record to correct ({h.nuclide})", detail=why, url=reverse("hotlab"))
+        for h in rows
+        for why in h.flagged
+    ]
+    return flagged + [
         AttentionItem(
             title=f"Possession limit exceeded: {h.nuclide}",
             detail=f"{format_activity(h.on_hand_Bq)} on hand, licence limit {format_activity(h.limit_Bq)} "
             f"({h.licence})",
             url=reverse("hotlab"),
         )
-        for h in holdings()
+        for h in rows
         if h.exceeded
     ]

@@ -28,24 +28,54 @@ class Holding:
     limit_Bq: float | None
     licence: str
     exceeded: bool
+    # Stored records whose activity now cannot be computed (a calibration implausibly far ahead that
+    # overflows when decayed back): shown flagged, left out of ``on_hand_Bq`` (which is then a lower bound).
+    flagged: tuple[str, ...] = ()
 
 
 def _decayed(nuclide: str, activity_Bq: float, since: dt.datetime, now: dt.datetime) -> float:
     return activity_Bq * decay_factor(get_nuclide(nuclide).half_life_s, (now - since).total_seconds())
 
 
+def activity_now(nuclide: str, activity_Bq: float, since: dt.datetime, now: dt.datetime) -> tuple[float | None, str]:
+    """The stored activity decayed from ``since`` to ``now``, or ``None`` and why not (a page shows the
+    record flagged instead of failing: a calibration implausibly far ahead overflows when decayed back)."""
+    from nmguard.input_bounds import QUANTITY_BOUNDS, plausible_or_reason
+
+    value, why = plausible_or_reason(_decayed, nuclide, activity_Bq, since, now)
+    if value is not None and value > QUANTITY_BOUNDS["activity"][1]:
+        value, why = None, f"{value:.3g} Bq now"
+    if value is None:
+        return None, f"calibration date implausible: {timezone.localtime(since):%Y-%m-%d %H:%M} ({why})"
+    return value, ""
+
+
 def holdings(now: dt.datetime | None = None) -> list[Holding]:
     now = now or timezone.now()
     total: dict[str, float] = defaultdict(float)
-    for d in Delivery.objects.filter(status=Delivery.Status.IN_STOCK):
-        total[d.nuclide] += _decayed(d.nuclide, d.activity_Bq, d.calibrated_at, now)
-    for g in Generator.objects.filter(status=Generator.Status.IN_USE):
-        total[g.parent] += _decayed(g.parent, g.calibrated_activity_Bq, g.calibrated_at, now)
-    for w in WasteContainer.objects.filter(disposed_at__isnull=True):
-        total[w.nuclide] += _decayed(w.nuclide, w.activity_Bq, w.sealed_at, now)
+    flagged: dict[str, list[str]] = defaultdict(list)
+    records = [
+        *(
+            (f"delivery {d.product} #{d.pk}", d.nuclide, d.activity_Bq, d.calibrated_at)
+            for d in Delivery.objects.filter(status=Delivery.Status.IN_STOCK)
+        ),
+        *(
+            (f"generator {g.name}", g.parent, g.calibrated_activity_Bq, g.calibrated_at)
+            for g in Generator.objects.filter(status=Generator.Status.IN_USE)
+        ),
+        *(
+            (f"waste {w.label}", w.nuclide, w.activity_Bq, w.sealed_at)
+            for w in WasteContainer.objects.filter(disposed_at__isnull=True)
+        ),
+    ]
+    for what, nuclide, activity_Bq, since in records:
+        value, why = activity_now(nuclide, activity_Bq, since, now)
+        total[nuclide] += value or 0.0
+        if value is None:
+            flagged[nuclide].append(f"{what}: {why}")
     limits = {p.nuclide: p for p in PossessionLimit.objects.all()}
     rows = []
-    for nuclide in sorted(set(total) | set(limits)):
+    for nuclide in sorted(set(total) | set(limits) | set(flagged)):
         limit = limits.get(nuclide)
         on_hand = total.get(nuclide, 0.0)
         rows.append(
@@ -55,6 +85,7 @@ def holdings(now: dt.datetime | None = None) -> list[Holding]:
                 limit.limit_Bq if limit else None,
                 limit.licence if limit else "",
                 bool(limit and on_hand > limit.limit_Bq),
+                tuple(flagged.get(nuclide, ())),
             )
         )
     return rows
@@ -94,6 +125,9 @@ def receive_delivery(
             raise InputError(f"{name} cannot be negative", name)
     if not receipt_ok and not receipt_note.strip():
         raise InputError("say what was wrong at receipt", "receipt_note")
+    from nmguard.apps.radiopharmacy.services import check_calibration
+
+    check_calibration(calibrated_at, received_at, "delivery")
     with transaction.atomic(), acting_as(user, reason="delivery received"):
         delivery = Delivery.objects.create(
             nuclide=get_nuclide(nuclide).name,

@@ -75,6 +75,17 @@ def _positive(value: float, field: str) -> float:
 
 
 # ---------------------------------------------------------------- generators
+def check_calibration(calibrated_at: dt.datetime, received_at: dt.datetime, kind: str) -> dt.datetime:
+    """A calibration time within the calendar's bounds and not further after receipt than the hot lab's
+    plausibility data allows for ``kind`` ("generator" or "delivery")."""
+    from nmguard.input_bounds import check_instant
+    from nmguard.reference.hotlab_plausibility import hotlab_plausibility
+
+    limits = hotlab_plausibility()
+    days = limits.generator_calibration_ahead_days if kind == "generator" else limits.delivery_calibration_ahead_days
+    return check_instant(calibrated_at, "calibrated_at", now=received_at, ahead=dt.timedelta(days=days.value))
+
+
 def receive_generator(
     *,
     name: str,
@@ -92,6 +103,7 @@ def receive_generator(
     parent_name = get_nuclide(parent).name
     _positive(calibrated_activity_Bq, "calibrated_activity")
     check_not_future(received_at, "received_at")
+    check_calibration(calibrated_at, received_at, "generator")
     with transaction.atomic(), acting_as(user, reason="generator received"):
         generator = Generator(
             name=name,

@@ -1,0 +1,93 @@
+"""Issue 12 item 3: one generator calibrated ten years ahead (accepted with 201 before) made /hotlab/, the
+holdings API and the dashboard answer 500 for everybody, for good. Now it is refused at entry (API 422,
+form error by the field), and a stored one is shown flagged on those pages instead of failing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from nmguard.apps.core.actor import acting_as
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def far_future_generator(dept, make_user):
+    """A generator stored with a calibration ten years ahead, as the old API accepted it."""
+    from nmguard.apps.radiopharmacy.models import Generator
+
+    rp = make_user("radiopharmacist", "rp-far")
+    now = timezone.now()
+    with acting_as(rp, reason="test: a record stored before the bound existed"):
+        return Generator.objects.create(
+            name="Far future",
+            parent="Mo-99",
+            daughter="Tc-99m",
+            calibrated_activity_Bq=20e9,
+            calibrated_at=now + dt.timedelta(days=3652),
+            received_at=now - dt.timedelta(hours=1),
+        ), rp
+
+
+def test_pages_show_the_record_flagged_instead_of_failing(client, far_future_generator):
+    _, rp = far_future_generator
+    client.force_login(rp)
+    page = client.get("/hotlab/")
+    assert page.status_code == 200
+    assert b"calibration date implausible" in page.content
+    holdings = client.get("/api/v1/hotlab/holdings")
+    assert holdings.status_code == 200
+    mo = next(h for h in holdings.json() if h["nuclide"] == "Mo-99")
+    assert mo["on_hand_Bq"] == 0.0 and "calibration date implausible" in mo["flagged"][0]
+    dashboard = client.get("/")
+    assert dashboard.status_code == 200
+    assert b"calibration date implausible" in dashboard.content
+    assert client.get(f"/hotlab/generators/{far_future_generator[0].pk}/").status_code == 200
+
+
+def _generator_body(calibrated_at: dt.datetime, name: str = "G2") -> dict:
+    now = timezone.now()
+    return {
+        "name": name,
+        "parent": "Mo-99",
+        "calibrated_activity": "20 GBq",
+        "calibrated_at": calibrated_at.isoformat(),
+        "received_at": (now - dt.timedelta(hours=1)).isoformat(),
+    }
+
+
+def test_api_refuses_a_calibration_far_ahead_and_accepts_one_within_the_horizon(client, dept, make_user):
+    from nmguard.reference.hotlab_plausibility import hotlab_plausibility
+
+    client.force_login(make_user("radiopharmacist", "rp-api"))
+    days = hotlab_plausibility().generator_calibration_ahead_days.value
+    now = timezone.now()
+    far = client.post(
+        "/api/v1/hotlab/generators", _generator_body(now + dt.timedelta(days=3652)), content_type="application/json"
+    )
+    assert far.status_code == 422
+    assert far.json()["detail"][0]["loc"][-1] == "calibrated_at" and "far ahead" in far.json()["detail"][0]["msg"]
+    near = client.post(
+        "/api/v1/hotlab/generators",
+        _generator_body(now + dt.timedelta(days=days - 1), "G3"),
+        content_type="application/json",
+    )
+    assert near.status_code == 201, near.content
+
+
+def test_api_refuses_a_delivery_calibrated_far_ahead(client, dept, make_user):
+    client.force_login(make_user("radiopharmacist", "rp-del"))
+    now = timezone.now()
+    body = {
+        "nuclide": "I-131",
+        "product": "capsule",
+        "activity": "5.55 GBq",
+        "calibrated_at": (now + dt.timedelta(days=400)).isoformat(),
+        "received_at": (now - dt.timedelta(hours=1)).isoformat(),
+        "receipt_ok": True,
+    }
+    response = client.post("/api/v1/hotlab/deliveries", body, content_type="application/json")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "calibrated_at"
