@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
-import threading
 import signal
+import threading
 from pathlib import Path
 
 import typer
@@ -48,8 +48,12 @@ def listen(
     from nmguard.apps.therapy.dosimetry_jobs import inbox_root
     from nmguard.dicomnet import dose_reports
 
-    if not dose_reports.database_ready():
-        raise InputError(f"the database in {settings.DATA_DIR} has no tables: run 'nmguard migrate' first", "data_dir")
+    if pending := dose_reports.pending_migrations():
+        raise InputError(
+            f"the database in {settings.DATA_DIR} is not up to date ({len(pending)} migration(s) to apply): "
+            "run 'nmguard migrate' first",
+            "data_dir",
+        )
     layout = Layout.under(Path(settings.DATA_DIR), inbox_root())
     logger = file_logger(layout.log_file)
     listener = Listener(
@@ -66,7 +70,9 @@ def listen(
         raise InputError(f"cannot listen on {host}:{port}: {exc.strerror or exc}", "port") from None
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    logger.info("listening as %s on %s:%d; data in %s, dosimetry inbox %s", title, host, port, layout.root, layout.inbox)
+    logger.info(
+        "listening as %s on %s:%d; data in %s, dosimetry inbox %s", title, host, port, layout.root, layout.inbox
+    )
     print(f"NMGuard DICOM listener {title} on {host}:{port} (Ctrl+C to stop); log {layout.log_file}", flush=True)
     try:
         while not stop.wait(0.5):
@@ -101,7 +107,9 @@ def received(
     print(f"{len(associations)} association(s), {len(objects)} object(s)")
     for r in objects:
         notes = ("; " + "; ".join(r["notes"])) if r.get("notes") else ""
-        print(f"{r['at']}  {r['calling_ae']:<16} {r['kind']:<11} {r['status']:<22} {r['sop_class']}  {r['path']}{notes}")
+        print(
+            f"{r['at']}  {r['calling_ae']:<16} {r['kind']:<11} {r['status']:<22} {r['sop_class']}  {r['path']}{notes}"
+        )
 
 
 def register(app: typer.Typer) -> None:

@@ -86,10 +86,11 @@ def close_connection() -> None:
     connection.close()
 
 
-def database_ready() -> bool:
-    """Whether the schema that imports need exists (``nmguard migrate`` has run)."""
+def pending_migrations() -> list[str]:
+    """The migrations not yet applied to the database (all of them for a new data folder)."""
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
-    from nmguard.apps.patients.models import ImportedDoseReport
-
-    return ImportedDoseReport._meta.db_table in connection.introspection.table_names()
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]

@@ -152,6 +152,7 @@ class Listener:
         for uid in STORAGE_CLASSES:
             ae.add_supported_context(uid, list(TRANSFER_SYNTAXES))
         ae.maximum_pdu_size = 0  # no limit on what the peer sends us
+        ae.require_called_aet = True  # an association meant for another AE is refused (and recorded)
         return ae
 
     def handlers(self) -> list[tuple[Any, Callable]]:
@@ -193,8 +194,14 @@ class Listener:
         peer = self._peer(event)
         self.log.warning("association rejected from %s", peer.where)
         self.records.append(
-            {"type": "association", "calling_ae": peer.ae_title, "address": peer.address, "port": peer.port,
-             "status": "rejected", "objects": 0}
+            {
+                "type": "association",
+                "calling_ae": peer.ae_title,
+                "address": peer.address,
+                "port": peer.port,
+                "status": "rejected",
+                "objects": 0,
+            }
         )
 
     def _on_ended(self, event) -> None:
@@ -206,8 +213,15 @@ class Listener:
         how = "released" if event.event is evt.EVT_RELEASED else "aborted"
         self.log.info("association %s by %s: %d object(s) stored", how, peer.where, count)
         self.records.append(
-            {"type": "association", "calling_ae": peer.ae_title, "address": peer.address, "port": peer.port,
-             "status": "accepted", "ended": how, "objects": count}
+            {
+                "type": "association",
+                "calling_ae": peer.ae_title,
+                "address": peer.address,
+                "port": peer.port,
+                "status": "accepted",
+                "ended": how,
+                "objects": count,
+            }
         )
         if self.on_association_end is not None:
             self.on_association_end()
@@ -220,8 +234,12 @@ class Listener:
             self.log.error("C-STORE from %s could not be read: %s", peer.where, exc)
             return 0xC210  # Cannot understand
         try:
-            outcome = self.receive(data, peer, sop_class_uid=str(event.request.AffectedSOPClassUID),
-                                   transfer_syntax=str(event.context.transfer_syntax))
+            outcome = self.receive(
+                data,
+                peer,
+                sop_class_uid=str(event.request.AffectedSOPClassUID),
+                transfer_syntax=str(event.context.transfer_syntax),
+            )
         except OSError as exc:
             self.log.error("C-STORE from %s not stored: %s", peer.where, exc)
             return OUT_OF_RESOURCES
@@ -277,7 +295,12 @@ class Listener:
         }
         self.records.append(record)
         self.log.info(
-            "C-STORE %s %s from %s -> %s (%s)%s", record["sop_class"], sop_instance, peer.where, path, status,
+            "C-STORE %s %s from %s -> %s (%s)%s",
+            record["sop_class"],
+            sop_instance,
+            peer.where,
+            path,
+            status,
             "; " + "; ".join(record["notes"]) if record["notes"] else "",
         )
         return record

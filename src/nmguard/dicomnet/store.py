@@ -78,7 +78,9 @@ def keep(data: bytes, path: Path) -> tuple[Path, str]:
         return path, "same object received again"
     digest = hashlib.sha256(data).hexdigest()[:12]
     other = path.with_name(f"{path.stem}.{digest}{path.suffix}")
-    return write_atomically(data, other), f"a different object with this SOP Instance UID is kept beside it ({other.name})"
+    return write_atomically(
+        data, other
+    ), f"a different object with this SOP Instance UID is kept beside it ({other.name})"
 
 
 class Records:

@@ -1,0 +1,201 @@
+"""RRDSR ingest rate of ``nmguard dicom listen`` against a bare pynetdicom receiver, interleaved.
+
+Baseline: a pynetdicom storage SCP that accepts the RRDSR class and only writes each received
+object's bytes to a file (``event.encoded_dataset()``, no parsing, no database): the irreducible part
+of receiving. Measured: NMGuard's listener started as a user starts it (``python -m nmguard dicom
+listen``) on a migrated embedded database with one known patient, so that every report is parsed,
+written atomically, imported as a dose report (one transaction, audit events, history) and recorded.
+
+One client (pynetdicom SCU, this process) sends the same freshly built reports (unique UIDs) to both
+receivers, one association per receiver per round, the order alternating between rounds. The time
+is from A-ASSOCIATE to A-RELEASE, so every C-STORE response (sent after the handler's work) counts.
+Reported: objects per second, best (min time) and median over the rounds, for each receiver, the
+ratio NMGuard / bare (goal: at least 0.5), and the machine's load average before and after.
+
+    .venv/bin/python bench/dicom_ingest.py [--rounds 5] [--per-round 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+RRDSR = "1.2.840.10008.5.1.4.1.1.88.68"
+AE_TITLE = "NMG_BENCH"
+PATIENT_ID, BIRTH = "BENCH-1", dt.date(1960, 5, 1)
+
+
+def bare_receiver(port: int, folder: Path) -> None:
+    """The baseline SCP: write each object's bytes, nothing else."""
+    from pynetdicom import AE, evt
+    from pynetdicom.presentation import DEFAULT_TRANSFER_SYNTAXES
+
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def on_store(event) -> int:
+        data = event.encoded_dataset()
+        (folder / f"{event.request.AffectedSOPInstanceUID}.dcm").write_bytes(data)
+        return 0x0000
+
+    ae = AE(ae_title=AE_TITLE)
+    ae.add_supported_context(RRDSR, DEFAULT_TRANSFER_SYNTAXES)
+    ae.add_supported_context("1.2.840.10008.1.1")
+    ae.maximum_pdu_size = 0
+    print("ready", flush=True)
+    ae.start_server(("127.0.0.1", port), evt_handlers=[(evt.EVT_C_STORE, on_store)], block=True)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _echo(port: int) -> bool:
+    from pynetdicom import AE
+
+    ae = AE(ae_title="BENCH_SCU")
+    ae.add_requested_context("1.2.840.10008.1.1")
+    ae.acse_timeout = ae.network_timeout = 5
+    assoc = ae.associate("127.0.0.1", port, ae_title=AE_TITLE)
+    if not assoc.is_established:
+        return False
+    assoc.send_c_echo()
+    assoc.release()
+    return True
+
+
+def _wait(proc: subprocess.Popen, port: int, what: str) -> None:
+    deadline = time.monotonic() + 240
+    while not _echo(port):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise SystemExit(f"{what} did not start")
+        time.sleep(0.5)
+
+
+def _reports(n: int) -> list:
+    from pydicom.uid import generate_uid
+
+    from nmguard.imaging import build_rrdsr
+    from nmguard.imaging.administration_report import RadiopharmaceuticalAdministration
+
+    at = dt.datetime(2026, 3, 1, 9, 15, tzinfo=dt.UTC)
+    out = []
+    for i in range(n):
+        admin = RadiopharmaceuticalAdministration(
+            patient_id=PATIENT_ID,
+            patient_name="Bench^Patient",
+            patient_birth_date=BIRTH,
+            patient_sex="F",
+            radiopharmaceutical_name="[18F]fluorodeoxyglucose (FDG)",
+            radiopharmaceutical_id="f18-fdg",
+            nuclide="18F",
+            administered_activity_Bq=300e6 + i,
+            administration_start=at + dt.timedelta(minutes=i),
+            route="iv",
+            administration_event_uid=generate_uid(),
+        )
+        out.append(
+            build_rrdsr(
+                admin, institution_name="Bench Hospital", device_observer_uid="1.2.3.4", device_observer_name="Injector"
+            )
+        )
+    return out
+
+
+def _send(port: int, datasets: list) -> float:
+    from pynetdicom import AE
+
+    ae = AE(ae_title="BENCH_SCU")
+    ae.add_requested_context(RRDSR)
+    start = time.perf_counter()
+    assoc = ae.associate("127.0.0.1", port, ae_title=AE_TITLE)
+    assert assoc.is_established
+    for ds in datasets:
+        status = assoc.send_c_store(ds)
+        assert status and int(status.Status) == 0, status
+    assoc.release()
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--per-round", type=int, default=40)
+    parser.add_argument("--bare-receiver", nargs=2, metavar=("PORT", "FOLDER"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bare_receiver:
+        bare_receiver(int(args.bare_receiver[0]), Path(args.bare_receiver[1]))
+        return
+    print(f"load average before: {os.getloadavg()}")
+    with tempfile.TemporaryDirectory(prefix="nmguard-bench-") as tmp:
+        data = Path(tmp) / "data"
+        env = {k: v for k, v in os.environ.items() if k != "NMGUARD_DATABASE_URL"} | {"NMGUARD_DATA_DIR": str(data)}
+        nmguard = [sys.executable, "-m", "nmguard"]
+        subprocess.run([*nmguard, "migrate"], env=env, check=True, capture_output=True)
+        setup = (
+            "import datetime as dt\nfrom nmguard.cli.service import setup_django\nsetup_django(None)\n"
+            "from nmguard.apps.core.actor import acting_as\nfrom nmguard.apps.patients.models import Patient\n"
+            "with acting_as('bench', reason='registered'):\n"
+            f"    Patient.objects.create(mrn={PATIENT_ID!r}, family_name='Bench', given_name='Patient',"
+            f" birth_date=dt.date.fromisoformat({BIRTH.isoformat()!r}), sex='F')\n"
+        )
+        subprocess.run([sys.executable, "-c", setup], env=env, check=True)
+        ports = {"nmguard": _free_port(), "bare": _free_port()}
+        procs = {
+            "nmguard": subprocess.Popen(
+                [*nmguard, "dicom", "listen", "--port", str(ports["nmguard"]), "--ae-title", AE_TITLE],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            ),
+            "bare": subprocess.Popen(
+                [sys.executable, __file__, "--bare-receiver", str(ports["bare"]), str(Path(tmp) / "bare")],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            ),
+        }
+        try:
+            for name, proc in procs.items():
+                _wait(proc, ports[name], name)
+            times: dict[str, list[float]] = {"nmguard": [], "bare": []}
+            _send(ports["nmguard"], _reports(3))  # warm-up (first imports load code paths), not timed
+            _send(ports["bare"], _reports(3))
+            for r in range(args.rounds):
+                batch = _reports(args.per_round)
+                order = ("bare", "nmguard") if r % 2 == 0 else ("nmguard", "bare")
+                for name in order:
+                    times[name].append(_send(ports[name], batch))
+            records = [json.loads(line) for line in (data / "dicom" / "received.jsonl").read_text().splitlines()]
+            imported = sum(1 for x in records if x.get("type") == "object" and x.get("status") == "imported")
+        finally:
+            for proc in procs.values():
+                proc.terminate()
+                proc.wait(timeout=30)
+    n = args.per_round
+    rates = {k: {"best": n / min(v), "median": n / statistics.median(v)} for k, v in times.items()}
+    for name in ("bare", "nmguard"):
+        print(
+            f"{name:8s}: best {rates[name]['best']:6.1f} objects/s, median {rates[name]['median']:6.1f} objects/s "
+            f"({args.rounds} rounds of {n} RRDSRs)"
+        )
+    print(
+        f"NMGuard / bare: best {rates['nmguard']['best'] / rates['bare']['best']:.2f}, "
+        f"median {rates['nmguard']['median'] / rates['bare']['median']:.2f} (goal >= 0.5)"
+    )
+    print(f"dose reports imported by NMGuard: {imported} of {args.rounds * n + 3}")
+    print(f"load average after: {os.getloadavg()}")
+
+
+if __name__ == "__main__":
+    main()
