@@ -32,7 +32,8 @@ def test_an_injected_inline_script_is_refused_and_reported(live_server, page, ma
 
 
 def test_pages_htmx_and_api_docs_work_under_the_policy(live_server, page, make_user):
-    sign_in(page, live_server.url, make_user("administrator", "admin-csp"))
+    admin = make_user("administrator", "admin-csp")
+    sign_in(page, live_server.url, admin)
     for path, heading in (("/", "Dashboard"), ("/equipment/", None), ("/hotlab/", None), ("/therapy/", None)):
         response = page.goto(f"{live_server.url}{path}")
         assert response.status == 200, path
@@ -44,6 +45,10 @@ def test_pages_htmx_and_api_docs_work_under_the_policy(live_server, page, make_u
     assert page.evaluate("() => document.querySelectorAll('head style').length") == 0
     # the stylesheet applied (a style refused would leave the page unstyled)
     assert page.evaluate("() => document.styleSheets.length") >= 1
+    # the Django admin's own pages (scripts from its static files, data in attributes)
+    for path in ("/admin/", "/admin/core/user/", f"/admin/core/user/{admin.pk}/change/"):
+        assert page.goto(f"{live_server.url}{path}").status == 200, path
+        page.wait_for_load_state("load")
     page.goto(f"{live_server.url}/api/v1/docs")
     page.wait_for_selector(".swagger-ui .opblock", timeout=20000)
     # Permissions-Policy: camera=() — the browser says the feature is not allowed here

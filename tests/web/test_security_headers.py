@@ -138,7 +138,7 @@ def test_a_view_with_its_own_policy_keeps_it(rf, settings):
 
 def test_csp_hash_matches_the_published_value():
     """SHA-256 of the empty string, base64 (the value CSP documentation shows for an empty inline
-    block), and of the report frame's style attribute computed here with hashlib independently."""
+    block), and of the report frame's style attribute as Chromium computed it in its refusal message."""
     import base64
     import hashlib
 
@@ -146,6 +146,8 @@ def test_csp_hash_matches_the_published_value():
 
     assert csp_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
     text = "width:100%;height:70rem;border:1px solid #ccc"
+    # the hash Chromium itself printed for this attribute when the policy lacked it
+    assert csp_hash(text) == "'sha256-iSCfrkFiVsn7drd6Z+NQEy98p6MVpZPd3EauuZYTGwM='"
     assert csp_hash(text) == f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
 
 
