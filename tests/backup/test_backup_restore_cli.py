@@ -7,6 +7,9 @@ Records are compared table by table and files by SHA-256, computed here without 
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import shutil
 import sqlite3
 import tarfile
@@ -99,6 +102,12 @@ def test_restore_over_a_database_with_data_needs_force_and_brings_back_the_backu
     assert sqlite_rows(live / "nmguard.sqlite3") == rows_changed and data_files(live) == files_changed
     assert not (live / ".nmguard-restore").exists()
 
+    with closing(sqlite3.connect(live / "nmguard.sqlite3")) as server:  # as a running server holds it
+        server.execute("SELECT COUNT(*) FROM core_user").fetchone()
+        busy = one_error_line(nmguard("restore", str(archive), "--force", data_dir=live))
+    assert "open in another process" in busy
+    assert sqlite_rows(live / "nmguard.sqlite3") == rows_changed and data_files(live) == files_changed
+
     summary = ok_json(nmguard("restore", str(archive), "--force", "--json", data_dir=live))
     assert sqlite_rows(live / "nmguard.sqlite3") == rows_at_backup
     assert data_files(live) == files_at_backup
@@ -158,3 +167,31 @@ def test_backup_refuses_to_overwrite_or_to_write_inside_the_data_folder(live, tm
     empty = tmp_path / "empty"
     assert "nothing to back up" in one_error_line(nmguard("backup", "--to", str(tmp_path), data_dir=empty))
     assert "no such file" in one_error_line(nmguard("restore", str(tmp_path / "nope.tar"), data_dir=live))
+
+
+def test_a_restore_that_fails_its_audit_check_puts_everything_back(live, tmp_path):
+    """An archive whose checksums hold but whose recorded chain head is not the database's (made by hand
+    here): the database and files are swapped in, the verification finds the mismatch, and the previous
+    database and files are put back."""
+    archive, _ = _backup(live, tmp_path / "backups")
+    inconsistent = tmp_path / "inconsistent.tar"
+    with tarfile.open(archive) as tar, tarfile.open(inconsistent, "w") as out:
+        for info in tar.getmembers():
+            data = tar.extractfile(info).read()
+            if info.name == "manifest.json":
+                doc = json.loads(data)
+                doc["audit"]["head_hash"] = "f" * 64
+                data = json.dumps(doc).encode()
+                manifest_sha = hashlib.sha256(data).hexdigest()
+            if info.name == "manifest.sha256":
+                data = f"{manifest_sha}  manifest.json\n".encode()
+            info.size = len(data)
+            out.addfile(info, io.BytesIO(data))
+    (live / "inbox" / "received" / "ct-002.dcm").write_bytes(b"arrived after the backup")
+    (live / "examples" / "flood.dcm").write_bytes(b"changed after the backup")
+    rows, files = sqlite_rows(live / "nmguard.sqlite3"), data_files(live)
+    line = one_error_line(nmguard("restore", str(inconsistent), "--force", data_dir=live))
+    assert "is not the one the backup recorded" in line
+    assert sqlite_rows(live / "nmguard.sqlite3") == rows and data_files(live) == files
+    assert not (live / ".nmguard-restore").exists()
+    assert ok_json(nmguard("audit", "verify", "--json", data_dir=live))["ok"] is True

@@ -261,7 +261,14 @@ def _swap_sqlite(manifest: Manifest, staging: Path, keep: Path) -> Callable[[], 
     for end in sqlite_db.COMPANIONS:
         db_swap.remove(Path(f"{live}{end}"))
     db_swap.place(staging / SQLITE_MEMBER, live)
-    return db_swap.undo
+
+    def undo() -> None:
+        connections.close_all()  # before the file moves: a connection left open would write into the wrong one
+        for end in sqlite_db.COMPANIONS:  # the restored database's journal files, never the previous one's
+            Path(f"{live}{end}").unlink(missing_ok=True)
+        db_swap.undo()
+
+    return undo
 
 
 def _table_names() -> set[str]:
@@ -363,10 +370,10 @@ def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None
             verification = _verify(manifest)
             warnings = _moved_paths_warning(manifest, data)
         except BaseException:
+            connections.close_all()
             if undo_database is not None:
                 undo_database()
             swap.undo()
-            connections.close_all()
             raise
     except BaseException:
         shutil.rmtree(work, ignore_errors=True)
