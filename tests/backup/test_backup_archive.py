@@ -71,6 +71,7 @@ def _write(tmp_path: Path) -> Path:
 def test_archive_round_trip_with_independent_checksums(tmp_path):
     dest = _write(tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left beside it
+    assert dest.stat().st_mode & 0o077 == 0  # readable by its owner only
     with tarfile.open(dest) as tar:
         raw = json.loads(tar.extractfile("manifest.json").read())
         sidecar = tar.extractfile("manifest.sha256").read().decode()

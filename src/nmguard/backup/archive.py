@@ -173,7 +173,9 @@ def write_archive(dest: Path, members: Iterable[tuple[str, Path]], manifest: Man
     tmp = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
     listed: dict[str, dict[str, Any]] = {}
     try:
-        with open(tmp, "xb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        # owner-only from the start: the archive holds patient data and the secret key
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as raw, tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as tar:
             for name, source in members:
                 with open(source, "rb") as f:
                     info = tar.gettarinfo(fileobj=f, arcname=name)
