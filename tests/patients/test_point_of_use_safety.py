@@ -369,21 +369,6 @@ def test_medical_event_steps_name_the_responsible_role(dept):
     assert all(s.due is None or s.due.tzinfo is not None for s in row.steps)
 
 
-def test_admin_form_applies_the_same_patient_checks(dept):
-    from nmguard.apps.patients.admin import PatientAdminForm
-
-    base = {"mrn": "p-2", "family_name": "New", "given_name": "Person", "birth_date": "1970-01-01", "sex": "F"}
-    form = PatientAdminForm(data=base)
-    assert not form.is_valid() and "exists already" in form.errors["mrn"][0]
-    form = PatientAdminForm(data={**base, "mrn": "Z-1", "birth_date": "1850-01-01"})
-    assert not form.is_valid() and "before 1900" in form.errors["birth_date"][0]
-    # correcting the existing record itself is not a duplicate of itself
-    man = dept["man"]
-    same = {"mrn": man.mrn, "family_name": man.family_name, "given_name": man.given_name, "sex": man.sex}
-    form = PatientAdminForm(data={**same, "birth_date": man.birth_date.isoformat()}, instance=man)
-    assert form.is_valid(), form.errors
-
-
 def test_rrdsr_import_matches_patient_id_regardless_of_case(dept):
     from nmguard.apps.core.actor import acting_as
     from nmguard.apps.patients.exchange import import_rrdsr, rrdsr_bytes

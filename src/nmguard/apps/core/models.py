@@ -15,6 +15,12 @@ class User(AbstractUser):
     """A person who signs in. Roles are the groups named in :mod:`nmguard.apps.core.roles`."""
 
     display_name = models.CharField(max_length=150, blank=True)
+    # Set when someone else (an administrator, the CLI) sets the password; cleared when the user changes it.
+    # While set, the user is sent to the password change page and may not e-sign: a password that another
+    # person knows must not stand for this user's signature.
+    must_change_password = models.BooleanField(
+        default=False, help_text="The password was set by someone else; it must be changed before signing"
+    )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     def role_names(self) -> list[str]:
@@ -146,3 +152,39 @@ class Signature(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meaning} by {self.signer_name} at {self.signed_at:%Y-%m-%d %H:%M}Z"
+
+
+class RoleChange(AuditedModel):
+    """A request to grant or revoke a role: applied only when a second administrator approves it with an
+    e-signature (two-person rule); see :mod:`nmguard.apps.core.role_changes`."""
+
+    class Action(models.TextChoices):
+        GRANT = "grant"
+        REVOKE = "revoke"
+
+    class Status(models.TextChoices):
+        PENDING = "pending"
+        APPROVED = "approved"
+        REJECTED = "rejected"
+
+    # the decision is stored after the signature over the request: not part of what was signed
+    SIGNATURE_EXCLUDED_FIELDS = ("status", "decided_by_id", "decided_at", "decision_reason", "signature_id")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="role_changes")
+    role = models.CharField(max_length=32)
+    action = models.CharField(max_length=8, choices=Action.choices)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True)
+    signature = models.ForeignKey(Signature, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.role} to {self.user} ({self.status})"

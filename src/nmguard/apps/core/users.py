@@ -47,8 +47,13 @@ def create_user(
     display_name: str = "",
     actor: object,
     check_password: bool = True,
+    must_change_password: bool = False,
 ):
-    """Create an active user holding ``roles``; administrators also get the admin site."""
+    """Create an active user holding ``roles``; administrators also get the admin site.
+
+    ``must_change_password``: the password was chosen by someone other than the user (an administrator at
+    the CLI), so the user must change it at the first sign-in and cannot sign with it before.
+    """
     User = get_user_model()
     username, role_list = check_new_user(username, roles)
     candidate = User(username=username, display_name=display_name)
@@ -59,6 +64,7 @@ def create_user(
             raise InputError("password: " + " ".join(exc.messages), "password") from None
     with transaction.atomic(), acting_as(actor, reason="user created"):
         candidate.is_staff = Role.ADMINISTRATOR in role_list
+        candidate.must_change_password = must_change_password
         candidate.set_password(password)
         candidate.save()
         candidate.groups.set(Group.objects.filter(name__in=[r.value for r in role_list]))

@@ -1,9 +1,11 @@
-"""Admin pages of the equipment area: the register, check sources, the QC programme (tests with the
-department's bands, schedules) and the service log. QC results change only through result entry."""
+"""Admin pages of the equipment area: the register's identity fields, check sources and the QC programme
+(tests with the department's bands, schedules). A device's QC state (status, QC valid until, lock-out)
+changes only through QC results, exemptions and a physicist's signed return to service; QC results,
+exemptions and the service log are read-only here."""
 
 from django.contrib import admin
 
-from nmguard.apps.core.admin_base import NoDeleteAdmin
+from nmguard.apps.core.admin_base import NoDeleteAdmin, ReadOnlyAdmin
 from nmguard.apps.equipment.models import (
     CheckSource,
     Equipment,
@@ -19,6 +21,8 @@ from nmguard.apps.equipment.models import (
 class EquipmentAdmin(NoDeleteAdmin):
     list_display = ("name", "kind", "location", "status", "qc_valid_until", "locked_by_qc")
     list_filter = ("kind", "status")
+    # clinical state: set by the QC programme (qc_services), never typed in here
+    readonly_fields = ("status", "qc_valid_until", "locked_by_qc")
 
 
 @admin.register(QCTest)
@@ -42,16 +46,12 @@ class QCScheduleAdmin(NoDeleteAdmin):
     list_display = ("equipment", "test", "frequency", "check_source", "active")
 
 
-for model in (CheckSource, ServiceLogEntry, QCExemption):
-    admin.site.register(model, NoDeleteAdmin)
+admin.site.register(CheckSource, NoDeleteAdmin)
+
+for model in (ServiceLogEntry, QCExemption):
+    admin.site.register(model, ReadOnlyAdmin)
 
 
 @admin.register(QCResult)
-class QCResultAdmin(NoDeleteAdmin):
+class QCResultAdmin(ReadOnlyAdmin):
     list_display = ("schedule", "performed_at", "value", "unit", "outcome", "approved_by")
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

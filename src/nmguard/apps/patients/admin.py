@@ -1,7 +1,6 @@
-"""Admin pages for configuring protocols; clinical records are read-only here (they change only
-through the administration path, which checks and audits every step)."""
+"""Admin pages for configuring protocols; patients and clinical records are read-only here (they change
+only through the registration page and the administration path, which check and audit every step)."""
 
-from django import forms
 from django.contrib import admin
 
 from nmguard.apps.core.admin_base import NoDeleteAdmin, ReadOnlyAdmin
@@ -31,34 +30,10 @@ class ProtocolAdmin(NoDeleteAdmin):
     list_filter = ("active", "paediatric_method")
 
 
-class PatientAdminForm(forms.ModelForm):
-    """The same checks as the registration page and the API (no second set of rules here)."""
-
-    confirm_distinct = forms.BooleanField(
-        required=False, label="Checked a second identifier: not the patient with the same name and birth date"
-    )
-
-    class Meta:
-        model = Patient
-        fields = ["mrn", "family_name", "given_name", "birth_date", "sex"]
-
-    def clean(self):
-        from nmguard.apps.patients.services import check_patient_entry
-        from nmguard.errors import InputError
-
-        data = super().clean()
-        if self.errors:
-            return data
-        try:
-            check_patient_entry(**data, existing_pk=self.instance.pk)
-        except InputError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc.message)
-        return data
-
-
 @admin.register(Patient)
-class PatientAdmin(NoDeleteAdmin):
-    form = PatientAdminForm
+class PatientAdmin(ReadOnlyAdmin):
+    """Patients are registered and corrected on the registration page, with its identity checks."""
+
     list_display = ("mrn", "family_name", "given_name", "birth_date", "sex")
     search_fields = ("mrn", "family_name")
 

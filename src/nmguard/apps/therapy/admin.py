@@ -1,3 +1,5 @@
+"""Admin pages of therapy: the protocol catalogue; courses and cycles are read-only records here."""
+
 from django.contrib import admin
 
 from nmguard.apps.core.admin_base import NoDeleteAdmin, ReadOnlyAdmin
