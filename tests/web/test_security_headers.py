@@ -55,7 +55,9 @@ def test_example_paths_of_the_patterns():
 def _assert_policies(path: str, response) -> None:
     csp = response.get("Content-Security-Policy", "")
     assert csp, f"{path} ({response.status_code}) has no Content-Security-Policy"
-    assert "'unsafe-inline'" not in csp and "'unsafe-eval'" not in csp, f"{path}: {csp}"
+    directives = dict(d.strip().split(" ", 1) for d in csp.split(";"))
+    assert directives.get("script-src", directives["default-src"]) in ("'self'", "'none'"), f"{path}: {csp}"
+    assert "'unsafe-eval'" not in csp, f"{path}: {csp}"
     assert "camera=()" in response.get("Permissions-Policy", ""), f"{path} ({response.status_code})"
 
 
@@ -96,10 +98,9 @@ def test_page_policy_text(signed_in):
     directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
-    assert directives["style-src"] == "'self'"
+    assert directives["style-src"] == "'self' 'unsafe-inline'"  # matplotlib's inline SVG charts
     assert directives["object-src"] == "'none'"
     assert directives["frame-ancestors"] == "'none'"
-    assert directives["style-src-attr"].startswith("'unsafe-hashes' 'sha256-")
     assert response["X-Frame-Options"] == "DENY"
     policy = dict(f.split("=") for f in response["Permissions-Policy"].split(", "))
     for feature in ("camera", "microphone", "geolocation", "usb", "payment"):
@@ -136,21 +137,6 @@ def test_a_view_with_its_own_policy_keeps_it(rf, settings):
     assert same_origin["Content-Security-Policy"].endswith("; frame-ancestors 'self'")
 
 
-def test_csp_hash_matches_the_published_value():
-    """SHA-256 of the empty string, base64 (the value CSP documentation shows for an empty inline
-    block), and of the report frame's style attribute as Chromium computed it in its refusal message."""
-    import base64
-    import hashlib
-
-    from nmguard.web.security_headers import csp_hash
-
-    assert csp_hash("") == "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
-    text = "width:100%;height:70rem;border:1px solid #ccc"
-    # the hash Chromium itself printed for this attribute when the policy lacked it
-    assert csp_hash(text) == "'sha256-iSCfrkFiVsn7drd6Z+NQEy98p6MVpZPd3EauuZYTGwM='"
-    assert csp_hash(text) == f"'sha256-{base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()}'"
-
-
 def _templates() -> list[Path]:
     return sorted(SRC.rglob("templates/**/*.html"))
 
@@ -166,13 +152,3 @@ def test_templates_have_no_inline_script_or_handlers():
         for m in re.finditer(r"""\son[a-z]+\s*=\s*["']|javascript:""", text, re.IGNORECASE):
             offenders.append(f"{path.relative_to(SRC)}: {m.group(0).strip()}")
     assert offenders == []
-
-
-def test_every_style_attribute_is_allowed_by_hash(settings):
-    """Each ``style="..."`` in a template is in NMGUARD_CSP_STYLE_ATTRIBUTES (its hash is in the
-    policy); a new one must move to nmguard.css or be listed there, on purpose."""
-    found = {
-        m.group(1) for path in _templates() for m in re.finditer(r"""\sstyle\s*=\s*"([^"]*)\"""", path.read_text())
-    }
-    assert found <= set(settings.NMGUARD_CSP_STYLE_ATTRIBUTES), found - set(settings.NMGUARD_CSP_STYLE_ATTRIBUTES)
-    assert not (set(settings.NMGUARD_CSP_STYLE_ATTRIBUTES) - found), "a listed style attribute is gone: unlist it"

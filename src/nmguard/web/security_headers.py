@@ -1,14 +1,12 @@
 """Content-Security-Policy and Permissions-Policy on every response.
 
 Django 5.2 has no CSP support of its own (it arrives in 6.0), and a dependency for two headers is not
-worth it. The policies are settings (``NMGUARD_CONTENT_SECURITY_POLICY``, ``NMGUARD_CSP_STYLE_ATTRIBUTES``,
-``NMGUARD_PERMISSIONS_POLICY``); the headers are built once, when the middleware is made.
+worth it. The policies are settings (``NMGUARD_CONTENT_SECURITY_POLICY``, ``NMGUARD_PERMISSIONS_POLICY``);
+the headers are built once, when the middleware is made.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from collections.abc import Callable
 
 from django.conf import settings
@@ -18,17 +16,9 @@ from django.http import HttpRequest, HttpResponse
 _FRAME_ANCESTORS = {"DENY": "'none'", "SAMEORIGIN": "'self'"}
 
 
-def csp_hash(text: str) -> str:
-    """The CSP source expression that allows exactly ``text`` (an inline style attribute's value)."""
-    return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode() + "'"
-
-
-def content_security_policy(directives: dict[str, list[str]], style_attributes: list[str]) -> str:
+def content_security_policy(directives: dict[str, list[str]]) -> str:
     """The policy text without ``frame-ancestors`` (added per response)."""
-    parts = {name: list(sources) for name, sources in directives.items()}
-    if style_attributes:
-        parts["style-src-attr"] = ["'unsafe-hashes'", *(csp_hash(s) for s in style_attributes)]
-    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in parts.items())
+    return "; ".join(f"{name} {' '.join(sources)}" for name, sources in directives.items())
 
 
 def permissions_policy(features: list[str]) -> str:
@@ -42,9 +32,7 @@ class SecurityHeadersMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
-        self.csp = content_security_policy(
-            settings.NMGUARD_CONTENT_SECURITY_POLICY, settings.NMGUARD_CSP_STYLE_ATTRIBUTES
-        )
+        self.csp = content_security_policy(settings.NMGUARD_CONTENT_SECURITY_POLICY)
         self.permissions = permissions_policy(settings.NMGUARD_PERMISSIONS_POLICY)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

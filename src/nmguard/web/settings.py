@@ -166,13 +166,16 @@ NMGUARD_TRUSTED_PROXY_HEADERS = sorted(
 # when a proxy is configured; otherwise any client could send the header and pass for HTTPS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if NMGUARD_TRUSTED_PROXY else None
 
-# Content-Security-Policy (nmguard.web.security_headers): everything from this server, no inline
-# script or style, no plugins, not framed by other sites; ``frame-ancestors`` follows each response's
+# Content-Security-Policy (nmguard.web.security_headers): everything from this server, no inline or
+# evaluated script, no plugins, not framed by other sites; ``frame-ancestors`` follows each response's
 # X-Frame-Options. Pages that need more carry their own policy (the sandboxed dosimetry report).
+# Inline style is allowed: the QC, DRL and therapy pages embed matplotlib's SVG charts, which carry a
+# <style> element and a style attribute on every path (varied values: no hash or nonce can list them);
+# without it the charts lose their colours and lines. Script stays 'self' only.
 NMGUARD_CONTENT_SECURITY_POLICY = {
     "default-src": ["'self'"],
     "script-src": ["'self'"],
-    "style-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:"],  # Swagger UI's icons are data: URIs in its stylesheet
     "font-src": ["'self'"],
     "connect-src": ["'self'"],
@@ -181,11 +184,6 @@ NMGUARD_CONTENT_SECURITY_POLICY = {
     "base-uri": ["'none'"],
     "form-action": ["'self'"],
 }
-# Inline style attributes allowed by their exact text (CSP hash with 'unsafe-hashes'), one per
-# template that still has one; tests/web/test_security_headers.py fails on any other ``style=``.
-NMGUARD_CSP_STYLE_ATTRIBUTES = [
-    "width:100%;height:70rem;border:1px solid #ccc",  # therapy/dosimetry_job.html, the report frame
-]
 # Permissions-Policy: no page needs any of these browser features; deny them to every origin.
 NMGUARD_PERMISSIONS_POLICY = [
     "accelerometer", "autoplay", "bluetooth", "camera", "display-capture", "encrypted-media",
