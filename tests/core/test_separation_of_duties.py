@@ -157,12 +157,22 @@ def test_administrator_role_brings_and_takes_the_admin_site(admins, make_user):
     first, second = admins
     tech = make_user("technologist", "tech-s")
     assert not tech.is_staff
-    decide(request_change(tech, "administrator", "grant", "deputy", requested_by=first), second, PASSWORD,
-           approve=True, reason="")
+    decide(
+        request_change(tech, "administrator", "grant", "deputy", requested_by=first),
+        second,
+        PASSWORD,
+        approve=True,
+        reason="",
+    )
     tech.refresh_from_db()
     assert tech.is_staff
-    decide(request_change(tech, "administrator", "revoke", "deputy no more", requested_by=second), first, PASSWORD,
-           approve=True, reason="")
+    decide(
+        request_change(tech, "administrator", "revoke", "deputy no more", requested_by=second),
+        first,
+        PASSWORD,
+        approve=True,
+        reason="",
+    )
     tech.refresh_from_db()
     assert not tech.is_staff and tech.role_names() == ["technologist"]
 
@@ -254,8 +264,9 @@ def test_sign_out_stays_reachable_while_the_password_must_change(client, physici
 
 
 def test_create_user_can_mark_a_password_chosen_by_someone_else():
-    user = create_user("cli-made", PASSWORD, ["technologist"], actor="cli:root", check_password=False,
-                       must_change_password=True)
+    user = create_user(
+        "cli-made", PASSWORD, ["technologist"], actor="cli:root", check_password=False, must_change_password=True
+    )
     assert user.must_change_password
 
 
@@ -298,7 +309,10 @@ def test_equipment_qc_state_cannot_be_changed_in_the_admin(client, dept):
     locked_until = timezone.localdate() - dt.timedelta(days=3)
     with acting_as(dept["physicist"], reason="action-level result"):
         camera = Equipment.objects.create(
-            name="Camera locked", kind="gamma_camera", status="out_of_service", locked_by_qc=True,
+            name="Camera locked",
+            kind="gamma_camera",
+            status="out_of_service",
+            locked_by_qc=True,
             qc_valid_until=locked_until,
         )
     client.force_login(dept["administrator"])

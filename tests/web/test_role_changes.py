@@ -55,8 +55,9 @@ def test_request_on_the_users_page_then_a_second_administrator_approves(client, 
 
 def test_request_errors_show_by_the_field(client, people):
     client.force_login(people["first"])
-    response = client.post(f"/users/{people['tech'].pk}/role-change/", {"action": "grant", "role": "technologist",
-                                                                        "reason": "x"})
+    response = client.post(
+        f"/users/{people['tech'].pk}/role-change/", {"action": "grant", "role": "technologist", "reason": "x"}
+    )
     assert response.status_code == 200
     assert b'data-field="role">' in response.content and b"already" in response.content
     assert not RoleChange.objects.exists()
@@ -90,3 +91,11 @@ def test_rejection_from_the_list(client, people):
     change.refresh_from_db()
     assert change.status == "rejected" and tech.role_names() == ["technologist"]
     assert b"rejected" in client.get("/role-changes/").content
+
+
+def test_dashboard_tells_the_other_administrators(client, people):
+    client.force_login(people["first"])
+    client.post(f"/users/{people['tech'].pk}/role-change/", {"action": "grant", "role": "rpo", "reason": "cover"})
+    assert b"awaiting a second administrator" not in client.get("/").content  # the requester cannot approve
+    client.force_login(people["second"])
+    assert b"1 role change awaiting a second administrator" in client.get("/").content

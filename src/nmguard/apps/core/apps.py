@@ -9,7 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from nmguard.apps.core import receivers, roles
+        from nmguard.apps.core import dashboard, receivers, role_changes, roles
 
         receivers.connect()
+        dashboard.ATTENTION_PROVIDERS.append(role_changes.attention)
         post_migrate.connect(roles.sync_roles_after_migrate, dispatch_uid="nmguard_sync_roles")

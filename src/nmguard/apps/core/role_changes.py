@@ -100,3 +100,24 @@ def _apply(change: RoleChange) -> None:
         if user.is_staff != is_admin:
             user.is_staff = is_admin
             user.save(update_fields=["is_staff"])
+
+
+def attention(user) -> list:
+    """Dashboard: the pending requests this administrator may decide (not their own, not about them)."""
+    from django.urls import reverse
+
+    from nmguard.apps.core.dashboard import AttentionItem
+
+    if not user.has_perm("core.change_user"):
+        return []
+    waiting = RoleChange.objects.filter(status=RoleChange.Status.PENDING).exclude(user=user).exclude(requested_by=user)
+    count = waiting.count()
+    if not count:
+        return []
+    return [
+        AttentionItem(
+            f"{count} role change{'s' if count > 1 else ''} awaiting a second administrator",
+            "approve or reject with your e-signature",
+            reverse("role-changes"),
+        )
+    ]
