@@ -155,25 +155,46 @@ audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
 @audit_app.command("verify")
 def audit_verify(data_dir: Path | None = DATA_DIR, json: bool = typer.Option(False, "--json")) -> None:
-    """Recompute the audit hash chain and report the first broken link."""
+    """Check the audit trail: the hash chain, the seals and checkpoints made with the key kept outside the
+    database, the append-only triggers; an intact trail is checkpointed. Exit 1 when anything is wrong."""
     setup_django(data_dir)
-    from nmguard.apps.core.audit import verify
+    from nmguard.apps.core.audit import verify_all
 
-    report = verify()
+    result = verify_all(checkpoint=True)
+    doc = result.as_dict()
     if json:
-        emit_json(report.as_dict())
+        emit_json(doc)
     else:
         emit_table(
-            [("Chain", "intact" if report.ok else "BROKEN"), ("Events", str(report.events))]
-            + (
-                []
-                if report.ok
-                else [("First bad event", str(report.first_bad_event)), ("Problem", report.problem or "")]
-            ),
+            [
+                ("Trail", "intact" if result.ok else "BROKEN"),
+                ("Events", str(doc["events"])),
+                ("Sealed events", str(doc["sealed_events"])),
+                ("Checkpoints", str(doc["checkpoints"])),
+                ("Triggers", ", ".join(doc["triggers"]) or "none"),
+            ]
+            + [("Problem", p) for p in doc["problems"]],
             title="Audit trail",
         )
-    if not report.ok:
+    if not result.ok:
         raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(data_dir: Path | None = DATA_DIR, json: bool = typer.Option(False, "--json")) -> None:
+    """Write the chain head, signed, to the checkpoint file outside the database (also done every 100 events
+    and by every passing `audit verify`)."""
+    setup_django(data_dir)
+    from nmguard.apps.core.audit import write_checkpoint
+
+    cp = write_checkpoint()
+    if cp is None:
+        raise InputError("the audit trail is empty: nothing to checkpoint", "audit")
+    doc = {"seq": cp.seq, "hash": cp.hash, "at": cp.at, "database": cp.database}
+    if json:
+        emit_json(doc)
+    else:
+        emit_table([(k, str(v)) for k, v in doc.items()], title="Audit checkpoint")
 
 
 def register(app: typer.Typer) -> None:

@@ -183,6 +183,7 @@ class AuditVerification:
     checkpoints: int = 0
     checkpoints_of_other_databases: int = 0
     triggers: list[str] = field(default_factory=list)
+    records_checked: int = 0
 
     @property
     def ok(self) -> bool:
@@ -198,6 +199,7 @@ class AuditVerification:
             "checkpoints": self.checkpoints,
             "checkpoints_of_other_databases": self.checkpoints_of_other_databases,
             "triggers": self.triggers,
+            "records_checked": self.records_checked,
         }
 
 
@@ -251,6 +253,8 @@ def verify_all(*, checkpoint: bool = False) -> AuditVerification:
         result.problems.append(f"append-only triggers missing: {', '.join(missing)} (dropped?)")
     if result.chain.events == 0 and get_user_model().objects.exists():
         result.problems.append("the trail is empty, yet the database holds users: the trail was emptied")
+    result.records_checked, record_problems = verify_records()
+    result.problems += [f"changed outside NMGuard: {p}" for p in record_problems]
     try:
         key = audit_key(create=False)
     except AuditKeyError as exc:
@@ -279,3 +283,124 @@ def verify_all(*, checkpoint: bool = False) -> AuditVerification:
     if checkpoint and result.ok and automatic_checkpoints():
         write_checkpoint()
     return result
+
+
+# ----------------------------------------------------------------------------------------- records' audited state
+
+#: The records whose stored values must equal their audited state (the `after` of their last create or update
+#: event): what a direct SQL edit of an administration, a batch, a QC value or a birth date would change.
+CLINICAL_RECORDS = (
+    "patients.Patient",
+    "patients.Prescription",
+    "patients.DoseMeasurement",
+    "patients.SafetyCheck",
+    "patients.Administration",
+    "patients.MedicalEvent",
+    "radiopharmacy.Generator",
+    "radiopharmacy.Elution",
+    "radiopharmacy.Batch",
+    "radiopharmacy.BatchTest",
+    "radiopharmacy.Dispensing",
+    "equipment.Equipment",
+    "equipment.QCResult",
+    "therapy.TherapyCycle",
+    "therapy.CycleDoseRecord",
+)
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A field whose stored value is not the value the audit trail last recorded for it."""
+
+    field: str
+    stored: Any
+    audited: Any
+
+    def __str__(self) -> str:
+        return f"{self.field} is {self.stored} in the database but {self.audited} in the audit trail"
+
+
+def _same(field_obj, stored: Any, audited: Any) -> bool:
+    """Equal as values of the field (an offset, a trailing zero or a key order is not a change)."""
+    if stored == audited:
+        return True
+    try:
+        return field_obj.to_python(stored) == field_obj.to_python(audited)
+    except Exception:  # noqa: BLE001 - a value the field cannot read is a difference
+        return False
+
+
+def compare_with_audited(instance: models.Model, audited: dict[str, Any] | None) -> list[Difference]:
+    """The fields of ``instance`` (as stored) that differ from ``audited`` (a snapshot from the trail)."""
+    if audited is None:
+        return [Difference("(record)", "present", "no create event in the audit trail")]
+    fields = {f.attname: f for f in instance._meta.concrete_fields}
+    out = []
+    for name, stored in snapshot(instance).items():
+        if name not in audited or name not in fields or stored == "<set>":
+            continue
+        if not _same(fields[name], stored, audited[name]):
+            out.append(Difference(name, stored, audited[name]))
+    return out
+
+
+def audited_state(instance: models.Model) -> dict[str, Any] | None:
+    """The record as the audit trail last recorded it (the `after` of its latest create/update event)."""
+    from nmguard.apps.core.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            model_label=instance._meta.label, object_id=str(instance.pk), action__in=("create", "update")
+        )
+        .order_by("-seq")
+        .values_list("after", flat=True)
+        .first()
+    )
+
+
+def record_differences(instance: models.Model) -> list[Difference]:
+    """How the stored record differs from its audited state: empty unless it was changed outside NMGuard.
+    The instance is read afresh from the database, so an unsaved in-memory change does not count."""
+    stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+    if stored is None:
+        return []
+    return compare_with_audited(stored, audited_state(stored))
+
+
+def verify_records(labels: tuple[str, ...] = CLINICAL_RECORDS, batch: int = 2000, listed: int = 20) -> tuple[int, list[str]]:
+    """Compare every clinical record with its audited state; (records checked, the first ``listed`` problems
+    and a count of the rest)."""
+    from django.apps import apps
+
+    from nmguard.apps.core.models import AuditEvent
+
+    checked, problems, more = 0, [], 0
+    for label in labels:
+        try:
+            model = apps.get_model(label)
+        except LookupError:
+            continue
+        pks = list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+        for start in range(0, len(pks), batch):
+            chunk = pks[start : start + batch]
+            latest: dict[str, Any] = {}
+            events = (
+                AuditEvent.objects.filter(
+                    model_label=label, object_id__in=[str(pk) for pk in chunk], action__in=("create", "update")
+                )
+                .order_by("seq")
+                .values_list("object_id", "after")
+            )
+            for object_id, after in events.iterator(chunk_size=batch):
+                latest[object_id] = after
+            for record in model._default_manager.filter(pk__in=chunk):
+                checked += 1
+                diffs = compare_with_audited(record, latest.get(str(record.pk)))
+                if diffs:
+                    if len(problems) < listed:
+                        problems.append(f"{label} {record.pk}: {diffs[0]}" + (f" (+{len(diffs) - 1})" if len(diffs) > 1 else ""))
+                    else:
+                        more += 1
+    if more:
+        problems.append(f"... and {more} more records changed outside NMGuard")
+    return checked, problems
