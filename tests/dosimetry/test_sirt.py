@@ -186,3 +186,16 @@ def test_bad_input_is_refused_naming_the_field(kw, field):
     with pytest.raises(InputError) as err:
         plan(**kw)
     assert err.value.field == field
+
+
+def test_counts_outside_liver_and_lungs_make_the_partition_model_warn():
+    """All body counts lie in liver and lungs in the phantom: no warning. Put 30 % of them in a stomach-like
+    block (extrahepatic deposition): the plan says the partition model does not describe the study."""
+    assert not any("partition model assumes" in w for w in plan().warnings)
+    counts, density, vois = phantom()
+    stomach = np.zeros(counts.shape, bool)
+    stomach[12:14, 2:6, 2:14] = True
+    counts[stomach] = 0.3 * C_BODY / 0.7 / stomach.sum()
+    p = plan_sirt(counts, vois, SPACING, density, SirtOptions(activity_GBq=2.0, voi_tumour="Tumour"))
+    (warning,) = [w for w in p.warnings if "partition model assumes" in w]
+    assert warning.startswith("only 70 % of the counts lie in the liver and lung VOIs")

@@ -414,6 +414,14 @@ def plan_sirt(
             share = c_t / (c_t + c_n)
             if c_n > 0 and m_t > 0:
                 t_n = (c_t / m_t) / (c_n / m_n)
+        in_model = float(c[liver_all | lungs].sum()) if lungs is not None else float(c[liver_all].sum())
+        share_min = data.partition_min_count_share
+        if options.lsf is None and in_model / total < share_min.value:
+            warnings.append(
+                f"only {100 * in_model / total:.0f} % of the counts lie in the liver and lung VOIs (below "
+                f"{100 * share_min.value:.0f} % [{share_min.source.id}, {share_min.status.value}]): the partition model "
+                "assumes every microsphere goes to them; check the VOIs and for extrahepatic deposition"
+            )
         m_lung = float(options.lung_mass_kg) if options.lung_mass_kg is not None else data.lung_mass.value
         doses = partition_doses(options.activity_GBq, lsf, share, m_t, m_n, m_lung, K)
         u_lsf = 0.0 if lungs is None or options.lsf is not None else 100 * _boundary_fraction(lungs, c)

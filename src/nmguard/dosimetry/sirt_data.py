@@ -37,6 +37,7 @@ class SirtData:
     mosteller_divisor: SourcedValue
     microspheres: dict[str, Microsphere]
     activity_calibration_percent: SourcedValue
+    partition_min_count_share: SourcedValue
 
 
 def _entry(table: dict, key: str, where: str, unit: str | None = None) -> SourcedValue:
@@ -87,4 +88,5 @@ def sirt_data() -> SirtData:
         mosteller_divisor=_entry(bsa.get("mosteller") or {}, "divisor", "[bsa.mosteller]"),
         microspheres=spheres,
         activity_calibration_percent=_entry(doc.get("uncertainty") or {}, "activity_calibration", "[uncertainty]", "%"),
+        partition_min_count_share=_entry(doc.get("partition") or {}, "min_count_share", "[partition]", ""),
     )
