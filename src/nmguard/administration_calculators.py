@@ -14,7 +14,7 @@ from typing import Any
 from nmguard.dosimetry.effective_dose import check_activity_Bq
 from nmguard.dosimetry.effective_dose import effective_dose as _effective_dose
 from nmguard.errors import InputError
-from nmguard.physics.units import parse_activity
+from nmguard.input_bounds import check_quantity, finite_result, parse_activity
 from nmguard.reference import Radiopharmaceutical, all_radiopharmaceuticals, get_profile, get_radiopharmaceutical
 from nmguard.reference.dose_coefficients import normalize_age_group
 from nmguard.reference.radiopharmaceuticals import ROUTES
@@ -50,11 +50,11 @@ def _age(text: str | None, field: str = "age") -> str:
 def _weight(text: str | float) -> float:
     """``10``, ``"10"``, ``"10 kg"`` → kg (plausibility is checked by the rule)."""
     if isinstance(text, (int, float)) and not isinstance(text, bool):
-        return float(text)
+        return check_quantity(float(text), "weight", "mass")
     match = _WEIGHT.match(str(text))
     if not match:
         raise InputError(f"weight: cannot read {text!r} as a body weight such as '20 kg'", "weight")
-    return float(match.group(1).replace(",", "."))
+    return check_quantity(float(match.group(1).replace(",", ".")), "weight", "mass")
 
 
 def _route(text: str | None, field: str) -> str | None:
@@ -72,6 +72,7 @@ def _sourced(v) -> dict[str, Any] | None:
     return {"value": v.value, "unit": v.unit, "source": v.source.id, "status": v.status.value}
 
 
+@finite_result
 def radiopharmaceuticals() -> dict[str, Any]:
     """The catalogue: id, name, nuclide, route, therapy, aliases and typical adult activity with source."""
     items = [
@@ -91,6 +92,7 @@ def radiopharmaceuticals() -> dict[str, Any]:
     return {"count": len(items), "radiopharmaceuticals": items}
 
 
+@finite_result
 def effective_dose(
     radiopharmaceutical: str, activity: str, age: str | None = "adult", publication: str | None = None
 ) -> dict[str, Any]:
@@ -109,6 +111,7 @@ def effective_dose(
     }
 
 
+@finite_result
 def paediatric_activity(
     radiopharmaceutical: str, weight: str | float, card: str | None = "eanm-2016", indication: str | None = None
 ) -> dict[str, Any]:
@@ -120,6 +123,7 @@ def paediatric_activity(
     return {"radiopharmaceutical": product.name, "nuclide": product.nuclide, **out}
 
 
+@finite_result
 def medical_event(
     radiopharmaceutical: str,
     prescribed_activity: str,

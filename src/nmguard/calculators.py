@@ -10,6 +10,7 @@ from typing import Any
 
 from nmguard import input_bounds as bounded
 from nmguard.errors import InputError
+from nmguard.input_bounds import finite_result
 from nmguard.physics.decay import decay_activity
 from nmguard.reference import Citation, Nuclide, SourcedValue, get_nuclide
 
@@ -36,6 +37,7 @@ def _nuclide(name: str) -> Nuclide:
         raise InputError(exc.message, "nuclide") from None
 
 
+@finite_result
 def nuclide_info(name: str) -> dict[str, Any]:
     """Everything NMGuard holds on one nuclide, each value with its source and status."""
     n = _nuclide(name)
@@ -71,6 +73,7 @@ def nuclide_info(name: str) -> dict[str, Any]:
     }
 
 
+@finite_result
 def decay(nuclide: str, activity: str, start: str, end: str) -> dict[str, Any]:
     """Decay ``activity`` of ``nuclide`` from ``start`` to ``end`` (either direction)."""
     n = _nuclide(nuclide)

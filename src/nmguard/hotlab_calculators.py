@@ -14,14 +14,14 @@ from typing import Any
 
 from nmguard.errors import InputError
 from nmguard.hotlab import dosing, generators
-from nmguard.physics.units import parse_activity, parse_instant
+from nmguard.input_bounds import check_instant, check_quantity, finite_result, parse_activity, parse_instant
 from nmguard.physics.volume import parse_volume
 
 DEFAULT_FUTURE_MARGIN_MINUTES = generators.DEFAULT_FUTURE_MARGIN_MINUTES
 
 
 def _activity(text: str, field: str, allow_zero: bool = False) -> float:
-    bq = parse_activity(str(text), field)
+    bq = parse_activity(str(text), field, allow_zero=True)
     if bq == 0 and not allow_zero:
         raise InputError(f"{field}: activity must be positive ({text!r})", field)
     return bq
@@ -31,7 +31,7 @@ def _instant(text: str | dt.datetime, field: str) -> dt.datetime:
     if isinstance(text, dt.datetime):
         if text.tzinfo is None or text.utcoffset() is None:
             raise InputError(f"{field}: a time with a UTC offset is required", field)
-        return text
+        return check_instant(text, field)
     return parse_instant(str(text), field)
 
 
@@ -53,6 +53,7 @@ def _number(value: str | float | None, field: str) -> float | None:
     return number
 
 
+@finite_result
 def breakthrough(
     parent: str,
     parent_activity: str,
@@ -78,6 +79,7 @@ def breakthrough(
     return result.to_dict()
 
 
+@finite_result
 def draw_volume(
     nuclide: str,
     stock_activity: str,
@@ -91,7 +93,7 @@ def draw_volume(
     result = dosing.draw_volume(
         nuclide,
         _activity(stock_activity, "stock_activity"),
-        parse_volume(stock_volume, "stock_volume"),
+        check_quantity(parse_volume(stock_volume, "stock_volume"), "stock_volume", "volume"),
         _instant(calibrated_at, "calibrated_at"),
         _activity(want, "want"),
         _instant(at, "at"),
@@ -100,6 +102,7 @@ def draw_volume(
     return result.to_dict()
 
 
+@finite_result
 def elution_yield(
     generator_activity: str,
     calibrated_at: str | dt.datetime,
@@ -125,6 +128,7 @@ def elution_yield(
     return result.to_dict()
 
 
+@finite_result
 def expiry(
     prepared_at: str | dt.datetime,
     shelf_life_h: str | float,
@@ -146,7 +150,9 @@ def expiry(
         shelf,
         nuclide=nuclide,
         stock_activity_Bq=_activity(stock_activity, "stock_activity") if stock_activity else None,
-        stock_volume_mL=parse_volume(stock_volume, "stock_volume") if stock_volume else None,
+        stock_volume_mL=check_quantity(parse_volume(stock_volume, "stock_volume"), "stock_volume", "volume")
+        if stock_volume
+        else None,
         calibrated_at=_optional_instant(calibrated_at, "calibrated_at"),
         min_concentration_Bq_per_mL=None if cmin is None else cmin * 1e6,
         at=_optional_instant(at, "at"),

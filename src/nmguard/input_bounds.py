@@ -190,3 +190,40 @@ def parse_activity(text: str, field: str, *, allow_zero: bool = False, maximum: 
 
     check_text(str(text), field, max_length=100)
     return check_quantity(units.parse_activity(text, field), field, "activity", allow_zero=allow_zero, maximum=maximum)
+
+
+def _non_finite(value: object, path: str = "") -> str | None:
+    """The key path of the first NaN or infinite number in a JSON-ready result, if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return path or "result"
+    if isinstance(value, dict):
+        for key, item in value.items():
+            found = _non_finite(item, f"{path}.{key}" if path else str(key))
+            if found:
+                return found
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            found = _non_finite(item, f"{path}[{i}]")
+            if found:
+                return found
+    return None
+
+
+def finite_result(function):
+    """Decorator of a calculator façade function: inputs that make the arithmetic overflow or divide by
+    zero, or a result with NaN or infinity, are bad input (CLI exit 2, API 422), never a crash or a NaN
+    printed with exit 0."""
+    import functools
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        try:
+            result = function(*args, **kwargs)
+        except (OverflowError, ZeroDivisionError) as exc:
+            raise InputError(f"the inputs give no finite result ({exc or type(exc).__name__})") from None
+        where = _non_finite(result)
+        if where:
+            raise InputError(f"the inputs give no finite result ({where} is not a finite number)")
+        return result
+
+    return wrapper

@@ -7,7 +7,7 @@ from typing import Any
 
 from nmguard.errors import InputError
 from nmguard.hotlab.waste import release_date as _release_date
-from nmguard.physics.units import parse_activity, parse_instant
+from nmguard.input_bounds import finite_result, parse_activity, parse_instant
 from nmguard.reference.citations import get_citation
 
 
@@ -23,6 +23,7 @@ def _hold(text: str | float | None) -> float | None:
     return value
 
 
+@finite_result
 def release_date(
     nuclide: str,
     activity: str,

@@ -121,7 +121,7 @@ def send(client: Client, method: str, path: str, body, content_type: str | None)
                 response = client.post(path, body)
             else:
                 data = json.dumps(body) if body is not None else ""
-                response = getattr(client, method)(path, data, content_type="application/json")
+                response = client.generic(method.upper(), path, data, content_type="application/json")
             transaction.set_rollback(True)
     finally:
         got_request_exception.disconnect(keep)
