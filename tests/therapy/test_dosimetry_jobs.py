@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from django.utils import timezone
 from tests.conftest import PASSWORD
 
 from nmguard.apps.core.models import AuditEvent
@@ -292,20 +293,61 @@ def test_bed_is_given_for_kidneys_with_their_fitted_clearance(sharp_study):
     assert liver.bed_Gy is None  # BED only for kidneys and red marrow
 
 
-def test_a_job_left_running_by_a_stopped_worker_ends_failed(dept, inbox):
+def test_a_job_left_running_by_a_stopped_worker_goes_back_to_the_queue_and_runs(dept, inbox):
+    """kill -9 of the worker (here: a PID of this host that no longer exists) leaves the job "running"; the
+    next start puts it back in the queue and runs it, with its files from the dead attempt set aside."""
+    import os
     import socket
 
-    job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(), user=dept["physicist"])
-    DosimetryJob.objects.filter(pk=job.pk).update(status="running", worker=f"{socket.gethostname()}:999999999")
+    job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(method="ld"), user=dept["physicist"])
+    assert dosimetry_jobs._claim(f"{socket.gethostname()}:999999999").pk == job.pk  # attempt 1, then "killed"
+    half_written = Path(job.input_dir).parent / f"output-{job.pk}"
+    half_written.mkdir()
+    (half_written / "rtdose.dcm").write_bytes(b"partial")
     alive = dosimetry_jobs.submit_folder(study_dir=inbox, title="y", options=RunOptions(), user=dept["physicist"])
     DosimetryJob.objects.filter(pk=alive.pk).update(
-        status="running", worker=f"{socket.gethostname()}:{__import__('os').getpid()}"
+        status="running", worker=f"{socket.gethostname()}:{os.getpid()}", heartbeat_at=timezone.now()
     )
     assert dosimetry_jobs.recover_interrupted_jobs() == 1
     job.refresh_from_db()
     alive.refresh_from_db()
-    assert job.status == "failed" and "interrupted" in job.message and job.result is None
+    assert job.status == "queued" and job.attempts == 1 and "attempt 1 was interrupted" in job.step
     assert alive.status == "running"
+    assert dosimetry_jobs.run_next_job("restarted") is not None
+    job.refresh_from_db()
+    assert job.status == "succeeded" and job.attempts == 2, job.message
+    assert (half_written.with_name(f"output-{job.pk}.abandoned-attempt-1") / "rtdose.dcm").read_bytes() == b"partial"
+    reasons = AuditEvent.objects.filter(model_label="therapy.DosimetryJob", object_id=str(job.pk)).values_list(
+        "reason", flat=True
+    )
+    assert f"dosimetry job {job.pk} requeued" in set(reasons)
+
+
+def test_a_lease_that_ran_out_is_recovered_whatever_the_host_and_a_fresh_one_is_not(dept, inbox, settings):
+    import datetime as dt
+
+    settings.NMGUARD_JOB_LEASE_S = 60
+    now = timezone.now()
+    stale, fresh = (
+        dosimetry_jobs.submit_folder(study_dir=inbox, title=t, options=RunOptions(), user=dept["physicist"])
+        for t in ("stale", "fresh")
+    )
+    for job, beat in ((stale, now - dt.timedelta(seconds=61)), (fresh, now - dt.timedelta(seconds=30))):
+        DosimetryJob.objects.filter(pk=job.pk).update(
+            status="running", worker="other-host:123", heartbeat_at=beat, attempts=1
+        )
+    assert dosimetry_jobs.recover_interrupted_jobs() == 1
+    assert DosimetryJob.objects.get(pk=stale.pk).status == "queued"
+    assert DosimetryJob.objects.get(pk=fresh.pk).status == "running"
+
+
+def test_a_job_abandoned_at_every_attempt_ends_failed(dept, inbox, settings):
+    settings.NMGUARD_JOB_MAX_ATTEMPTS = 3
+    job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(), user=dept["physicist"])
+    DosimetryJob.objects.filter(pk=job.pk).update(status="running", worker="other-host:1", heartbeat_at=None, attempts=3)
+    assert dosimetry_jobs.recover_interrupted_jobs() == 1
+    job.refresh_from_db()
+    assert job.status == "failed" and "interrupted 3 times" in job.message and job.result is None
 
 
 def test_a_threshold_voi_drawn_by_nmguard_within_a_seed_voi(sharp_study):

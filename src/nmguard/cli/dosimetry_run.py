@@ -263,8 +263,9 @@ def worker(
     from nmguard.apps.therapy.dosimetry_jobs import recover_interrupted_jobs, run_next_job
 
     if recovered := recover_interrupted_jobs():
-        print(f"{recovered} job(s) interrupted by a stopped worker marked failed", flush=True)
+        print(f"{recovered} job(s) interrupted by a stopped worker put back in the queue", flush=True)
     while True:
+        recover_interrupted_jobs()  # another worker may have died meanwhile: its lease runs out
         job = run_next_job()
         if job is not None:
             print(f"job {job.pk}: {job.status}{' - ' + job.message if job.message else ''}", flush=True)

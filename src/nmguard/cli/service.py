@@ -61,7 +61,18 @@ def _serve(host: str, port: int) -> None:
             "(docs/deployment.md), or every request is redirected again",
             flush=True,
         )
+    _resume_jobs()
     waitress_serve(application, host=host, port=port, threads=8, ident="NMGuard", **proxy)
+
+
+def _resume_jobs() -> None:
+    """On every start: jobs abandoned by a stopped process go back to the queue (or end failed after their
+    attempts), and queued jobs start now in the embedded default, not when the next job is submitted."""
+    from nmguard.apps.therapy.dosimetry_jobs import recover_interrupted_jobs, start_background_worker
+
+    if recovered := recover_interrupted_jobs():
+        print(f"{recovered} interrupted dosimetry job(s) put back in the queue", flush=True)
+    start_background_worker()
 
 
 def migrate(data_dir: Path | None = DATA_DIR) -> None:

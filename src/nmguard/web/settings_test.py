@@ -20,3 +20,6 @@ NMGUARD_JOB_THREAD = False  # tests run the queue explicitly (run_next_job)
 # no automatic audit checkpoints: test databases come and go, the data folder stays (tests that check
 # checkpoints give themselves a data folder and write them explicitly)
 NMGUARD_AUDIT_CHECKPOINTS = False
+# running jobs renew their lease from the calculation's progress only: a heartbeat thread would write through a
+# second connection while a test holds the database in its transaction
+NMGUARD_JOB_HEARTBEAT_S = 0

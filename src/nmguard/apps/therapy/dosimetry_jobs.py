@@ -11,7 +11,13 @@ succeeded with its results document, or failed with the message. Progress is wri
 UPDATE (not an audited change: it is not clinical data); every status change is an audited save.
 
 Who runs the queue: ``nmguard worker`` (a separate process), or, in the embedded default, a daemon thread
-started when a job is submitted (:func:`start_background_worker`; setting ``NMGUARD_JOB_THREAD``).
+started when a job is submitted and when the server starts (:func:`start_background_worker`; setting
+``NMGUARD_JOB_THREAD``).
+
+Surviving restarts: a running attempt holds a lease that its worker renews (a heartbeat every few seconds from a
+thread, and with every progress step). :func:`recover_interrupted_jobs`, called when a server or worker starts and
+by workers as they poll, puts back in the queue every running job whose lease ran out or whose process on this
+host is gone (kill -9, a power cut), up to the attempt limit; files an abandoned attempt wrote are set aside.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
@@ -410,18 +417,65 @@ def record_doses_for_cycle(
     )
 
 
+HEARTBEAT_S_DEFAULT = 5.0  # how often a running job renews its lease (settings.NMGUARD_JOB_HEARTBEAT_S)
+LEASE_S_DEFAULT = 60.0  # a heartbeat older than this means the attempt was abandoned (settings.NMGUARD_JOB_LEASE_S)
+MAX_ATTEMPTS_DEFAULT = 3  # attempts before an abandoned job ends failed (settings.NMGUARD_JOB_MAX_ATTEMPTS)
+
+
+def _setting(name: str, default: float) -> float:
+    return float(getattr(settings, name, default))
+
+
 def _claim(worker: str) -> DosimetryJob | None:
     for pk in (
         DosimetryJob.objects.filter(status=DosimetryJob.Status.QUEUED)
         .order_by("created_at")
         .values_list("pk", flat=True)[:5]
     ):
+        now = timezone.now()
         claimed = DosimetryJob.objects.filter(pk=pk, status=DosimetryJob.Status.QUEUED).update(
-            status=DosimetryJob.Status.RUNNING, worker=worker, started_at=timezone.now(), step="starting"
+            status=DosimetryJob.Status.RUNNING,
+            worker=worker,
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            step="starting",
         )
         if claimed:
             return DosimetryJob.objects.get(pk=pk)
     return None
+
+
+class _Heartbeat:
+    """Renews a running job's lease from a thread while the calculation (which may sit in one long FFT for
+    minutes) runs, so that other workers can tell a slow job from an abandoned one."""
+
+    def __init__(self, job_pk: int, worker: str) -> None:
+        self.job_pk, self.worker = job_pk, worker
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"nmguard-job-{job_pk}-heartbeat", daemon=True)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stop.wait(_setting("NMGUARD_JOB_HEARTBEAT_S", HEARTBEAT_S_DEFAULT)):
+                try:  # only while this worker still holds the job: a recovered job is not renewed by a zombie
+                    DosimetryJob.objects.filter(
+                        pk=self.job_pk, status=DosimetryJob.Status.RUNNING, worker=self.worker
+                    ).update(heartbeat_at=timezone.now())
+                except Exception:  # a busy database: the next beat tries again, the lease is long
+                    log.warning("heartbeat of job %s not written", self.job_pk, exc_info=True)
+        finally:
+            close_old_connections()
+
+    def __enter__(self) -> _Heartbeat:
+        if _setting("NMGUARD_JOB_HEARTBEAT_S", HEARTBEAT_S_DEFAULT) > 0:  # 0: no thread (the test settings)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop.set()
+        if self.thread.is_alive():
+            self.thread.join(timeout=10)
 
 
 def _progress_writer(job_pk: int):
@@ -431,7 +485,7 @@ def _progress_writer(job_pk: int):
         if fraction - last["f"] >= 0.01 or fraction >= 1.0:
             last["f"] = fraction
             DosimetryJob.objects.filter(pk=job_pk).update(
-                progress=round(min(max(fraction, 0.0), 1.0), 4), step=step[:200]
+                progress=round(min(max(fraction, 0.0), 1.0), 4), step=step[:200], heartbeat_at=timezone.now()
             )
 
     return write
@@ -463,7 +517,9 @@ def execute(job: DosimetryJob) -> DosimetryJob:
     try:
         if input_digest(Path(job.input_dir)) != job.input_sha256:
             raise InputError("the stored inputs changed since the job was queued", "input_dir")
-        paths = _RUNNERS[job.kind](job, out_dir)
+        _set_aside_abandoned_output(out_dir, job)
+        with _Heartbeat(job.pk, job.worker):
+            paths = _RUNNERS[job.kind](job, out_dir)
         document = json.loads(paths["results"].read_text(encoding="utf-8"))  # the stored file, exactly
     except InputError as exc:
         return _finish(job, failed=str(exc))
@@ -518,17 +574,42 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+def _set_aside_abandoned_output(out_dir: Path, job: DosimetryJob) -> None:
+    """An earlier attempt may have written its files and died before recording them: keep them, aside."""
+    if out_dir.exists():
+        out_dir.rename(out_dir.with_name(f"{out_dir.name}.abandoned-attempt-{job.attempts - 1}"))
+
+
+def _abandoned(job: DosimetryJob, now: dt.datetime, host: str) -> bool:
+    """The attempt's worker is gone: its lease ran out, or it was a process of this host that no longer exists."""
+    worker_host, _, rest = job.worker.partition(":")
+    pid = rest.split(":", 1)[0]
+    if worker_host == host and pid.isdigit() and not _pid_alive(int(pid)):
+        return True
+    last = job.heartbeat_at or job.started_at
+    return last is None or (now - last).total_seconds() > _setting("NMGUARD_JOB_LEASE_S", LEASE_S_DEFAULT)
+
+
 def recover_interrupted_jobs() -> int:
-    """End as failed the jobs left running by a worker process of this host that no longer exists
-    (a restart mid-run); nothing final was stored for them, and they can be re-run."""
-    host = socket.gethostname()
-    n = 0
+    """Put back in the queue the jobs whose worker is gone (kill -9, a restart, a power cut: its lease ran out or
+    its process on this host no longer exists); after the attempt limit they end failed. Nothing final was
+    stored for them. Returns how many were recovered."""
+    host, now, n = socket.gethostname(), timezone.now(), 0
+    limit = int(_setting("NMGUARD_JOB_MAX_ATTEMPTS", MAX_ATTEMPTS_DEFAULT))
     for job in DosimetryJob.objects.filter(status=DosimetryJob.Status.RUNNING):
-        worker_host, _, rest = job.worker.partition(":")
-        pid = rest.split(":", 1)[0]
-        if worker_host == host and pid.isdigit() and not _pid_alive(int(pid)):
-            _finish(job, failed="interrupted: the worker stopped before the run ended; re-run it")
-            n += 1
+        if not _abandoned(job, now, host):
+            continue
+        n += 1
+        if job.attempts >= limit:
+            _finish(job, failed=f"interrupted {job.attempts} times: the worker stopped before the run ended; re-run it")
+            continue
+        with transaction.atomic(), acting_as(job.requested_by, reason=f"{job_word(job.kind)} {job.pk} requeued"):
+            job.status = DosimetryJob.Status.QUEUED
+            job.step = f"queued again: attempt {job.attempts} was interrupted ({job.worker or 'unknown worker'})"
+            job.progress = 0.0
+            job.worker = ""
+            job.heartbeat_at = None
+            job.save()
     return n
 
 

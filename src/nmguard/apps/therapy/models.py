@@ -144,6 +144,10 @@ class DosimetryJob(AuditedModel):
     worker = models.CharField(max_length=120, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # the running attempt's lease: renewed by the worker every few seconds; a job whose heartbeat is older than
+    # the lease was abandoned (kill -9, power cut) and goes back to the queue, up to the attempt limit
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at"]
