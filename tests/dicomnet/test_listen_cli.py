@@ -266,3 +266,27 @@ def test_bad_input_exits_2_with_one_line(listener, tmp_path):
     assert empty.returncode == 2 and "nmguard migrate" in empty.stderr and empty.stderr.count("\n") == 1
     bad_kind = run("dicom", "received", "--kind", "x-ray", data_dir=data_dir)
     assert bad_kind.returncode == 2 and "unknown kind" in bad_kind.stderr
+
+
+@pytest.mark.skipif(not MAA.is_dir(), reason=f"real MAA SPECT/CT absent ({MAA}); CI has ../shared/real-data")
+def test_a_compressed_slice_is_taken_in_its_syntax_and_decodes_to_the_same_pixels(listener):
+    """An SCU that offers only RLE Lossless (PS3.5 Annex G) for CT: accepted in RLE, stored as sent, and the
+    stored file decodes to the pixels of the real uncompressed slice it was made from."""
+    from pydicom.uid import RLELossless
+
+    port, data_dir = listener
+    ct = pydicom.dcmread(sorted((MAA / "CT").glob("*.dcm"))[0])
+    pixels = ct.pixel_array.copy()
+    ct.compress(RLELossless)
+    ct.StudyInstanceUID, ct.SeriesInstanceUID, ct.SOPInstanceUID = generate_uid(), generate_uid(), generate_uid()
+    ae = AE(ae_title=SCU_TITLE)
+    ae.add_requested_context(ct.SOPClassUID, [RLELossless])
+    assoc = ae.associate("127.0.0.1", port, ae_title=AE_TITLE)
+    assert assoc.is_established
+    assert int(assoc.send_c_store(ct).Status) == 0
+    assoc.release()
+    (rec,) = [o for o in received(data_dir)["objects"] if o["sop_instance_uid"] == ct.SOPInstanceUID]
+    assert rec["transfer_syntax"] == RLELossless and rec["kind"] == "dosimetry" and not rec["notes"]
+    stored = pydicom.dcmread(rec["path"])
+    assert stored.file_meta.TransferSyntaxUID == RLELossless
+    assert (stored.pixel_array == pixels).all()

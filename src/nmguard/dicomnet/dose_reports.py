@@ -44,26 +44,32 @@ class DoseReportImporter:
     """``(data, peer) -> (status, detail)`` for :class:`nmguard.dicomnet.scp.Listener`."""
 
     def __init__(self, ae_title: str) -> None:
-        self.user = service_account(ae_title)
+        self.ae_title = ae_title
+        self._user = None
 
     def __call__(self, data: bytes, peer: Peer) -> tuple[str, str]:
+        from django.db import transaction
+
         from nmguard.apps.core.audit import record_event
         from nmguard.apps.patients.exchange import import_rrdsr
 
         with _import_lock:
             try:
-                report = import_rrdsr(data, self.user)
+                if self._user is None:  # made on first use: a listener that never gets a report makes no account
+                    self._user = service_account(self.ae_title)
+                with transaction.atomic():  # the import and the event naming the sender: one business action
+                    report = import_rrdsr(data, self._user)
+                    record_event(
+                        "dicom_received",
+                        instance=report,
+                        after={"calling_ae": peer.ae_title, "address": f"{peer.address}:{peer.port}"},
+                        reason=f"RRDSR received by DICOM from AE {peer.ae_title} at {peer.address}:{peer.port}",
+                        actor=self._user,
+                    )
             except InputError as exc:
                 return "not imported", exc.message
             except Exception as exc:  # noqa: BLE001 - kept as a file and listed; the listener goes on
                 return "not imported", f"{type(exc).__name__}: {exc}"
-            record_event(
-                "dicom_received",
-                instance=report,
-                after={"calling_ae": peer.ae_title, "address": f"{peer.address}:{peer.port}"},
-                reason=f"RRDSR received by DICOM from AE {peer.ae_title} at {peer.address}:{peer.port}",
-                actor=self.user,
-            )
         return "imported", f"dose report {report.pk} for patient {report.patient.mrn}"
 
 

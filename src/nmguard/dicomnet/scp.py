@@ -58,7 +58,7 @@ TRANSFER_SYNTAXES: tuple[UID, ...] = tuple(
 )
 
 # C-STORE statuses (PS3.4 Annex B.2.3).
-SUCCESS, OUT_OF_RESOURCES = 0x0000, 0xA700
+SUCCESS, OUT_OF_RESOURCES, UNABLE_TO_PROCESS = 0x0000, 0xA700, 0xC211
 
 MAX_AE_TITLE = 16  # PS3.5 Table 6.2-1, AE value representation
 
@@ -243,6 +243,9 @@ class Listener:
         except OSError as exc:
             self.log.error("C-STORE from %s not stored: %s", peer.where, exc)
             return OUT_OF_RESOURCES
+        except Exception:  # noqa: BLE001 - a failure status, so the sender keeps the object and retries
+            self.log.exception("C-STORE from %s failed", peer.where)
+            return UNABLE_TO_PROCESS
         with self._lock:
             if id(event.assoc) in self._counts:
                 self._counts[id(event.assoc)] += 1
