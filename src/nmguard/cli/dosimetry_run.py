@@ -255,11 +255,24 @@ def worker(
     once: bool = typer.Option(False, "--once", help="run the queued jobs, then stop"),
     poll_s: float = typer.Option(2.0, "--poll-s", help="seconds between looks at the queue"),
     data_dir: Path | None = typer.Option(None, "--data-dir", help="data folder (default: NMGUARD_DATA_DIR)"),
+    dask: str | None = typer.Option(
+        None, "--dask", help="run the queued jobs on the Dask cluster of this scheduler (tcp://host:8786), then stop"
+    ),
+    tasks: int = typer.Option(4, "--tasks", help="with --dask: queue-draining tasks to send (about one per worker)"),
 ) -> None:
-    """Run queued dosimetry jobs (the durable queue on the database)."""
+    """Run queued dosimetry jobs (the durable queue on the database), here or on a Dask cluster."""
     from nmguard.cli.service import setup_django
 
     setup_django(data_dir)
+    if dask:
+        from django.conf import settings
+
+        from nmguard.apps.therapy.cluster import run_queue_on_cluster
+
+        for row in run_queue_on_cluster(dask, settings.DATA_DIR, tasks):
+            message = " - " + row["message"] if row["message"] else ""
+            print(f"job {row['job']}: {row['status']} on {row['worker']}{message}", flush=True)
+        return
     from nmguard.apps.therapy.dosimetry_jobs import recover_interrupted_jobs, run_next_job
 
     if recovered := recover_interrupted_jobs():
