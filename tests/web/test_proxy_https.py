@@ -17,6 +17,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import ssl
 import subprocess
 import sys
@@ -133,14 +134,17 @@ class Browser:
     """Just enough of a browser over HTTPS: a cookie jar, the Referer/Origin that Django's CSRF check
     wants over HTTPS, and the redirects followed by hand so that a loop is seen and not hidden."""
 
-    def __init__(self, port: int, cafile: Path) -> None:
+    def __init__(self, port: int, cafile: Path, source: str = "127.0.0.1") -> None:
         self.port = port
+        self.source = source
         self.origin = f"https://127.0.0.1:{port}"
         self.context = ssl.create_default_context(cafile=str(cafile))
         self.jar: dict[str, str] = {}
 
     def request(self, method: str, path: str, body: str = "") -> Answer:
-        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self.context, timeout=30)
+        conn = http.client.HTTPSConnection(
+            "127.0.0.1", self.port, context=self.context, timeout=30, source_address=(self.source, 0)
+        )
         headers = {"Referer": self.origin + path, "Origin": self.origin}
         if self.jar:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.jar.items())
@@ -178,6 +182,7 @@ class Deployment:
     server_port: int
     proxy_port: int
     cafile: Path
+    data_dir: Path
 
 
 @pytest.fixture(scope="module")
@@ -215,7 +220,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 assert time.monotonic() < deadline, "nmguard serve did not start listening"
                 time.sleep(0.2)
         with TlsProxy(cert, key, port) as proxy:
-            yield Deployment(port, proxy.port, cert)
+            yield Deployment(port, proxy.port, cert, tmp_path / "data")
     finally:
         server.terminate()
         server.wait(20)
@@ -262,6 +267,20 @@ def test_session_cookie_is_secure_through_the_proxy(deployment: Deployment):
     assert answer.status == 302
     attributes = [a.strip() for a in answer.cookies()["sessionid"].split(";")]
     assert "Secure" in attributes and "HttpOnly" in attributes
+
+
+def test_failed_sign_in_is_counted_for_the_client_not_the_proxy(deployment: Deployment):
+    """The login lock-out (django-axes, by user name and address) sees the client's address from the
+    trusted proxy's X-Forwarded-For: a client at 127.0.0.3 is recorded as 127.0.0.3, not as the
+    proxy's 127.0.0.1 (else one client's failures would lock every user out behind the proxy)."""
+    browser = Browser(deployment.proxy_port, deployment.cafile, source="127.0.0.3")
+    page = browser.request("GET", "/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.body).group(1)
+    answer = browser.request("POST", "/login/", f"csrfmiddlewaretoken={token}&username=nobody-3&password=wrong")
+    assert answer.status == 200  # the form again, with the error
+    with sqlite3.connect(deployment.data_dir / "nmguard.sqlite3") as db:
+        rows = db.execute("SELECT ip_address FROM axes_accessattempt WHERE username = 'nobody-3'").fetchall()
+    assert rows == [("127.0.0.3",)]
 
 
 def test_untrusted_peer_claiming_https_is_not_believed(deployment: Deployment):
