@@ -186,5 +186,11 @@ class RoleChange(AuditedModel):
     class Meta:
         ordering = ["-created_at"]
 
+    @property
+    def role_label(self) -> str:
+        from nmguard.apps.core.roles import ROLE_LABELS, Role
+
+        return ROLE_LABELS[Role(self.role)] if self.role in Role._value2member_map_ else self.role
+
     def __str__(self) -> str:
         return f"{self.action} {self.role} to {self.user} ({self.status})"
