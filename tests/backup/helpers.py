@@ -4,6 +4,7 @@ SHA-256, and the CLI run as a user runs it."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import sqlite3
@@ -66,3 +67,25 @@ def flip_byte(archive: Path, member: str, out: Path) -> None:
     data = bytearray(archive.read_bytes())
     data[offset] ^= 0xFF
     out.write_bytes(bytes(data))
+
+
+def consistent_copy(archive: Path, out: Path, edit=lambda manifest: None, add: dict[str, bytes] | None = None) -> None:
+    """A copy of ``archive`` made by hand, with ``add`` members and the manifest passed through ``edit``, whose
+    checksums all hold (as a careless or hostile tool could write one)."""
+    add = add or {}
+    with tarfile.open(archive) as tar:
+        contents = {info.name: tar.extractfile(info).read() for info in tar.getmembers()}
+    manifest = json.loads(contents.pop("manifest.json"))
+    contents.pop("manifest.sha256")
+    for name, data in add.items():
+        contents[name] = data
+        manifest["members"][name] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    edit(manifest)
+    text = json.dumps(manifest).encode()
+    contents["manifest.json"] = text
+    contents["manifest.sha256"] = f"{hashlib.sha256(text).hexdigest()}  manifest.json\n".encode()
+    with tarfile.open(out, "w") as new:
+        for name, data in contents.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            new.addfile(info, io.BytesIO(data))

@@ -24,7 +24,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager, suppress
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from django.conf import settings
@@ -38,6 +38,7 @@ from nmguard.backup.archive import (
     SQLITE_MEMBER,
     Manifest,
     data_files,
+    is_temporary,
     key_fingerprint,
     read_archive,
     sha256_file,
@@ -240,6 +241,11 @@ def _place_key(manifest: Manifest, data: Path, given: Path | None, staging: Path
 def _swap_files(swap: Swap, manifest: Manifest, staging: Path, data: Path) -> tuple[int, int]:
     """The data folder's files become exactly the archive's; files the archive lacks are moved aside."""
     wanted = set(manifest.files())
+    never = left_out()
+    for name in sorted(wanted):
+        parts = PurePosixPath(name).parts
+        if parts[0] in never or any(is_temporary(part) for part in parts):
+            raise InputError(f"member {FILES_PREFIX}{name}: not a file a backup holds (refused)", "archive")
     moved = 0
     for name in data_files(data, left_out()):
         if name not in wanted:
@@ -357,6 +363,9 @@ def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None
                 "restoring replaces it; add --force to do so (what it replaces is kept)",
                 "force",
             )
+        if engine == "sqlite":
+            connections.close_all()
+            sqlite_db.settle(_sqlite_path())  # refused while a server holds it, before anything moves
         swap = Swap(data, keep)
         undo_database: Callable[[], None] | None = None
         try:
