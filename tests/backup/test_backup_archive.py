@@ -167,3 +167,31 @@ def test_the_plain_parts_do_not_import_django():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_postgres_tools_missing_give_one_clear_error_and_secrets_stay_off_the_command_line(monkeypatch):
+    from nmguard.backup import postgres
+    from nmguard.errors import InputError
+
+    with pytest.raises(InputError, match=r"^pg_nonesuch not found on PATH or in /usr/lib/postgresql/\*/bin"):
+        postgres.find_tool("pg_nonesuch")
+    db = {"NAME": "nmguard", "USER": "nm", "PASSWORD": "s3cret", "HOST": "db.local", "PORT": 5433, "OPTIONS": {}}
+    env = postgres.libpq_env(db)
+    assert (env["PGDATABASE"], env["PGUSER"], env["PGPASSWORD"], env["PGHOST"], env["PGPORT"]) == (
+        "nmguard",
+        "nm",
+        "s3cret",
+        "db.local",
+        "5433",
+    )
+    seen = {}
+
+    def fake_run(args, **kwargs):
+        seen["args"] = args
+        return subprocess.CompletedProcess(args, 1, "", "pg_dump: error: connection to server failed\n")
+
+    monkeypatch.setattr(postgres.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(postgres.subprocess, "run", fake_run)
+    with pytest.raises(InputError, match="^pg_dump failed: pg_dump: error: connection to server failed$"):
+        postgres.dump(db, Path("/tmp/x.pgdump"))
+    assert not any("s3cret" in a for a in seen["args"])
