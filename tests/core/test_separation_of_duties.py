@@ -259,6 +259,9 @@ def test_sign_out_stays_reachable_while_the_password_must_change(client, physici
         physicist.must_change_password = True
         physicist.save()
     client.force_login(physicist)
+    api = client.get("/api/v1/me")
+    assert api.status_code == 403 and "set by an administrator" in api.json()["detail"]
+    assert client.get("/static/nmguard/nmguard.css").status_code != 302
     assert client.post("/logout/").status_code == 302
     assert client.get("/").url.startswith("/login/")
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
 from nmguard.apps.core.actor import acting_as
+
+PASSWORD_MUST_CHANGE = "your password was set by an administrator: change it at /password/ first"
 
 
 def _open_while_password_must_change(path: str) -> bool:
@@ -31,6 +33,8 @@ class ActorMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             if getattr(user, "must_change_password", False) and not _open_while_password_must_change(request.path):
+                if request.path.startswith("/api/"):  # a client of the API gets the reason, not a page
+                    return JsonResponse({"detail": PASSWORD_MUST_CHANGE}, status=403)
                 return redirect("password-change")
             with acting_as(user, request.headers.get("X-Change-Reason", "")):
                 return self.get_response(request)
