@@ -68,9 +68,8 @@ def test_a_birth_date_an_administration_a_batch_and_a_qc_value_edited_in_sql_are
 def test_the_pages_of_edited_records_say_so_and_no_longer_show_the_signature(demo, client):
     """The released batch shows its signature until its row is edited in SQL; then the page warns and names the
     signature that no longer matches (was: "released by …" as before). A QC result's page warns likewise."""
-    from django.urls import reverse
-
     from django.contrib.auth import get_user_model
+    from django.urls import reverse
 
     from nmguard.apps.core.demo import DEMO_USERS
     from nmguard.apps.equipment.models import QCResult

@@ -223,7 +223,18 @@ def sirt_plans(tmp_path_factory):
         out = tmp_path_factory.mktemp("sirt") / method
         with redirect_stdout(buffer):
             code = main(
-                ["dosimetry", "sirt", str(STUDY), "--activity", "1 GBq", "--method", method, "--out", str(out), "--json"]
+                [
+                    "dosimetry",
+                    "sirt",
+                    str(STUDY),
+                    "--activity",
+                    "1 GBq",
+                    "--method",
+                    method,
+                    "--out",
+                    str(out),
+                    "--json",
+                ]
             )
         assert code == 0
         plans[method] = json.loads(buffer.getvalue())

@@ -13,7 +13,9 @@ from nmguard.reference.therapy_dosimetry import tia_selection
 def test_thresholds_are_sourced():
     s = tia_selection()
     assert s.misfit_alpha.value == 0.01 and s.misfit_alpha.source.id == "bevington-robinson-2003"
-    assert s.distinguishable_delta_aicc.value == 2.0 and s.distinguishable_delta_aicc.source.id == "burnham-anderson-2002"
+    assert (
+        s.distinguishable_delta_aicc.value == 2.0 and s.distinguishable_delta_aicc.source.id == "burnham-anderson-2002"
+    )
     assert s.extrapolated_max_fraction.value == 0.5
     assert s.extrapolated_max_fraction.status is Status.UNVERIFIED  # NMGuard's own rule, said so
 

@@ -299,7 +299,9 @@ def test_a_job_left_running_by_a_stopped_worker_goes_back_to_the_queue_and_runs(
     import os
     import socket
 
-    job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(method="ld"), user=dept["physicist"])
+    job = dosimetry_jobs.submit_folder(
+        study_dir=inbox, title="x", options=RunOptions(method="ld"), user=dept["physicist"]
+    )
     assert dosimetry_jobs._claim(f"{socket.gethostname()}:999999999").pk == job.pk  # attempt 1, then "killed"
     half_written = Path(job.input_dir).parent / f"output-{job.pk}"
     half_written.mkdir()
@@ -344,7 +346,9 @@ def test_a_lease_that_ran_out_is_recovered_whatever_the_host_and_a_fresh_one_is_
 def test_a_job_abandoned_at_every_attempt_ends_failed(dept, inbox, settings):
     settings.NMGUARD_JOB_MAX_ATTEMPTS = 3
     job = dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(), user=dept["physicist"])
-    DosimetryJob.objects.filter(pk=job.pk).update(status="running", worker="other-host:1", heartbeat_at=None, attempts=3)
+    DosimetryJob.objects.filter(pk=job.pk).update(
+        status="running", worker="other-host:1", heartbeat_at=None, attempts=3
+    )
     assert dosimetry_jobs.recover_interrupted_jobs() == 1
     job.refresh_from_db()
     assert job.status == "failed" and "interrupted 3 times" in job.message and job.result is None

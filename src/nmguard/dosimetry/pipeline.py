@@ -287,9 +287,7 @@ def _voi_curves(study, options: RunOptions) -> dict[str, VoiCurve]:
             model, reason = single
             r = stp_tia(times[0], acts[0], study.nuclide, model)
             lam = r.values["lambda_physical_per_h"].value if model == "physical" else None
-            curves[name] = VoiCurve(
-                acts, float(r.values["tia_MBq_h"].value), None, model, reason, r.warnings, lam
-            )
+            curves[name] = VoiCurve(acts, float(r.values["tia_MBq_h"].value), None, model, reason, r.warnings, lam)
             continue
         r = fit_tia(times, acts, study.nuclide, options.tia_model, options.activity_uncertainty_percent)
         params = r.values["parameters"].value or {}
@@ -322,8 +320,8 @@ def _electron_energy_MeV(nuclide: str) -> float:
     """The nuclide's mean electron energy per decay: ENSDF-derived where usable, else a cited table value.
 
     An unverified value (entered from memory) is refused: a dose map must not rest on it."""
-    from nmguard.reference.nuclides import get_nuclide
     from nmguard.reference.citations import Status
+    from nmguard.reference.nuclides import get_nuclide
 
     value = get_nuclide(nuclide).mean_electron_energy
     if value.status is Status.UNVERIFIED:

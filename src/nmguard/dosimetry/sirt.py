@@ -419,8 +419,8 @@ def plan_sirt(
         if options.lsf is None and in_model / total < share_min.value:
             warnings.append(
                 f"only {100 * in_model / total:.0f} % of the counts lie in the liver and lung VOIs (below "
-                f"{100 * share_min.value:.0f} % [{share_min.source.id}, {share_min.status.value}]): the partition model "
-                "assumes every microsphere goes to them; check the VOIs and for extrahepatic deposition"
+                f"{100 * share_min.value:.0f} % [{share_min.source.id}, {share_min.status.value}]): the partition "
+                "model assumes every microsphere goes to them; check the VOIs and for extrahepatic deposition"
             )
         m_lung = float(options.lung_mass_kg) if options.lung_mass_kg is not None else data.lung_mass.value
         doses = partition_doses(options.activity_GBq, lsf, share, m_t, m_n, m_lung, K)

@@ -25,7 +25,11 @@ from nmguard.errors import InputError
 
 METHODS = ("haenscheid", "madsen", "physical")
 VALID_RANGE_T_OVER_TEFF = (0.764, 2.437)  # ±10 % for a mono-exponential (derived analytically)
-SOURCES = {"haenscheid": "haenscheid-2018-stp", "madsen": "madsen-2018-stp", "physical": "nmguard-analytic-physical-decay"}
+SOURCES = {
+    "haenscheid": "haenscheid-2018-stp",
+    "madsen": "madsen-2018-stp",
+    "physical": "nmguard-analytic-physical-decay",
+}
 
 
 def haenscheid_ratio(t_h: float, effective_half_life_h: float) -> float:

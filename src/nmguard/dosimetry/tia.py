@@ -466,8 +466,9 @@ def _model_spread(chosen: Candidate, fits: Sequence[Candidate]) -> tuple[float, 
     """Half the largest TIA difference to a fitted model the data cannot tell from ``chosen``, and those models.
 
     Why half: the stated k = 2 interval then reaches every model that the data neither reject (misfit) nor
-    rank clearly below the chosen one (ΔAICc > the reference data's distinguishable ΔAICc, where both have an AICc), except
-    fits whose own TIA is undetermined (fit uncertainty above 100 %), which would only say "anything goes"."""
+    rank clearly below the chosen one (ΔAICc > the reference data's distinguishable ΔAICc, where both have an
+    AICc), except fits whose own TIA is undetermined (fit uncertainty above 100 %), which would only say
+    "anything goes"."""
     close = []
     for c in fits:
         if c is chosen or c.status != "fitted" or c.misfit or c.undetermined or c.tia_MBq_h is None:
@@ -593,7 +594,8 @@ def fit_tia(
             reason = f"lowest AICc ({chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
             if chosen.aicc > best:
                 reason = (
-                    f"fewest parameters among the models within ΔAICc {_selection().distinguishable_delta_aicc.value:g} of the lowest "
+                    f"fewest parameters among the models within ΔAICc "
+                    f"{_selection().distinguishable_delta_aicc.value:g} of the lowest "
                     f"(AICc {chosen.aicc:.4g}; Akaike weight {chosen.weight:.3f})"
                 )
             if len(ranked) < len(finite):
@@ -650,7 +652,8 @@ def fit_tia(
                 c.reason = "cannot model the uptake seen in the data (the hybrid was used)"
             elif c.aicc < chosen.aicc:
                 c.reason = (
-                    f"lower AICc by {chosen.aicc - c.aicc:.3g} (within {_selection().distinguishable_delta_aicc.value:g}) but more "
+                    f"lower AICc by {chosen.aicc - c.aicc:.3g} "
+                    f"(within {_selection().distinguishable_delta_aicc.value:g}) but more "
                     "parameters: not distinguishable, the simpler model is used"
                 )
             else:

@@ -569,7 +569,8 @@ def parse_injection_time(text: str, zone: dt.tzinfo) -> dt.datetime:
         when = parse_datetime(raw, zone) if raw.replace(".", "").replace("+", "").replace("-", "").isdigit() else None
         if when is None:
             raise InputError(
-                f"injection time {raw!r} is not a date and time (write e.g. 2020-12-22T12:05 or 2020-12-22 12:05+01:00)",
+                f"injection time {raw!r} is not a date and time "
+                "(write e.g. 2020-12-22T12:05 or 2020-12-22 12:05+01:00)",
                 field="injection_time",
             ) from None
         return when
@@ -621,9 +622,7 @@ def _resolve_injection(
     return first.nuclide, float(np.median(doses)), min(starts)
 
 
-def _given_injection(
-    text: str, starts: list[dt.datetime], earliest: _Emission, warnings: list[str]
-) -> dt.datetime:
+def _given_injection(text: str, starts: list[dt.datetime], earliest: _Emission, warnings: list[str]) -> dt.datetime:
     """The user's injection time (``--injection-time``): used where the files give none, refused where it
     contradicts the files' own by more than INJECTION_TIME_TOL_S (as ``--nuclide`` is)."""
     when = parse_injection_time(text, dataset_zone(earliest.datasets[0]))

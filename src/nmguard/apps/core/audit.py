@@ -41,12 +41,12 @@ _SECRET_FIELDS = {"password"}
 def snapshot(instance: models.Model) -> dict[str, str | None]:
     """The record's concrete field values as strings: stable across databases and JSON."""
     values: dict[str, str | None] = {}
-    for field in instance._meta.concrete_fields:
-        if field.name in _SECRET_FIELDS:
-            values[field.name] = "<set>"
+    for model_field in instance._meta.concrete_fields:
+        if model_field.name in _SECRET_FIELDS:
+            values[model_field.name] = "<set>"
             continue
-        raw = field.value_from_object(instance)
-        values[field.attname] = None if raw is None else field.value_to_string(instance)
+        raw = model_field.value_from_object(instance)
+        values[model_field.attname] = None if raw is None else model_field.value_to_string(instance)
     return values
 
 
@@ -140,7 +140,11 @@ def audit_key(create: bool) -> bytes | None:
 def database_name() -> str:
     """Which database a checkpoint belongs to: the engine and the database's name (file or server/name)."""
     s = connection.settings_dict
-    where = s.get("NAME") if connection.vendor == "sqlite" else f"{s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s.get('NAME')}"
+    where = (
+        s.get("NAME")
+        if connection.vendor == "sqlite"
+        else f"{s.get('HOST') or 'localhost'}:{s.get('PORT') or ''}/{s.get('NAME')}"
+    )
     return f"{connection.vendor}:{where}"
 
 
@@ -367,7 +371,9 @@ def record_differences(instance: models.Model) -> list[Difference]:
     return compare_with_audited(stored, audited_state(stored))
 
 
-def verify_records(labels: tuple[str, ...] = CLINICAL_RECORDS, batch: int = 2000, listed: int = 20) -> tuple[int, list[str]]:
+def verify_records(
+    labels: tuple[str, ...] = CLINICAL_RECORDS, batch: int = 2000, listed: int = 20
+) -> tuple[int, list[str]]:
     """Compare every clinical record with its audited state; (records checked, the first ``listed`` problems
     and a count of the rest)."""
     from django.apps import apps
@@ -398,7 +404,9 @@ def verify_records(labels: tuple[str, ...] = CLINICAL_RECORDS, batch: int = 2000
                 diffs = compare_with_audited(record, latest.get(str(record.pk)))
                 if diffs:
                     if len(problems) < listed:
-                        problems.append(f"{label} {record.pk}: {diffs[0]}" + (f" (+{len(diffs) - 1})" if len(diffs) > 1 else ""))
+                        problems.append(
+                            f"{label} {record.pk}: {diffs[0]}" + (f" (+{len(diffs) - 1})" if len(diffs) > 1 else "")
+                        )
                     else:
                         more += 1
     if more:
