@@ -184,3 +184,43 @@ def test_bad_ae_titles(title):
 
 def test_good_ae_title():
     assert check_ae_title("NMGUARD_SCP ") == "NMGUARD_SCP"
+
+
+@pytest.fixture
+def pynetdicom_settings():
+    """The listener sets two process-wide pynetdicom settings; give the rest of the test run its defaults back."""
+    import pynetdicom.acse
+    from pynetdicom import _config
+
+    saved = _config.UNRESTRICTED_STORAGE_SERVICE, pynetdicom.acse.negotiate_unrestricted
+    yield
+    _config.UNRESTRICTED_STORAGE_SERVICE, pynetdicom.acse.negotiate_unrestricted = saved
+
+
+def test_the_listener_negotiates_with_its_own_rules_over_the_network(tmp_path, pynetdicom_settings):
+    """pynetdicom's own unrestricted negotiation takes the first proposed syntax (here JPEG baseline, lossy,
+    not decodable by NMGuard's readers); the listener's takes RLE. Fails if a pynetdicom release stops
+    calling the hook the listener installs."""
+    import socket
+
+    from pynetdicom import AE
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    listener = Listener("NMG_UNIT", Layout.under(tmp_path), import_dose_report=lambda d, p: ("x", "y"))
+    listener.start("127.0.0.1", port, block=False)
+    try:
+        ae = AE(ae_title="SCU")
+        ae.add_requested_context(routing.NM_IMAGE, ["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.5"])
+        ae.add_requested_context("1.2.826.0.1.3680043.8.498.777", ["1.2.840.10008.1.2.4.201"])
+        assoc = ae.associate("127.0.0.1", port, ae_title="NMG_UNIT")
+        assert assoc.is_established
+        accepted = {cx.abstract_syntax: cx.transfer_syntax[0] for cx in assoc.accepted_contexts}
+        assoc.release()
+    finally:
+        listener.shutdown()
+    assert accepted == {
+        routing.NM_IMAGE: "1.2.840.10008.1.2.5",
+        "1.2.826.0.1.3680043.8.498.777": "1.2.840.10008.1.2.4.201",
+    }
