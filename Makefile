@@ -4,7 +4,7 @@ VENV  := .venv
 BIN   := $(VENV)/bin
 PORT  ?= 8000
 
-.PHONY: install system-deps demo test bench lint clean
+.PHONY: install system-deps demo test bench drills lint clean
 
 install: $(VENV)/.installed  ## Python environment in .venv from uv.lock (installs uv with pip if missing)
 
@@ -23,6 +23,9 @@ test: install system-deps  ## the whole suite on SQLite and on a temporary Postg
 
 bench: install  ## benchmarks: ratios against a baseline run in the same process
 	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+drills: install system-deps  ## reliability drills on PostgreSQL: 50 users, kill -9, restarts, full disk (DRILL_SECONDS=300)
+	$(BIN)/python -m tools.drills.drill --out out/drills
 
 lint: install
 	$(BIN)/ruff check src tests bench
