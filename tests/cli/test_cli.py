@@ -142,6 +142,18 @@ def test_createuser(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "physicist" in r.stdout and "rpo" in r.stdout
+    assert "must be changed at the first sign-in" in r.stdout  # typed by an operator for Alice
+    own = run(
+        "createuser",
+        "root2",
+        "--role",
+        "administrator",
+        "--password-stdin",
+        "--own-password",
+        data_dir=tmp_path,
+        stdin="another-long-passphrase-43\n",
+    )
+    assert own.returncode == 0 and "must be changed" not in own.stdout
     weak = run("createuser", "bob", "--role", "physicist", "--password-stdin", data_dir=tmp_path, stdin="123\n")
     assert weak.returncode == 2 and weak.stderr.startswith("error: password")
     bad_role = run("createuser", "carol", "--role", "wizard", "--password-stdin", data_dir=tmp_path, stdin="x\n")

@@ -201,7 +201,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         NMGUARD_JOB_THREAD="0",
     )
     _nmguard(env, "migrate")
-    _nmguard(env, "createuser", "admin", "--role", "administrator", "--password-stdin", stdin=PASSWORD + "\n")
+    _nmguard(
+        env,
+        "createuser",
+        "admin",
+        "--role",
+        "administrator",
+        "--password-stdin",
+        "--own-password",
+        stdin=PASSWORD + "\n",
+    )
     cert, key = _certificate(tmp_path)
     port = _free_port()
     log = (tmp_path / "serve.log").open("w")

@@ -149,16 +149,31 @@ def createuser(
     ),
     display_name: str = typer.Option("", "--name", help="Name shown in the UI and on signatures."),
     password_stdin: bool = typer.Option(False, "--password-stdin", help="Read the password from standard input."),
+    own_password: bool = typer.Option(
+        False,
+        "--own-password",
+        help="The person typing the password is the new user (e.g. the first administrator): no change of "
+        "password is asked at the first sign-in.",
+    ),
     data_dir: Path | None = DATA_DIR,
 ) -> None:
-    """Create a user with one or more roles (the password is checked against the password rules)."""
+    """Create a user with one or more roles (the password is checked against the password rules). A password
+    typed for someone else must be changed by them at their first sign-in, and cannot sign before."""
     setup_django(data_dir)
     from nmguard.apps.core.users import check_new_user, create_user
 
     check_new_user(username, role)
     password = _read_password(password_stdin)
-    user = create_user(username, password, role, display_name=display_name, actor=f"cli:{getpass.getuser()}")
-    print(f"created {user.username} ({', '.join(user.role_names())})")
+    user = create_user(
+        username,
+        password,
+        role,
+        display_name=display_name,
+        actor=f"cli:{getpass.getuser()}",
+        must_change_password=not own_password,
+    )
+    forced = "" if own_password else "; the password must be changed at the first sign-in"
+    print(f"created {user.username} ({', '.join(user.role_names())}){forced}")
 
 
 audit_app = typer.Typer(help="The audit trail.", no_args_is_help=True)
