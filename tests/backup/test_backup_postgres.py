@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-from tests.backup.helpers import data_files, nmguard, ok_json, one_error_line
+from tests.backup.helpers import consistent_copy, data_files, nmguard, ok_json, one_error_line
 
 URL = os.environ.get("NMGUARD_DATABASE_URL", "")
 
@@ -91,9 +91,22 @@ def test_backup_and_restore_round_trip_on_postgresql(databases, tmp_path):
     rows_changed = pg_rows(url_a)
     assert rows_changed != rows_at_backup
 
-    # into a new database and data folder
+    # an archive whose checksums hold but whose chain head is not its database's: swapped in, found out by
+    # the verification, and the previous state put back (an empty database: the restored tables dropped)
     fresh = tmp_path / "fresh"
     key = ["--audit-key", str(live / "audit_key")] if (live / "audit_key").exists() else []
+    inconsistent = tmp_path / "inconsistent.tar"
+    consistent_copy(archive, inconsistent, edit=lambda manifest: manifest["audit"].update(head_hash="f" * 64))
+    line = one_error_line(nmguard("restore", str(inconsistent), *key, data_dir=fresh, database_url=url_b))
+    assert "is not the one the backup recorded" in line
+    assert pg_rows(url_b) == {} and not (fresh / ".nmguard-restore").exists()
+    files_changed = data_files(live)
+    line = one_error_line(nmguard("restore", str(inconsistent), "--force", data_dir=live, database_url=url_a))
+    assert "is not the one the backup recorded" in line
+    assert pg_rows(url_a) == rows_changed and data_files(live) == files_changed
+    assert not (live / ".nmguard-restore").exists()
+
+    # into a new database and data folder
     summary = ok_json(nmguard("restore", str(archive), "--json", *key, data_dir=fresh, database_url=url_b))
     assert summary["audit_verify"]["ok"] is True and summary["audit_events"] == events
     assert pg_rows(url_b) == rows_at_backup

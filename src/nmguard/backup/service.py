@@ -300,6 +300,7 @@ def _swap_postgres(manifest: Manifest, staging: Path, keep: Path, target: Databa
                     cursor.execute(f'DROP TABLE IF EXISTS "{table}" CASCADE')
         if target.tables:
             postgres.restore(db, safety)
+            safety.unlink()  # the previous database is back in place
         connections.close_all()
 
     return undo
@@ -378,21 +379,29 @@ def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None
                 undo_database = _swap_postgres(manifest, staging, keep, target)
             verification = _verify(manifest)
             warnings = _moved_paths_warning(manifest, data)
-        except BaseException:
+        except BaseException as exc:
             connections.close_all()
-            if undo_database is not None:
-                undo_database()
-            swap.undo()
+            try:
+                if undo_database is not None:
+                    undo_database()
+                swap.undo()
+            except Exception as undo_exc:
+                raise RuntimeError(
+                    f"the restore failed ({exc}) and putting the previous state back failed too ({undo_exc}): "
+                    f"the previous database and files are in {keep}"
+                ) from exc
             raise
     except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        _remove_if_empty(data / RESTORE_FOLDER)
+        shutil.rmtree(staging, ignore_errors=True)
+        if not _holds_files(keep):  # never remove what could not be put back
+            shutil.rmtree(work, ignore_errors=True)
+            _remove_if_empty(data / RESTORE_FOLDER)
         raise
     shutil.rmtree(staging, ignore_errors=True)
     if not target.holds_data:  # an empty database is not worth keeping
         shutil.rmtree(keep / "database", ignore_errors=True)
         (keep / "database.pgdump").unlink(missing_ok=True)
-    kept = keep if keep.exists() and any(p.is_file() for p in keep.rglob("*")) else None
+    kept = keep if _holds_files(keep) else None
     if kept is None:
         shutil.rmtree(work, ignore_errors=True)
         _remove_if_empty(data / RESTORE_FOLDER)
@@ -413,6 +422,10 @@ def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None
         "pending_migrations": pending,
         "warnings": warnings,
     }
+
+
+def _holds_files(folder: Path) -> bool:
+    return folder.exists() and any(p.is_file() for p in folder.rglob("*"))
 
 
 def _remove_if_empty(folder: Path) -> None:
