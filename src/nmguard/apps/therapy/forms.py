@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import forms
 
+from nmguard.errors import InputError
+
 
 class EligibilityForm(forms.Form):
     """One field per criterion of the protocol, built at run time."""
@@ -104,7 +106,17 @@ class DosimetryJobForm(forms.Form):
     )
     device = forms.ChoiceField(choices=[("cpu", "CPU"), ("gpu", "GPU (Monte Carlo only)")], initial="cpu")
     tia_model = forms.ChoiceField(
-        choices=[(m, m) for m in ("auto", "mono", "bi", "tri", "trapezoid", "hybrid")],
+        choices=[
+            ("auto", "auto (chosen per VOI; one time point: physical decay for MAA/microspheres, else Hänscheid)"),
+            ("mono", "mono-exponential"),
+            ("bi", "bi-exponential with uptake"),
+            ("tri", "tri-exponential"),
+            ("bi_clearance", "two clearance components"),
+            ("trapezoid", "trapezoids with physical-decay tail"),
+            ("hybrid", "trapezoids, then a fitted tail"),
+            ("haenscheid", "one time point: Hänscheid"),
+            ("physical", "one time point: physical decay only"),
+        ],
         initial="auto",
         label="TIA model per VOI",
     )
@@ -125,6 +137,19 @@ class DosimetryJobForm(forms.Form):
         help_text="One per line: name = fraction of the maximum, optionally @ a VOI to search within "
         "(e.g. Tumour = 0.4 @ Liver); drawn on the first time point",
     )
+    nuclide = forms.CharField(
+        required=False,
+        max_length=20,
+        label="Radionuclide (optional)",
+        help_text="only where the files' codes are missing or in a scheme NMGuard does not read, e.g. Tc-99m",
+    )
+    injection_time = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Injection time (optional)",
+        help_text="only where the files give none, e.g. 2020-12-22T12:05 (the zone of the files' times unless an "
+        "offset is given)",
+    )
     cycle = forms.ModelChoiceField(queryset=None, required=False, label="Therapy cycle (optional)")
 
     def __init__(self, *args, **kwargs):
@@ -133,6 +158,30 @@ class DosimetryJobForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cycle"].queryset = TherapyCycle.objects.select_related("course__patient", "course__protocol")
         self.fields["cycle"].label_from_instance = lambda c: f"{c.course} — cycle {c.number}"
+
+    def clean_nuclide(self) -> str:
+        from nmguard.reference.nuclides import normalize_nuclide_name
+
+        text = self.cleaned_data.get("nuclide", "").strip()
+        if not text:
+            return ""
+        try:
+            return normalize_nuclide_name(text)
+        except InputError as exc:
+            raise forms.ValidationError(exc.message) from None
+
+    def clean_injection_time(self) -> str:
+        import datetime as dt
+
+        from nmguard.imaging.study import parse_injection_time
+
+        text = self.cleaned_data.get("injection_time", "").strip()
+        if text:
+            try:
+                parse_injection_time(text, dt.UTC)  # the zone is the files', known when the study is read
+            except InputError as exc:
+                raise forms.ValidationError(exc.message) from None
+        return text
 
     def options(self):
         from nmguard.dosimetry.pipeline import RunOptions
@@ -149,6 +198,8 @@ class DosimetryJobForm(forms.Form):
             mc_histories=d["mc_histories"],
             seed=d["seed"],
             threshold_vois=tuple(line.strip() for line in d["threshold_vois"].splitlines() if line.strip()),
+            nuclide=d.get("nuclide") or None,
+            injection_time=d.get("injection_time") or None,
         )
 
 
