@@ -110,7 +110,9 @@ def check_quantity(
         return 0.0
     if number < 0:
         raise InputError(f"{field}: cannot be negative ({number:g} {unit})", field)
-    if number == 0 or number < low:
+    if number == 0:
+        raise InputError(f"{field}: must be positive, got 0 {unit}", field)
+    if number < low:
         raise InputError(f"{field}: {number:g} {unit} is implausibly small (at least {low:g} {unit})", field)
     if number > high:
         raise InputError(f"{field}: {number:g} {unit} is implausibly large (at most {high:g} {unit})", field)

@@ -91,3 +91,43 @@ def test_api_refuses_a_delivery_calibrated_far_ahead(client, dept, make_user):
     }
     response = client.post("/api/v1/hotlab/deliveries", body, content_type="application/json")
     assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "calibrated_at"
+
+
+def _delivery_form(calibrated_at: str, **extra) -> dict:
+    now = timezone.localtime()
+    return {
+        "nuclide": "I-131",
+        "product": "capsule",
+        "activity": "5.55 GBq",
+        "calibrated_at": calibrated_at,
+        "received_at": (now - dt.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "receipt_ok": "yes",
+        **extra,
+    }
+
+
+@pytest.mark.parametrize(
+    ("field", "data", "message"),
+    [
+        (
+            "calibrated_at",
+            _delivery_form((timezone.localtime() + dt.timedelta(days=3652)).strftime("%Y-%m-%dT%H:%M")),
+            "far ahead",
+        ),
+        ("calibrated_at", _delivery_form("9999-12-31T23:59"), "outside"),
+        ("calibrated_at", _delivery_form("0001-01-01T00:00"), ""),
+        ("product", _delivery_form(timezone.localtime().strftime("%Y-%m-%dT%H:%M"), product="a\x00b"), "nul"),
+        (
+            "activity",
+            _delivery_form(timezone.localtime().strftime("%Y-%m-%dT%H:%M"), activity="5e-324 MBq"),
+            "implausibly small",
+        ),
+    ],
+)
+def test_delivery_form_shows_the_bound_next_to_the_field(client, dept, make_user, field, data, message):
+    client.force_login(make_user("radiopharmacist", "rp-form"))
+    response = client.post("/hotlab/deliveries/new/", data)
+    assert response.status_code == 200  # the page again, with the error; nothing stored
+    errors = response.context["delivery_form"].errors
+    assert field in errors, errors
+    assert message.lower() in " ".join(errors[field]).lower()

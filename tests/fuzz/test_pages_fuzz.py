@@ -1,5 +1,6 @@
 """Every web page and form action, as every role, with ids and form values at their extremes: no 5xx
-(issue 12 item 3: pages refuse with the styled 403 or show the error by the field, never fail).
+(issue 12 item 3: pages refuse with the styled 403 that names the roles that may, or show the error by
+the field, never fail).
 
 Not hypothesis-driven: the pages take form posts whose fields are many; each action is posted once per
 role with every field of every form set to one nasty value at a time (a fixed, small set), so the run is
@@ -114,6 +115,10 @@ def test_no_server_error(route, fuzz_department, make_user):
             status, cause = send(by_role[role], "get", url, None, None)
             if status >= 500:
                 findings.add(f"GET {url} as {role}: {status} {cause}")
+            elif status == 403:  # the styled refusal page naming the roles that may, not a bare 403
+                page = by_role[role].get(url)
+                if b"needs the role" not in page.content:
+                    findings.add(f"GET {url} as {role}: a bare 403 without the roles that may")
         for role in ("administrator", "technologist", "radiopharmacist", "physician", "physicist"):
             for value in NASTY_FORM_VALUES if ident == "1" else [""]:
                 status, cause = send(by_role[role], "form", url, dict.fromkeys(FIELD_NAMES, value), None)

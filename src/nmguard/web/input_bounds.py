@@ -62,21 +62,25 @@ class BoundedSchema(Schema):
 
 
 class BoundedFormMixin:
-    """Form mixin: every cleaned value passes :func:`check_value`; a failure is shown next to its field.
-    Text length comes from the form field's own ``max_length`` where it has one."""
+    """Form mixin: every cleaned value passes :func:`check_value` (activities also the activity bounds); a
+    failure is shown next to its field. Text length comes from the form field's own ``max_length``. Runs in
+    ``_post_clean`` so that a form's own ``clean`` need not call it."""
 
-    def clean(self):  # type: ignore[override]
-        cleaned = super().clean()  # type: ignore[misc]
-        for name, value in list((cleaned or {}).items()):
+    def _post_clean(self):
+        from nmguard.apps.core.form_fields import ActivityField
+
+        for name, value in list(getattr(self, "cleaned_data", {}).items()):
             field = self.fields.get(name)  # type: ignore[attr-defined]
             try:
                 if isinstance(value, str) and isinstance(field, forms.CharField):
                     input_bounds.check_text(value, name, max_length=field.max_length or input_bounds.MAX_TEXT)
+                elif isinstance(field, ActivityField) and isinstance(value, float):
+                    input_bounds.check_quantity(value, name, "activity", allow_zero=True)
                 else:
                     check_value(value, name)
             except InputError as exc:
                 self.add_error(name, exc.message)  # type: ignore[attr-defined]
-        return cleaned
+        super()._post_clean()  # type: ignore[misc]
 
 
 def object_or_404(queryset, **lookups):

@@ -6,17 +6,18 @@ from django import forms
 from django.utils import timezone
 
 from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
+from nmguard.web.input_bounds import BoundedFormMixin
 
 _NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
 
 
-class NumericResultForm(forms.Form):
+class NumericResultForm(BoundedFormMixin, forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     value = forms.FloatField(label="Result")
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ComparedResultForm(forms.Form):
+class ComparedResultForm(BoundedFormMixin, forms.Form):
     """A test compared with a reference (e.g. a survey meter against its check source): both values asked."""
 
     performed_at = LocalDateTimeField(initial=_NOW)
@@ -25,34 +26,34 @@ class ComparedResultForm(forms.Form):
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ConstancyForm(forms.Form):
+class ConstancyForm(BoundedFormMixin, forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     reading = ActivityField(label="Reading of the check source")
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ImageResultForm(forms.Form):
+class ImageResultForm(BoundedFormMixin, forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     file = forms.FileField(label="DICOM file (or a .zip of a series)")
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ApprovalForm(forms.Form):
+class ApprovalForm(BoundedFormMixin, forms.Form):
     comment = forms.CharField(required=False)
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 
-class ExemptionForm(forms.Form):
+class ExemptionForm(BoundedFormMixin, forms.Form):
     """ "Not in use today": the reason is the user's own words (no preset text)."""
 
     reason = forms.CharField(max_length=200, label="Why not in use today")
 
 
-class WithdrawExemptionForm(forms.Form):
+class WithdrawExemptionForm(BoundedFormMixin, forms.Form):
     withdrawal_reason = forms.CharField(max_length=200, label="Why in use after all")
 
 
-class ReturnToServiceForm(forms.Form):
+class ReturnToServiceForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="What was done and checked before the return"
     )
@@ -73,7 +74,7 @@ class SuvCalibrationForm(ImageResultForm):
     activity = ActivityField(required=False, label="Activity put in (empty: from the DICOM header)")
 
 
-class LinearityForm(forms.Form):
+class LinearityForm(BoundedFormMixin, forms.Form):
     performed_at = LocalDateTimeField(initial=_NOW)
     file = forms.FileField(label="CSV with columns time (ISO 8601 with offset) and activity (e.g. '35.2 GBq')")
     nuclide = forms.CharField(help_text="The nuclide of the decaying source (its half-life decides the expected curve)")

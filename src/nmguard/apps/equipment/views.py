@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from nmguard import input_bounds
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.web import apply_error
@@ -17,6 +18,7 @@ from nmguard.apps.equipment import qc_entry, qc_services
 from nmguard.apps.equipment.forms import ApprovalForm, ExemptionForm, ReturnToServiceForm, WithdrawExemptionForm
 from nmguard.apps.equipment.models import Equipment, QCExemption, QCResult, QCSchedule
 from nmguard.errors import InputError
+from nmguard.web.input_bounds import object_or_404
 
 VIEW = "equipment.view_equipment"
 
@@ -184,9 +186,11 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(VIEW)
 def monthly_report(request: HttpRequest, pk: int, year: int, month: int) -> HttpResponse:
-    device = get_object_or_404(Equipment, pk=pk)
-    if not 1 <= month <= 12:
-        raise InputError("month must be 1-12", "month")
+    device = object_or_404(Equipment, pk=pk)
+    try:  # a month that is not in the calendar (13, year 0 or 99999) has no report: 404, not 500
+        input_bounds.check_date(dt.date(year, month, 1), "month")
+    except (ValueError, InputError):
+        raise Http404(f"no month {year}-{month}") from None
     pdf = qc_entry.monthly_report(device, year, month)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="qc-{device.pk}-{year}-{month:02d}.pdf"'

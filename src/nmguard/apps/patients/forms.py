@@ -9,9 +9,10 @@ from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField, Saf
 from nmguard.apps.equipment.models import Equipment
 from nmguard.apps.patients.models import Administration, Patient, Protocol
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
+from nmguard.web.input_bounds import BoundedFormMixin
 
 
-class PatientForm(forms.ModelForm):
+class PatientForm(BoundedFormMixin, forms.ModelForm):
     """The service decides (duplicate IDs in any case, same name and birth date, implausible dates)."""
 
     confirm_distinct = forms.BooleanField(
@@ -26,7 +27,7 @@ class PatientForm(forms.ModelForm):
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
 
 
-class PrescriptionForm(forms.Form):
+class PrescriptionForm(BoundedFormMixin, forms.Form):
     patient = forms.ModelChoiceField(Patient.objects.all())
     protocol = forms.ModelChoiceField(Protocol.objects.filter(active=True))
     scheduled_for = LocalDateTimeField(label="Scheduled for (now or later)")
@@ -44,7 +45,7 @@ class PrescriptionForm(forms.Form):
     )
 
 
-class MeasurementForm(forms.Form):
+class MeasurementForm(BoundedFormMixin, forms.Form):
     activity_meter = forms.ModelChoiceField(
         Equipment.objects.filter(kind=Equipment.Kind.ACTIVITY_METER),
         empty_label="— choose the meter you measured on —",
@@ -53,7 +54,7 @@ class MeasurementForm(forms.Form):
     measured_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
 
 
-class ChecksForm(forms.Form):
+class ChecksForm(BoundedFormMixin, forms.Form):
     """The bedside questions. No safety question has a default answer: each must be answered.
 
     Pregnancy and breast-feeding are asked (and shown) only where the jurisdiction profile's age range
@@ -89,7 +90,7 @@ class ChecksForm(forms.Form):
             self.fields["pregnancy"].help_text = ask_reason
 
 
-class AdministrationForm(forms.Form):
+class AdministrationForm(BoundedFormMixin, forms.Form):
     administered_at = LocalDateTimeField(initial=lambda: timezone.localtime().replace(second=0, microsecond=0))
     route = forms.ChoiceField(choices=[("", "— choose the route given —"), *Administration.Route.choices])
     site = forms.CharField(required=False)
@@ -100,17 +101,17 @@ class AdministrationForm(forms.Form):
     adverse_reaction = forms.CharField(required=False)
 
 
-class OverrideForm(forms.Form):
+class OverrideForm(BoundedFormMixin, forms.Form):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 2}), label="Reason (say why, in a few words: the clinical decision)"
     )
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 
-class MedicalEventStepForm(forms.Form):
+class MedicalEventStepForm(BoundedFormMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="Report reference / findings")
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 
-class DoseReportUploadForm(forms.Form):
+class DoseReportUploadForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(label="RRDSR file (DICOM)")

@@ -10,12 +10,13 @@ from django.utils import timezone
 from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField, SafetyQuestionField, yes_no_question
 from nmguard.apps.equipment.models import Equipment
 from nmguard.apps.radiopharmacy.models import Delivery, Elution, Recipe
+from nmguard.web.input_bounds import BoundedFormMixin
 
 _NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
 _CHOOSE = ("", "— choose —")
 
 
-class ElutionForm(forms.Form):
+class ElutionForm(BoundedFormMixin, forms.Form):
     eluted_at = LocalDateTimeField(initial=_NOW)
     eluted = ActivityField(label="Eluted activity")
     volume_mL = forms.FloatField(min_value=0.01, label="Volume (mL)")
@@ -39,7 +40,7 @@ class ElutionForm(forms.Form):
         self.fields["yield_reason"].label = f"Reason, when the yield is above {above:g} % (more than the column holds)"
 
 
-class BatchForm(forms.Form):
+class BatchForm(BoundedFormMixin, forms.Form):
     recipe = forms.ModelChoiceField(Recipe.objects.all())
     number = forms.CharField(max_length=40)
     elution = forms.ModelChoiceField(Elution.objects.filter(usable=True).select_related("generator"), required=False)
@@ -78,7 +79,7 @@ class BatchForm(forms.Form):
         return parsed
 
 
-class BatchTestForm(forms.Form):
+class BatchTestForm(BoundedFormMixin, forms.Form):
     """One QC result; ``tests`` (name → specification) are the recipe's defined tests, the only choices."""
 
     test = forms.ChoiceField(choices=[_CHOOSE])
@@ -98,12 +99,12 @@ class BatchTestForm(forms.Form):
         ]
 
 
-class ReleaseForm(forms.Form):
+class ReleaseForm(BoundedFormMixin, forms.Form):
     statement = forms.CharField(required=False)
     password = forms.CharField(widget=forms.PasswordInput, label="Your password (e-signature)")
 
 
-class DispenseForm(forms.Form):
+class DispenseForm(BoundedFormMixin, forms.Form):
     prescription = forms.IntegerField(required=False, widget=forms.HiddenInput)
     wanted = ActivityField(label="Activity wanted")
     wanted_at = LocalDateTimeField(label="At (injection time)")
@@ -112,7 +113,7 @@ class DispenseForm(forms.Form):
     measured_at = LocalDateTimeField(initial=_NOW)
 
 
-class WasteForm(forms.Form):
+class WasteForm(BoundedFormMixin, forms.Form):
     label = forms.CharField(max_length=60)
     nuclide = forms.CharField(max_length=16)
     activity = ActivityField(label="Estimated activity")
@@ -120,7 +121,7 @@ class WasteForm(forms.Form):
     sealed_at = LocalDateTimeField(initial=_NOW)
 
 
-class DisposalForm(forms.Form):
+class DisposalForm(BoundedFormMixin, forms.Form):
     disposed_at = LocalDateTimeField(initial=_NOW)
     background = forms.FloatField(min_value=0)
     surface = forms.FloatField(min_value=0, label="Surface reading")
@@ -130,7 +131,7 @@ class DisposalForm(forms.Form):
     surveyor = forms.CharField()
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(BoundedFormMixin, forms.Form):
     nuclide = forms.CharField(max_length=16)
     product = forms.CharField(max_length=160)
     activity = ActivityField(label="Activity at calibration")
@@ -146,7 +147,7 @@ class DeliveryForm(forms.Form):
     receipt_note = forms.CharField(required=False)
 
 
-class DischargeForm(forms.Form):
+class DischargeForm(BoundedFormMixin, forms.Form):
     at = LocalDateTimeField(initial=_NOW, label="Released at")
     pathway = forms.ChoiceField(choices=[_CHOOSE, ("sewer", "Sewer"), ("air", "Air")])
     nuclide = forms.CharField(max_length=16)
