@@ -131,3 +131,20 @@ def test_delivery_form_shows_the_bound_next_to_the_field(client, dept, make_user
     errors = response.context["delivery_form"].errors
     assert field in errors, errors
     assert message.lower() in " ".join(errors[field]).lower()
+
+
+def test_a_prescription_years_ahead_is_refused(client, dept):
+    from nmguard.reference.administration_plausibility import administration_plausibility
+
+    client.force_login(dept["physician"])
+    days = administration_plausibility().scheduled_ahead_days.value
+    body = {
+        "patient_id": dept["adult"].pk,
+        "protocol_id": dept["mdp_protocol"].pk,
+        "scheduled_for": (timezone.now() + dt.timedelta(days=days + 1)).isoformat(),
+        "weight_kg": 70,
+    }
+    response = client.post("/api/v1/prescriptions", body, content_type="application/json")
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"][-1] == "scheduled_for"
+    body["scheduled_for"] = (timezone.now() + dt.timedelta(days=days - 1)).isoformat()
+    assert client.post("/api/v1/prescriptions", body, content_type="application/json").status_code == 201

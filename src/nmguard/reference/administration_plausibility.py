@@ -21,6 +21,7 @@ PLAUSIBILITY_FILE = "administration_plausibility.toml"
 class AdministrationPlausibility:
     far_above_protocol_factor: SourcedValue
     scheduled_past_margin_minutes: SourcedValue
+    scheduled_ahead_days: SourcedValue
     override_reason_min_characters: SourcedValue
     override_reason_min_words: SourcedValue
     earliest_birth_year: SourcedValue
@@ -37,6 +38,7 @@ def administration_plausibility() -> AdministrationPlausibility:
         scheduled_past_margin_minutes=sourced_entry(
             data["prescription"]["scheduled_past_margin_minutes"], f"{where} [prescription]"
         ),
+        scheduled_ahead_days=sourced_entry(data["prescription"]["scheduled_ahead_days"], f"{where} [prescription]"),
         override_reason_min_characters=sourced_entry(
             data["override_reason"]["min_characters"], f"{where} [override_reason]"
         ),

@@ -28,6 +28,7 @@ from nmguard.apps.patients.models import (
 )
 from nmguard.apps.patients.permissions import require, step_responsible
 from nmguard.errors import InputError
+from nmguard.input_bounds import check_instant
 from nmguard.physics.decay import decay_factor
 from nmguard.physics.display import format_sig
 from nmguard.reference import get_nuclide
@@ -215,6 +216,7 @@ def prescribe(
             "a prescription is for a coming examination",
             "scheduled_for",
         )
+    check_instant(scheduled_for, "scheduled_for", now=now, ahead=dt.timedelta(days=limits.scheduled_ahead_days.value))
     duplicate = (
         Prescription.objects.filter(patient=patient, protocol=protocol, scheduled_for=scheduled_for)
         .exclude(status=Prescription.Status.CANCELLED)
