@@ -119,7 +119,7 @@ def test_no_server_error(route, fuzz_department, make_user):
                 page = by_role[role].get(url)
                 if b"needs the role" not in page.content:
                     findings.add(f"GET {url} as {role}: a bare 403 without the roles that may")
-        for role in ("administrator", "technologist", "radiopharmacist", "physician", "physicist"):
+        for role in ("administrator", "technologist", "radiopharmacist"):  # every form's writer or the admin
             for value in NASTY_FORM_VALUES if ident == "1" else [""]:
                 status, cause = send(by_role[role], "form", url, dict.fromkeys(FIELD_NAMES, value), None)
                 if status >= 500:
