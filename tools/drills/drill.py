@@ -153,6 +153,7 @@ class Stack:
             self.env["NMGUARD_DATABASE_URL"] = self.pg.start()
         self.server: subprocess.Popen | None = None
         self.worker: subprocess.Popen | None = None
+        self.lock = threading.Lock()  # held while a drill kills and restarts a process on purpose
 
     def python(self, code: str, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
         return subprocess.run(
@@ -187,6 +188,17 @@ class Stack:
 
     def start_worker(self) -> None:
         self.worker = self._spawn("worker", "worker", "--poll-s", "0.5")
+
+    def supervise(self, stop: threading.Event, exits: list[dict]) -> None:
+        """What systemd's ``Restart=always`` does in a department (docs/deployment.md): a worker that exits
+        on its own is started again; each such exit is recorded (it is a finding, not a drill)."""
+        while not stop.wait(1.0):
+            with self.lock:
+                if self.worker is not None and self.worker.poll() is not None:
+                    exits.append(
+                        {"process": "worker", "exit_code": self.worker.returncode, "at": time.strftime("%H:%M:%S")}
+                    )
+                    self.start_worker()
 
     def job(self, pk: int) -> dict:
         r = self.python(snippets.JOB, str(pk), timeout=120)
@@ -326,12 +338,18 @@ class User(threading.Thread):
             return status, headers, data
         return None
 
-    def run(self) -> None:
+    def sign_in(self) -> bool:
+        """Both sessions, once (a department signs in once a shift: not part of the measured load)."""
         try:
             self.tech.login("technologist", "demo-technologist-pass")
             self.phys.login("physician", "demo-physician-pass")
+            return True
         except (RuntimeError, OSError) as exc:
             self.log.record(0.0, f"sign-in failed: {exc}")
+            return False
+
+    def run(self) -> None:
+        if "sessionid" not in self.phys.cookies:
             return
         cycle = 0
         while not self.stop.is_set():
@@ -477,7 +495,8 @@ def kill_server(stack: Stack, log: Log) -> dict:
         "drill": "kill -9 server mid-write",
         "acks_before": acks_before,
         "restart_to_health_s": round(up, 2),
-        "to_first_ack_s": _round(first_ack_after(log, t0, 120)),
+        # from the server's answer again: replies already on their way before the kill do not count
+        "health_to_first_ack_s": _round(first_ack_after(log, t0 + up, 120)),
     }
 
 
@@ -486,7 +505,13 @@ def kill_worker(stack: Stack, log: Log, budget: float) -> dict:
     pk, error = stack.submit("study-kill")
     if pk is None:
         return {"drill": "kill -9 worker mid-job", "ok": False, "error": error}
-    reached = wait_for(lambda: (j := stack.job(pk))["status"] == "running" and j["progress"] > 0.2, budget, 0.3)
+    watcher = Client(stack.port)  # the API answers in milliseconds; a Django child process takes seconds
+    watcher.login("physicist", "demo-physicist-pass")
+
+    def state() -> dict:
+        return json.loads(watcher.request("GET", f"/api/v1/dosimetry/jobs/{pk}")[2])
+
+    reached = wait_for(lambda: (j := state())["status"] == "running" and j["progress"] > 0.2, budget, 0.1)
     if reached is None:
         return {
             "drill": "kill -9 worker mid-job",
@@ -494,11 +519,12 @@ def kill_worker(stack: Stack, log: Log, budget: float) -> dict:
             "error": f"job {pk} never got a fifth through",
             **stack.job(pk),
         }
-    killed_at = stack.job(pk)
-    os.kill(stack.worker.pid, signal.SIGKILL)
-    stack.worker.wait()
-    stack.start_worker()
-    done = wait_for(lambda: stack.job(pk)["status"] in ("succeeded", "failed"), 600, 0.5)
+    with stack.lock:
+        os.kill(stack.worker.pid, signal.SIGKILL)
+        killed_at = state()
+        stack.worker.wait()
+        stack.start_worker()
+    done = wait_for(lambda: state()["status"] in ("succeeded", "failed"), 600, 0.5)
     final = stack.job(pk)
     return {
         "drill": "kill -9 worker mid-job",
@@ -536,19 +562,17 @@ def full_disk(stack: Stack, log: Log, hold_s: float) -> dict:
         }
     filler = stack.data / "filler"
     chunk = b"\0" * (1 << 20)
-    with open(filler, "wb") as f:
+    with open(filler, "wb", buffering=0) as f:
         try:
             while True:
                 f.write(chunk)
-                f.flush()
         except OSError:
             pass
     # the last partial chunks too: a really full disk
-    with open(stack.data / "filler2", "wb") as f:
+    with open(stack.data / "filler2", "wb", buffering=0) as f:
         try:
             while True:
                 f.write(b"\0" * 4096)
-                f.flush()
         except OSError:
             pass
     acks0, t0 = len(log.acks), time.monotonic()
@@ -632,6 +656,13 @@ def run_drill(
         opener = User(users, stack.port, ids, log, stop, tag)
         opener.tech.login("technologist", "demo-technologist-pass")
         opener.qc_result()
+        t0 = time.monotonic()
+        signing = [threading.Thread(target=u.sign_in) for u in crowd]
+        for t in signing:
+            t.start()
+        for t in signing:
+            t.join()
+        figures["sign_in_all_users_s"] = round(time.monotonic() - t0, 1)
         t_start = time.monotonic()
         for u in crowd:
             u.start()
@@ -642,6 +673,8 @@ def run_drill(
                 load.append(os.getloadavg())
 
         threading.Thread(target=sample, daemon=True).start()
+        exits: list[dict] = []
+        threading.Thread(target=stack.supervise, args=(sampler_stop, exits), daemon=True).start()
         drills = []
         if faults:
             plan = [
@@ -662,13 +695,13 @@ def run_drill(
         for u in crowd:
             u.join(REQUEST_TIMEOUT_S + 5)
         elapsed = time.monotonic() - t_start
-        sampler_stop.set()
         # stop the worker only once its jobs are done (a job still running is a finding, not a stop condition)
         wait_for(
             lambda: all(stack.job(d["job_id"])["status"] in ("succeeded", "failed") for d in drills if d.get("job_id")),
             300,
             1.0,
         )
+        sampler_stop.set()
         verify = verify_writes(stack.env, log.acks, work)
         a = stack.nmguard("audit", "verify", "--json", timeout=600)
         try:
@@ -691,6 +724,7 @@ def run_drill(
             },
             outcomes=dict(log.outcomes.most_common()),
             drills=drills,
+            unplanned_exits=exits,
             verify=verify,
             audit_verify_ok=audit.get("ok"),
             audit_verify=audit if not audit.get("ok") else {k: audit[k] for k in list(audit)[:8]},
@@ -743,6 +777,8 @@ def markdown(f: dict) -> str:
         ("nmguard audit verify", "ok" if f.get("audit_verify_ok") else "FAILED"),
     ]
     text = "| figure | value |\n|---|---|\n" + "".join(f"| {k} | {v} |\n" for k, v in rows)
+    for e in f.get("unplanned_exits", []):
+        text += f"\n- **unplanned exit** of the {e['process']} at {e['at']} (exit code {e['exit_code']}), restarted"
     for d in f.get("drills", []):
         text += f"\n- **{d['drill']}** at {d.get('at_s')} s: " + ", ".join(
             f"{k} = {v}" for k, v in d.items() if k not in ("drill", "at_s", "job_id")
