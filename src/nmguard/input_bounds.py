@@ -138,8 +138,10 @@ def check_date(
     low = max(EARLIEST_DATE, earliest) if earliest else EARLIEST_DATE
     high = min(LATEST_DATE, latest) if latest else LATEST_DATE
     day = value.date() if isinstance(value, dt.datetime) else value
-    if not low <= day <= high:
-        raise InputError(f"{field}: {day.isoformat()} lies outside {low.isoformat()}..{high.isoformat()}", field)
+    if day < low:
+        raise InputError(f"{field}: {day.isoformat()} lies too far in the past (before {low.isoformat()})", field)
+    if day > high:
+        raise InputError(f"{field}: {day.isoformat()} lies too far in the future (after {high.isoformat()})", field)
     return value
 
 

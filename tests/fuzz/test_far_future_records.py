@@ -114,7 +114,7 @@ def _delivery_form(calibrated_at: str, **extra) -> dict:
             _delivery_form((timezone.localtime() + dt.timedelta(days=3652)).strftime("%Y-%m-%dT%H:%M")),
             "far ahead",
         ),
-        ("calibrated_at", _delivery_form("9999-12-31T23:59"), "outside"),
+        ("calibrated_at", _delivery_form("9999-12-31T23:59"), "too far in the future"),
         ("calibrated_at", _delivery_form("0001-01-01T00:00"), ""),
         ("product", _delivery_form(timezone.localtime().strftime("%Y-%m-%dT%H:%M"), product="a\x00b"), "nul"),
         (
