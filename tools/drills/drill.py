@@ -210,7 +210,8 @@ class Stack:
         r = self.python(snippets.SUBMIT, study, timeout=300)
         if r.returncode == 0:
             return int(r.stdout.split()[-1]), ""
-        return None, (r.stderr.strip().splitlines() or ["?"])[-1]
+        last = (r.stderr.strip().splitlines() or ["?"])[-1]
+        return None, last if len(last) <= 300 else f"{last[:300]}… ({len(last)} characters)"
 
     def close(self) -> None:
         for proc in (self.server, self.worker):
