@@ -7,7 +7,6 @@ import typing
 
 import pydantic
 from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
 from ninja import Router, Schema, Status
 
 from nmguard.apps.core.web import require_perm
@@ -15,6 +14,7 @@ from nmguard.apps.therapy import dosimetry_jobs
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
 from nmguard.dosimetry.pipeline import RunOptions
 from nmguard.dosimetry.sirt import SirtOptions
+from nmguard.web.input_bounds import BoundedSchema, object_or_404
 
 router = Router(tags=["dosimetry"])
 
@@ -26,7 +26,7 @@ def _job_schema(name: str, options_class: type, doc: str, **extra) -> type[Schem
         f.name: (hints[f.name], ... if f.default is dataclasses.MISSING else f.default)
         for f in dataclasses.fields(options_class)
     }
-    return pydantic.create_model(name, __base__=Schema, __doc__=doc, **extra, **fields)
+    return pydantic.create_model(name, __base__=BoundedSchema, __doc__=doc, **extra, **fields)
 
 
 JobIn = _job_schema(
@@ -61,7 +61,7 @@ def submit_sirt(request: HttpRequest, payload: SirtJobIn):  # type: ignore[valid
     """Queue a Y-90 microsphere plan (the same service and checks as the cycle's form); a job of kind sirt."""
     require_perm(request, "therapy.add_dosimetryjob")
     data = payload.dict()
-    cycle = get_object_or_404(TherapyCycle, pk=data.pop("cycle"))
+    cycle = object_or_404(TherapyCycle.objects.all(), pk=data.pop("cycle"))
     study_dir, title = data.pop("study_dir"), data.pop("title")
     job = dosimetry_jobs.submit_sirt(
         study_dir=study_dir, cycle=cycle, options=SirtOptions(**data), user=request.user, title=title
@@ -70,7 +70,7 @@ def submit_sirt(request: HttpRequest, payload: SirtJobIn):  # type: ignore[valid
     return Status(201, dosimetry_jobs.job_state(job) | {"kind": job.kind})
 
 
-class RecordIn(Schema):
+class RecordIn(BoundedSchema):
     """Record a run's doses for its cycle: the VOI → organ mapping as checked ("" leaves a VOI out), the
     confirmation, a reason when the cycle already has doses, and for a study mismatch a reason and the
     user's password (e-signature)."""
@@ -86,7 +86,7 @@ class RecordIn(Schema):
 def recording_check(request: HttpRequest, job_id: int):
     """The study's patient and dates against the cycle, and the proposed VOI → organ mapping."""
     require_perm(request, "therapy.view_dosimetryjob")
-    check = dosimetry_jobs.recording_check(get_object_or_404(DosimetryJob, pk=job_id))
+    check = dosimetry_jobs.recording_check(object_or_404(DosimetryJob.objects.all(), pk=job_id))
     return check.as_dict() | {"proposal": check.proposal, "cycle_has_doses": check.has_doses}
 
 
@@ -94,7 +94,7 @@ def recording_check(request: HttpRequest, job_id: int):
 def record(request: HttpRequest, job_id: int, payload: RecordIn):
     """The same checks as the page: refused (422, naming the field) until each is satisfied."""
     require_perm(request, "therapy.change_therapycycle")
-    job = get_object_or_404(DosimetryJob, pk=job_id, status=DosimetryJob.Status.SUCCEEDED)
+    job = object_or_404(DosimetryJob.objects.all(), pk=job_id, status=DosimetryJob.Status.SUCCEEDED)
     entry = dosimetry_jobs.record_doses_for_cycle(job, request.user, **payload.dict())
     return Status(201, {"record": entry.pk, "cycle": entry.cycle_id, "organ_doses_Gy": entry.organ_doses_Gy})
 
@@ -109,5 +109,5 @@ def jobs(request: HttpRequest):
 def job(request: HttpRequest, job_id: int):
     """State and progress; the results document once the job succeeded."""
     require_perm(request, "therapy.view_dosimetryjob")
-    j = get_object_or_404(DosimetryJob, pk=job_id)
+    j = object_or_404(DosimetryJob.objects.all(), pk=job_id)
     return dosimetry_jobs.job_state(j) | {"title": j.title, "kind": j.kind, "options": j.options, "result": j.result}
