@@ -8,6 +8,7 @@ unverified, until a department sets its own) and the thresholds of the automatic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -55,23 +56,43 @@ class CycleWindow:
     planned_date_tolerance: SourcedValue
 
 
-@cache
-def cycle_window() -> CycleWindow:
-    """How many days after a cycle's administration its dosimetry images may be acquired."""
-    table = read_toml(WINDOW_FILE).get("cycle_window") or {}
+def _sourced_entries(table: str, checks: dict[str, Callable[[SourcedValue], str | None]]) -> dict[str, SourcedValue]:
+    """The entries of ``[table]`` in therapy_dosimetry.toml, each a sourced value that passes its check (the check
+    returns why not, or None)."""
+    rows = read_toml(WINDOW_FILE).get(table) or {}
     values = {}
-    for key in ("days_after_administration", "planned_date_tolerance"):
-        entry = table.get(key)
-        where = f"{WINDOW_FILE} [cycle_window].{key}"
+    for key, check in checks.items():
+        entry = rows.get(key)
+        where = f"{WINDOW_FILE} [{table}].{key}"
         if not isinstance(entry, dict):
             raise ReferenceDataError(f"{where}: missing")
         value = sourced(
             float(entry["value"]), str(entry["unit"]), entry["source"], entry["status"], where, entry.get("note")
         )
-        if value.unit != "d" or value.value < 0 or value.value != int(value.value):
-            raise ReferenceDataError(f"{where}: a whole, non-negative number of days (unit d)")
+        if problem := check(value):
+            raise ReferenceDataError(f"{where}: {problem}")
         values[key] = value
-    return CycleWindow(**values)
+    return values
+
+
+def _whole_days(value: SourcedValue) -> str | None:
+    if value.unit != "d" or value.value < 0 or value.value != int(value.value):
+        return "a whole, non-negative number of days (unit d)"
+    return None
+
+
+def _within(low: float, high: float) -> Callable[[SourcedValue], str | None]:
+    return lambda v: None if low < v.value < high else f"{v.value} is outside ({low}, {high})"
+
+
+@cache
+def cycle_window() -> CycleWindow:
+    """How many days after a cycle's administration its dosimetry images may be acquired."""
+    return CycleWindow(
+        **_sourced_entries(
+            "cycle_window", {"days_after_administration": _whole_days, "planned_date_tolerance": _whole_days}
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -84,21 +105,13 @@ class TiaSelection:
 @cache
 def tia_selection() -> TiaSelection:
     """The thresholds by which :func:`nmguard.dosimetry.tia.fit_tia` sets models aside and warns."""
-    table = read_toml(WINDOW_FILE).get("tia_model_selection") or {}
-    values = {}
-    for key, (low, high) in {
-        "misfit_alpha": (0.0, 0.5),
-        "distinguishable_delta_aicc": (0.0, 20.0),
-        "extrapolated_max_fraction": (0.0, 1.0),
-    }.items():
-        entry = table.get(key)
-        where = f"{WINDOW_FILE} [tia_model_selection].{key}"
-        if not isinstance(entry, dict):
-            raise ReferenceDataError(f"{where}: missing")
-        value = sourced(
-            float(entry["value"]), str(entry["unit"]), entry["source"], entry["status"], where, entry.get("note")
+    return TiaSelection(
+        **_sourced_entries(
+            "tia_model_selection",
+            {
+                "misfit_alpha": _within(0.0, 0.5),
+                "distinguishable_delta_aicc": _within(0.0, 20.0),
+                "extrapolated_max_fraction": _within(0.0, 1.0),
+            },
         )
-        if not low < value.value < high:
-            raise ReferenceDataError(f"{where}: {value.value} is outside ({low}, {high})")
-        values[key] = value
-    return TiaSelection(**values)
+    )
