@@ -4,11 +4,20 @@ a write that was acknowledged but lost or changed (an independent check of the c
 
 from __future__ import annotations
 
+import shutil
+
 from tools.drills.drill import run_drill, verify_writes
 
 
 def test_tiny_drill_on_sqlite_acknowledges_and_finds_every_write(tmp_path):
     figures = run_drill(seconds=6, users=2, database="sqlite", faults=False, out=tmp_path / "out", keep=True)
+    try:
+        _check(figures, tmp_path)
+    finally:
+        shutil.rmtree(figures["work"], ignore_errors=True)
+
+
+def _check(figures: dict, tmp_path) -> None:
     assert figures["ok"], figures.get("verify")
     assert figures["audit_verify_ok"] is True
     kinds = figures["acknowledged_by_kind"]
