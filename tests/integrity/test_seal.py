@@ -104,3 +104,31 @@ def test_key_file_is_made_once_private_and_env_wins(tmp_path, monkeypatch):
     monkeypatch.setenv("NMGUARD_AUDIT_KEY", "not hex")
     with pytest.raises(AuditKeyError):
         load_key(tmp_path, create=True)
+
+
+def test_a_full_disk_mid_line_leaves_the_checkpoint_file_as_it_was(tmp_path, monkeypatch):
+    """The drill's full disk left half a line that no later verification could read: now the whole line or
+    nothing (the file is cut back and the error goes to the caller)."""
+    import errno
+
+    import nmguard.integrity.seal as seal_module
+
+    path = checkpoint_file(tmp_path)
+    append_checkpoint(path, sign_checkpoint(KEY, 1, "1" * 64, "t1", 1))
+    before = path.read_bytes()
+    real_write = os.write
+    calls = {"n": 0}
+
+    def half_then_full(fd, data):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(seal_module.os, "write", half_then_full)
+    with pytest.raises(OSError):
+        append_checkpoint(path, sign_checkpoint(KEY, 2, "2" * 64, "t2", 1))
+    monkeypatch.undo()
+    assert path.read_bytes() == before
+    good, problems = read_checkpoints(path, KEY)
+    assert [c.seq for c in good] == [1] and problems == []

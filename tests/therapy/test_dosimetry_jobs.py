@@ -391,3 +391,22 @@ def test_a_bad_threshold_voi_in_the_form_is_shown_next_to_its_field(dept, inbox,
     )
     assert response.status_code == 200 and b'data-field="threshold_vois"' in response.content
     assert DosimetryJob.objects.count() == 0
+
+
+def test_a_study_that_cannot_be_copied_is_refused_in_one_line_and_leaves_nothing(dept, inbox, monkeypatch):
+    """A full disk made shutil.copytree raise an error listing every file (30-45k characters in the drill)."""
+    import shutil as shutil_module
+
+    def full_disk(src, dst, *args, **kwargs):
+        Path(dst).mkdir(parents=True)
+        errors = [(f"{src}/f{i}.dcm", f"{dst}/f{i}.dcm", "[Errno 28] No space left on device") for i in range(500)]
+        raise shutil_module.Error(errors)
+
+    monkeypatch.setattr(dosimetry_jobs.shutil, "copytree", full_disk)
+    before = set(dosimetry_jobs.jobs_root().glob("*")) if dosimetry_jobs.jobs_root().exists() else set()
+    with pytest.raises(InputError) as exc:
+        dosimetry_jobs.submit_folder(study_dir=inbox, title="x", options=RunOptions(), user=dept["physicist"])
+    assert exc.value.field == "study_dir" and "No space left on device" in str(exc.value)
+    assert len(str(exc.value)) < 300
+    after = set(dosimetry_jobs.jobs_root().glob("*")) if dosimetry_jobs.jobs_root().exists() else set()
+    assert after == before and not DosimetryJob.objects.exists()

@@ -277,9 +277,20 @@ def worker(
 
     if recovered := recover_interrupted_jobs():
         print(f"{recovered} job(s) interrupted by a stopped worker put back in the queue", flush=True)
+    from django.db import OperationalError, close_old_connections, connections
+
     while True:
-        recover_interrupted_jobs()  # another worker may have died meanwhile: its lease runs out
-        job = run_next_job()
+        try:
+            recover_interrupted_jobs()  # another worker may have died meanwhile: its lease runs out
+            job = run_next_job()
+        except OperationalError as exc:  # the database restarted or is away: wait and reconnect, do not exit
+            print(f"database unavailable ({' '.join(str(exc).split())[:120]}); retrying", file=sys.stderr, flush=True)
+            for conn in connections.all():
+                conn.close()
+            time.sleep(poll_s)
+            continue
+        finally:
+            close_old_connections()
         if job is not None:
             print(f"job {job.pk}: {job.status}{' - ' + job.message if job.message else ''}", flush=True)
             continue

@@ -104,13 +104,25 @@ def checkpoint_file(folder: Path) -> Path:
 
 
 def append_checkpoint(path: Path, checkpoint: Checkpoint) -> None:
-    """Append one signed line and flush it to disk (the file is only ever appended to)."""
+    """Append one signed line and flush it to disk (the file is only ever appended to). The whole line or
+    nothing: a full disk mid-line would leave half a line that no later verification can read, so on any
+    failure the file is cut back to its length before the append and the error goes to the caller."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(asdict(checkpoint), sort_keys=True, separators=(",", ":")) + "\n"
+    data = (json.dumps(asdict(checkpoint), sort_keys=True, separators=(",", ":")) + "\n").encode()
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
     try:
-        os.write(fd, line.encode())
-        os.fsync(fd)
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                if written <= 0:
+                    raise OSError("no bytes written")
+                view = view[written:]
+            os.fsync(fd)
+        except BaseException:
+            os.ftruncate(fd, start)
+            raise
     finally:
         os.close(fd)
 
@@ -188,8 +200,11 @@ def verify_seals(events: Iterable[SealedEvent], key: bytes, checkpoints: Sequenc
             flag(event.seq, f"the checkpoint of {cp.at} recorded another hash for this event: rewritten")
     longest = max((cp for cp in checkpoints), key=lambda c: c.seq, default=None)
     if longest is not None and longest.seq > count:
-        flag(count + 1, f"the trail holds {count} events, the checkpoint of {longest.at} recorded {longest.seq}: "
-             "events were removed")
+        flag(
+            count + 1,
+            f"the trail holds {count} events, the checkpoint of {longest.at} recorded {longest.seq}: "
+            "events were removed",
+        )
     if bad is not None:
         return SealReport(False, sealed, len(checkpoints), bad[0], bad[1])
     return SealReport(True, sealed, len(checkpoints))

@@ -80,7 +80,8 @@ TEMPLATES = [
 def _database() -> dict:
     url = os.environ.get("NMGUARD_DATABASE_URL")
     if url:
-        db = dj_database_url.parse(url, conn_max_age=60)
+        # connections kept for 60 s are checked before reuse: after a PostgreSQL restart a dead one answered 500
+        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         db["ATOMIC_REQUESTS"] = True
         return db
     return {

@@ -106,7 +106,7 @@ def record_event(
         head.save(update_fields=["last_seq", "last_hash"])
         every = int(getattr(settings, "NMGUARD_AUDIT_CHECKPOINT_EVERY", CHECKPOINT_EVERY_DEFAULT) or 0)
         if automatic_checkpoints() and every and event.seq % every == 0:
-            transaction.on_commit(lambda seq=event.seq, h=event.hash: write_checkpoint(seq, h))
+            transaction.on_commit(lambda seq=event.seq, h=event.hash: _checkpoint_quietly(seq, h))
     return event
 
 
@@ -152,6 +152,15 @@ def _keyed_since() -> int | None:
     from nmguard.apps.core.models import AuditEvent
 
     return AuditEvent.objects.filter(seal__isnull=False).order_by("seq").values_list("seq", flat=True).first()
+
+
+def _checkpoint_quietly(seq: int, event_hash: str) -> None:
+    """An automatic checkpoint: a full disk or a read-only data folder must not fail the write that was
+    committed; the next checkpoint (or ``audit checkpoint``) covers this one."""
+    try:
+        write_checkpoint(seq, event_hash)
+    except OSError:
+        logging.getLogger(__name__).exception("audit checkpoint at event %s not written", seq)
 
 
 def write_checkpoint(seq: int | None = None, event_hash: str | None = None):

@@ -161,7 +161,14 @@ def submit_folder(*, study_dir: str | Path, title: str, options: Options, user, 
         raise InputError(f"{source} is not a folder", "study_dir")
     folder = _job_folder()
     try:
-        shutil.copytree(source, folder / "input")
+        try:
+            shutil.copytree(source, folder / "input")
+        except (shutil.Error, OSError) as exc:
+            # shutil.Error lists every file that failed (tens of thousands of characters on a full disk)
+            first = exc.args[0][0][2] if isinstance(exc, shutil.Error) and exc.args and exc.args[0] else str(exc)
+            raise InputError(
+                f"the study could not be copied into the job store: {str(first)[:200]}", "study_dir"
+            ) from None
         return _queue(title=title, input_dir=folder / "input", options=options, user=user, cycle=cycle)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
