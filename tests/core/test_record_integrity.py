@@ -55,7 +55,10 @@ def test_a_birth_date_an_administration_a_batch_and_a_qc_value_edited_in_sql_are
         model = apps.get_model(label)
         column = next(f.column for f in model._meta.concrete_fields if f.attname == attname)
         record = model.objects.order_by("-pk").first()
-        _sql(f"UPDATE {model._meta.db_table} SET {column} = %s WHERE id = %s", [value, record.pk])
+        _sql(
+            f"UPDATE {model._meta.db_table} SET {connection.ops.quote_name(column)} = %s WHERE id = %s",
+            [value, record.pk],
+        )
         assert [d.field for d in audit.record_differences(record)] == [attname], label
         edited.append(f"{label} {record.pk}: {attname}")
     checked, problems = audit.verify_records()
@@ -83,7 +86,10 @@ def test_the_pages_of_edited_records_say_so_and_no_longer_show_the_signature(dem
         html = client.get(url).content.decode()
         assert 'data-testid="integrity-warning"' not in html and 'data-testid="signature-broken"' not in html, url
     assert 'data-testid="released-by"' in client.get(batch_url).content.decode()
-    _sql(f"UPDATE {Batch._meta.db_table} SET volume_mL = %s WHERE id = %s", [99.0, batch.pk])
+    _sql(
+        f"UPDATE {Batch._meta.db_table} SET {connection.ops.quote_name('volume_mL')} = %s WHERE id = %s",
+        [99.0, batch.pk],
+    )
     _sql(f"UPDATE {QCResult._meta.db_table} SET value = %s WHERE id = %s", [-1.0, result.pk])
     html = client.get(batch_url).content.decode()
     assert 'data-testid="integrity-warning"' in html and 'data-testid="signature-broken"' in html
