@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 
 import pytest
+from tests.browser.jobs import wait_for_job_success
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_upload_a_study_follow_the_progress_and_read_the_report(live_server, pag
     form.locator("#id_method").select_option("dvk")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=job-progress]")
-    page.wait_for_selector("[data-testid=job-status]:has-text('Succeeded')", timeout=90_000)
+    wait_for_job_success(page, timeout_ms=90_000)
     results = page.locator("[data-testid=job-results]").inner_text()
     assert "Liver" in results and "Lesion 1" in results
     frame = page.frame_locator("[data-testid=report-frame]")

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from tests.browser.jobs import wait_for_job_success
 from tests.browser.signin import sign_in
 
 STUDY = Path(__file__).resolve().parents[2] / ".." / "shared" / "real-data" / "mgh-maa-spect-ct"
@@ -37,7 +38,7 @@ def test_the_real_maa_study_runs_as_a_browser_job_with_default_options(live_serv
     form.locator("#id_study_zip").set_input_files(str(upload))
     form.locator("button[type=submit]").click()  # every other field as the form offers it
     page.wait_for_selector("[data-testid=job-progress]")
-    page.wait_for_selector("[data-testid=job-status]:has-text('Succeeded')", timeout=180_000)
+    wait_for_job_success(page, timeout_ms=180_000)
     results = page.locator("[data-testid=job-results]").inner_text()
     for roi in ("Tumor", "Lung", "Spinal Cord", "Brachial Plexus"):
         assert roi in results

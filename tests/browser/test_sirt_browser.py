@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from tests.browser.jobs import wait_for_job_success
 from tests.browser.signin import sign_in
 
 from nmguard.apps.core.actor import acting_as
@@ -70,7 +71,7 @@ def test_a_sirt_plan_on_the_real_maa_study_through_the_browser(live_server, page
     form.locator(f"{prefix}microspheres").select_option("glass")
     form.locator("button[type=submit]").click()
     page.wait_for_selector("[data-testid=job-progress]")
-    page.wait_for_selector("[data-testid=job-status]:has-text('Succeeded')", timeout=120_000)
+    wait_for_job_success(page, timeout_ms=120_000)
     vois = page.locator("[data-testid=sirt-vois]").inner_text()
     assert "Tumor" in vois and "Lung" in vois
     assert "not computed" in page.locator("[data-testid=sirt-lsf]").inner_text()  # no liver VOI in this study

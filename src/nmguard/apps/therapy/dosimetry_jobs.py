@@ -647,8 +647,17 @@ def _thread_main() -> None:
 
 
 def start_background_worker() -> bool:
-    """In the embedded default, run the queue in a daemon thread of the web process (one at a time)."""
-    if not getattr(settings, "NMGUARD_JOB_THREAD", True) or _thread_lock.locked():
+    """In the embedded default, run the queue in a daemon thread of the web process (one at a time).
+
+    The thread starts when the caller's transaction commits: a request submits its job inside the request's
+    transaction, and a thread started at once looked for queued jobs before that commit, found none and ended,
+    leaving the job queued until the next submission or restart. Returns whether a thread is (to be) started."""
+    if not getattr(settings, "NMGUARD_JOB_THREAD", True):
         return False
-    threading.Thread(target=_thread_main, name="nmguard-dosimetry-worker", daemon=True).start()
+    transaction.on_commit(_start_thread)
     return True
+
+
+def _start_thread() -> None:
+    if not _thread_lock.locked():
+        threading.Thread(target=_thread_main, name="nmguard-dosimetry-worker", daemon=True).start()
