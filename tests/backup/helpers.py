@@ -89,3 +89,26 @@ def consistent_copy(archive: Path, out: Path, edit=lambda manifest: None, add: d
             info = tarfile.TarInfo(name)
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
+
+
+AUDIT_TABLES = ("core_auditevent", "core_audithead")
+
+
+def without_trail(rows: dict[str, list[str]]) -> dict[str, list[str]]:
+    """``sqlite_rows`` less the audit trail, which a backup and a restore each extend by one event (and less
+    the trail's row in SQLite's id counters)."""
+    out = {table: r for table, r in rows.items() if table not in AUDIT_TABLES}
+    if "sqlite_sequence" in out:
+        out["sqlite_sequence"] = [r for r in out["sqlite_sequence"] if not r.startswith("('core_auditevent'")]
+    return out
+
+
+def trail(db: Path) -> list[tuple[int, str, str, dict | None]]:
+    """The audit events (seq, action, hash, after) in order."""
+    with closing(sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+        rows = conn.execute('SELECT seq, action, hash, "after" FROM core_auditevent ORDER BY seq').fetchall()
+    return [(seq, action, digest, json.loads(after) if after else None) for seq, action, digest, after in rows]
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()

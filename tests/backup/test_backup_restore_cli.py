@@ -14,7 +14,18 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
-from tests.backup.helpers import consistent_copy, data_files, flip_byte, nmguard, ok_json, one_error_line, sqlite_rows
+from tests.backup.helpers import (
+    consistent_copy,
+    data_files,
+    flip_byte,
+    nmguard,
+    ok_json,
+    one_error_line,
+    sha256_of,
+    sqlite_rows,
+    trail,
+    without_trail,
+)
 
 PASSWORD = "a-long-enough-passphrase-42\n"
 
@@ -55,6 +66,8 @@ def test_backup_then_restore_into_a_new_data_folder(live, tmp_path):
     verified = ok_json(nmguard("audit", "verify", "--json", data_dir=live))
     files_at_backup = data_files(live)  # verify may append a checkpoint line: the backup holds that
     rows_at_backup = sqlite_rows(live / "nmguard.sqlite3")
+    with closing(sqlite3.connect(live / "nmguard.sqlite3")) as db:  # before the backup adds its own event
+        head_hash = db.execute("SELECT last_hash FROM core_audithead WHERE id = 1").fetchone()[0]
     archive, doc = _backup(live, tmp_path / "backups")
     assert archive.parent == tmp_path / "backups" and archive.name.startswith("nmguard-backup-")
     assert archive.name.endswith("Z.tar")
@@ -65,8 +78,6 @@ def test_backup_then_restore_into_a_new_data_folder(live, tmp_path):
     assert sorted(n[len("files/") :] for n in names if n.startswith("files/")) == sorted(files_at_backup)
     assert "files/inbox/received/ct-001.dcm" in names and "files/secret_key" in names
     assert not any(".partial" in n or "/.dicom-" in n or n.endswith("audit_key") for n in names)
-    with closing(sqlite3.connect(live / "nmguard.sqlite3")) as db:
-        head_hash = db.execute("SELECT last_hash FROM core_audithead WHERE id = 1").fetchone()[0]
     assert doc["audit_events"] == verified["events"] > 10 and doc["audit_head_hash"] == head_hash
 
     # the live installation goes on: a new user (an audited record) and a new file
@@ -77,10 +88,19 @@ def test_backup_then_restore_into_a_new_data_folder(live, tmp_path):
     fresh = tmp_path / "fresh"
     summary = ok_json(nmguard("restore", str(archive), "--json", *_key_args(live), data_dir=fresh))
     assert summary["audit_verify"]["ok"] is True and summary["audit_events"] == verified["events"]
-    assert sqlite_rows(fresh / "nmguard.sqlite3") == rows_at_backup
+    assert without_trail(sqlite_rows(fresh / "nmguard.sqlite3")) == without_trail(rows_at_backup)
     assert data_files(fresh) == files_at_backup
     after = ok_json(nmguard("audit", "verify", "--json", data_dir=fresh))
-    assert after["ok"] is True and after["events"] == verified["events"]
+    assert after["ok"] is True and after["events"] == verified["events"] + 1
+    # both acts are in the trails: the backup in the live one (after its snapshot), the restore in the restored one
+    n, sha = verified["events"], sha256_of(archive)
+    live_trail, restored_trail = trail(live / "nmguard.sqlite3"), trail(fresh / "nmguard.sqlite3")
+    assert restored_trail[:n] == live_trail[:n]
+    written, restored = live_trail[n], restored_trail[n]
+    assert written[1] == "backup_written" and written[3]["archive_sha256"] == sha
+    assert written[3]["audit_events_in_backup"] == n and written[3]["audit_head_in_backup"] == head_hash
+    assert restored[1] == "backup_restored" and restored[3]["archive_sha256"] == sha
+    assert restored[3]["archive"] == archive.name and len(restored_trail) == n + 1
     assert not (fresh / ".nmguard-restore" / "staging").exists()
 
 
@@ -106,7 +126,11 @@ def test_restore_over_a_database_with_data_needs_force_and_brings_back_the_backu
     assert sqlite_rows(live / "nmguard.sqlite3") == rows_changed and data_files(live) == files_changed
 
     summary = ok_json(nmguard("restore", str(archive), "--force", "--json", data_dir=live))
-    assert sqlite_rows(live / "nmguard.sqlite3") == rows_at_backup
+    restored_rows = sqlite_rows(live / "nmguard.sqlite3")
+    assert without_trail(restored_rows) == without_trail(rows_at_backup)
+    n = doc["audit_events"]  # the backup's snapshot; the live trail then got the backup's own event
+    restored_trail = trail(live / "nmguard.sqlite3")
+    assert len(restored_trail) == n + 1 and restored_trail[-1][1] == "backup_restored"
     assert data_files(live) == files_at_backup
     assert summary["files_moved_aside"] == 1
     assert not [w for w in summary["warnings"] if "dosimetry job" in w]  # same folder: stored paths hold
@@ -115,7 +139,7 @@ def test_restore_over_a_database_with_data_needs_force_and_brings_back_the_backu
     assert (kept / "inbox" / "received" / "ct-002.dcm").read_bytes() == b"arrived after the backup"
     assert (kept / "examples" / "flood.dcm").read_bytes() == b"overwritten after the backup"
     verified = ok_json(nmguard("audit", "verify", "--json", data_dir=live))
-    assert verified["ok"] is True and verified["events"] == doc["audit_events"]
+    assert verified["ok"] is True and verified["events"] == doc["audit_events"] + 1
 
 
 @pytest.mark.parametrize("member", ["database/nmguard.sqlite3", "files/inbox/received/ct-001.dcm", "manifest.json"])

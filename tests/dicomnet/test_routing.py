@@ -129,8 +129,9 @@ def test_records_skip_a_half_written_line(tmp_path):
 def test_receive_routes_keeps_and_records(tmp_path):
     calls = []
 
-    def importer(data, peer):
-        calls.append((pydicom.dcmread(io.BytesIO(data)).SOPInstanceUID, peer.ae_title))
+    def importer(data, ds, peer):
+        assert ds.SOPInstanceUID == pydicom.dcmread(io.BytesIO(data)).SOPInstanceUID  # the dataset of these bytes
+        calls.append((ds.SOPInstanceUID, peer.ae_title))
         return "not imported", "no patient with ID P123: register the patient first"
 
     layout = Layout.under(tmp_path / "data", tmp_path / "inbox")
@@ -208,7 +209,7 @@ def test_the_listener_negotiates_with_its_own_rules_over_the_network(tmp_path, p
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    listener = Listener("NMG_UNIT", Layout.under(tmp_path), import_dose_report=lambda d, p: ("x", "y"))
+    listener = Listener("NMG_UNIT", Layout.under(tmp_path), import_dose_report=lambda d, ds, p: ("x", "y"))
     listener.start("127.0.0.1", port, block=False)
     try:
         ae = AE(ae_title="SCU")

@@ -19,6 +19,7 @@ names it by a fingerprint; a restore needs it in the data folder, in ``NMGUARD_A
 from __future__ import annotations
 
 import datetime as dt
+import getpass
 import os
 import shutil
 import tempfile
@@ -120,8 +121,11 @@ def _postgres_snapshot():
         yield read_state(cursor, "postgresql"), snapshot
 
 
-def make_backup(to: Path | None = None) -> tuple[Path, Manifest, list[str]]:
-    """Write one archive of the database and the data folder; returns its path, its manifest and warnings."""
+def make_backup(to: Path | None = None, *, actor: str | None = None) -> tuple[Path, Manifest, list[str]]:
+    """Write one archive of the database and the data folder; returns its path, its manifest and warnings.
+
+    The backup is then an audit event (``backup_written``, by ``actor``, default the operating-system user),
+    recorded after the snapshot: the archive holds the trail up to just before it."""
     now = dt.datetime.now(dt.UTC)
     dest = destination(to, now)
     data, engine = _data_dir(), _engine()
@@ -157,7 +161,41 @@ def make_backup(to: Path | None = None) -> tuple[Path, Manifest, list[str]]:
         )
         members = [(member, db_file)] + [(FILES_PREFIX + name, data / name) for name in files]
         written = write_archive(dest, members, manifest, now.timestamp())
+    _record(
+        "backup_written",
+        actor,
+        archive=dest,
+        manifest=written,
+        reason=f"backup {dest.name} written (audit trail up to event {written.audit.events})",
+    )
     return dest, written, warnings
+
+
+def _cli_actor() -> str:
+    """Who ran the command, for the audit trail: the operating-system account (backups run from cron too)."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):  # a container user without a passwd entry
+        return f"cli:uid-{os.getuid()}"
+
+
+def _record(action: str, actor: str | None, *, archive: Path, manifest: Manifest, reason: str) -> None:
+    """One audit event for a backup or a restore: which archive (name, size, SHA-256) and which trail it holds."""
+    from nmguard.apps.core.audit import record_event
+
+    record_event(
+        action,
+        after={
+            "archive": archive.name,
+            "archive_bytes": archive.stat().st_size,
+            "archive_sha256": sha256_file(archive),
+            "backup_created_utc": manifest.created_utc,
+            "audit_events_in_backup": manifest.audit.events,
+            "audit_head_in_backup": manifest.audit.head_hash,
+        },
+        reason=reason,
+        actor_username=actor or _cli_actor(),
+    )
 
 
 # --- restore ---------------------------------------------------------------------------------------------
@@ -344,9 +382,14 @@ def _moved_paths_warning(manifest: Manifest, data: Path) -> list[str]:
     ]
 
 
-def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None = None) -> dict[str, Any]:
+def restore_backup(
+    archive: Path, *, force: bool = False, audit_key: Path | None = None, actor: str | None = None
+) -> dict[str, Any]:
     """Restore ``archive`` into this installation; returns a summary. Raises :class:`InputError` (nothing
-    changed) on a damaged archive, a refused target or a failed verification."""
+    changed) on a damaged archive, a refused target or a failed verification.
+
+    The restored trail, once verified, gets one more event (``backup_restored``, by ``actor``): whoever reads
+    it later sees that the database was put back, from which archive and when."""
     archive = Path(archive).expanduser().resolve()
     data, engine = _data_dir(), _engine()
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
@@ -379,6 +422,13 @@ def restore_backup(archive: Path, *, force: bool = False, audit_key: Path | None
                 undo_database = _swap_postgres(manifest, staging, keep, target)
             verification = _verify(manifest)
             warnings = _moved_paths_warning(manifest, data)
+            _record(
+                "backup_restored",
+                actor,
+                archive=archive,
+                manifest=manifest,
+                reason=f"database and data folder restored from {archive.name} (made {manifest.created_utc})",
+            )
         except BaseException as exc:
             connections.close_all()
             try:

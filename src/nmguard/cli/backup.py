@@ -32,7 +32,7 @@ def backup(
     setup_django(data_dir)
     from nmguard.backup.service import make_backup
 
-    path, manifest, warnings = make_backup(to)
+    path, manifest, warnings = make_backup(to)  # audited as the operating-system user
     files = manifest.files()
     doc = {
         "archive": str(path),

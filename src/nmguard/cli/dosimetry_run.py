@@ -273,30 +273,14 @@ def worker(
             message = " - " + row["message"] if row["message"] else ""
             print(f"job {row['job']}: {row['status']} on {row['worker']}{message}", flush=True)
         return
-    from nmguard.apps.therapy.dosimetry_jobs import recover_interrupted_jobs, run_next_job
+    from nmguard.apps.therapy.worker_loop import run_worker
 
-    if recovered := recover_interrupted_jobs():
-        print(f"{recovered} job(s) interrupted by a stopped worker put back in the queue", flush=True)
-    from django.db import OperationalError, close_old_connections, connections
-
-    while True:
-        try:
-            recover_interrupted_jobs()  # another worker may have died meanwhile: its lease runs out
-            job = run_next_job()
-        except OperationalError as exc:  # the database restarted or is away: wait and reconnect, do not exit
-            print(f"database unavailable ({' '.join(str(exc).split())[:120]}); retrying", file=sys.stderr, flush=True)
-            for conn in connections.all():
-                conn.close()
-            time.sleep(poll_s)
-            continue
-        finally:
-            close_old_connections()
-        if job is not None:
-            print(f"job {job.pk}: {job.status}{' - ' + job.message if job.message else ''}", flush=True)
-            continue
-        if once:
-            return
-        time.sleep(poll_s)
+    run_worker(
+        poll_s=poll_s,
+        once=once,
+        say=lambda text: print(text, flush=True),
+        warn=lambda text: print(text, file=sys.stderr, flush=True),
+    )
 
 
 def add_commands(sub: typer.Typer, app: typer.Typer) -> None:

@@ -47,7 +47,7 @@ class DoseReportImporter:
         self.ae_title = ae_title
         self._user = None
 
-    def __call__(self, data: bytes, peer: Peer) -> tuple[str, str]:
+    def __call__(self, data: bytes, ds: pydicom.Dataset, peer: Peer) -> tuple[str, str]:
         from django.db import transaction
 
         from nmguard.apps.core.audit import record_event
@@ -58,7 +58,7 @@ class DoseReportImporter:
                 if self._user is None:  # made on first use: a listener that never gets a report makes no account
                     self._user = service_account(self.ae_title)
                 with transaction.atomic():  # the import and the event naming the sender: one business action
-                    report = import_rrdsr(data, self._user)
+                    report = import_rrdsr(data, self._user, dataset=ds)
                     record_event(
                         "dicom_received",
                         instance=report,

@@ -76,8 +76,8 @@ class Peer:
         return f"{self.ae_title}@{self.address}:{self.port}"
 
 
-# (data, peer) -> (status, detail): "imported" / "not imported" and what happened.
-DoseReportImporter = Callable[[bytes, Peer], tuple[str, str]]
+# (data, its dataset as read for routing, peer) -> (status, detail): "imported" / "not imported" and what happened.
+DoseReportImporter = Callable[[bytes, pydicom.Dataset, Peer], tuple[str, str]]
 # (dataset) -> the equipment it came from as NMGuard knows it, or None.
 DeviceLookup = Callable[[pydicom.Dataset], str | None]
 
@@ -271,7 +271,7 @@ class Listener:
             notes.append(note)
         status = "stored"
         if where.kind == DOSE_REPORT:
-            status, detail = self.import_dose_report(data, peer)
+            status, detail = self.import_dose_report(data, ds, peer)
             notes.append(detail)
         elif where.kind == QC:
             status = "waiting for a QC test"

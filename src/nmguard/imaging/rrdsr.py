@@ -520,8 +520,22 @@ def _is(item: Dataset, key: str) -> bool:
     return concept(key).matches(*_concept_of(item))
 
 
+_CHILDREN = "_nmguard_child_concepts"
+
+
+def _child_concepts(item: Dataset) -> list[tuple[tuple[str, str], Dataset]]:
+    """The content items under ``item`` with their concept names, read once per item: a report's ~20 look-ups
+    by concept would otherwise decode every child's code again each time (most of an import's time)."""
+    cached = item.__dict__.get(_CHILDREN)
+    if cached is None:
+        cached = [(_concept_of(c), c) for c in item.get("ContentSequence", [])]
+        item.__dict__[_CHILDREN] = cached  # beside pydicom's attributes, never a DICOM element
+    return cached
+
+
 def _children(item: Dataset, key: str) -> list[Dataset]:
-    return [c for c in item.get("ContentSequence", []) if _is(c, key)]
+    row = concept(key)
+    return [c for code, c in _child_concepts(item) if row.matches(*code)]
 
 
 def _first(item: Dataset, key: str) -> Dataset | None:

@@ -215,5 +215,40 @@ NMGUARD_FUTURE_MARGIN_MINUTES = int(os.environ.get("NMGUARD_FUTURE_MARGIN_MINUTE
 # Dosimetry jobs: run the queue in a daemon thread of the web process when a job is submitted (the
 # embedded default). Set NMGUARD_JOB_THREAD=0 where `nmguard worker` processes run the queue instead.
 NMGUARD_JOB_THREAD = os.environ.get("NMGUARD_JOB_THREAD", "1") != "0"
+
+
+def _tuning_from_environment() -> dict[str, float | int | bool]:
+    """Job and audit tuning, each set only when its environment variable is (the modules hold the defaults,
+    with their reasons: ``dosimetry_jobs`` HEARTBEAT_S/LEASE_S/MAX_ATTEMPTS, ``audit`` CHECKPOINT_EVERY).
+
+    - ``NMGUARD_JOB_HEARTBEAT_S`` (5): how often a running job renews its lease; 0: only on progress steps.
+    - ``NMGUARD_JOB_LEASE_S`` (60): a lease older than this marks the attempt abandoned (kill -9, power cut);
+      longer than the longest pause between a job's progress steps when the heartbeat is off.
+    - ``NMGUARD_JOB_MAX_ATTEMPTS`` (3): attempts before an abandoned job ends failed.
+    - ``NMGUARD_AUDIT_CHECKPOINT_EVERY`` (events between automatic signed checkpoints; 0: none but those
+      after each passing ``audit verify``) and ``NMGUARD_AUDIT_CHECKPOINTS`` (0: no automatic checkpoints).
+    ``NMGUARD_AUDIT_KEY`` (the key itself, instead of the ``audit_key`` file) is read where it is used."""
+    casts = {
+        "NMGUARD_JOB_HEARTBEAT_S": float,
+        "NMGUARD_JOB_LEASE_S": float,
+        "NMGUARD_JOB_MAX_ATTEMPTS": int,
+        "NMGUARD_AUDIT_CHECKPOINT_EVERY": int,
+        "NMGUARD_AUDIT_CHECKPOINTS": lambda text: text.strip() != "0",
+    }
+    out: dict[str, float | int | bool] = {}
+    for name, cast in casts.items():
+        if (text := os.environ.get(name)) is None:
+            continue
+        try:
+            value = cast(text)
+        except ValueError:
+            raise ImproperlyConfigured(f"{name}={text!r} is not a number") from None
+        if not isinstance(value, bool) and value < 0:
+            raise ImproperlyConfigured(f"{name}={text!r} must not be negative")
+        out[name] = value
+    return out
+
+
+globals().update(_tuning_from_environment())
 # Study folders that the API and the demo may start dosimetry jobs from.
 NMGUARD_DICOM_INBOX = os.environ.get("NMGUARD_DICOM_INBOX", "")

@@ -14,3 +14,4 @@ urlpatterns = [
 ]
 
 handler403 = "nmguard.apps.core.views.permission_denied"
+handler500 = "nmguard.web.server_error.server_error"

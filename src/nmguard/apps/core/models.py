@@ -97,6 +97,9 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["seq"]
         permissions = [("verify_audit", "Can verify the audit chain")]
+        # a record's history (its page, `audit verify`'s comparison of every record with its audited state)
+        # is looked up by object: without it both scan the whole trail
+        indexes = [models.Index(fields=["model_label", "object_id", "seq"], name="audit_event_object_idx")]
 
     def save(self, *args, **kwargs):  # noqa: D401 - append-only
         if self.pk is not None:

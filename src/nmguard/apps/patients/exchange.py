@@ -89,10 +89,12 @@ def fhir_medication_administration(a: Administration) -> dict:
     )
 
 
-def import_rrdsr(data: bytes, user) -> ImportedDoseReport:
-    """Store an RRDSR produced elsewhere against the patient with the same patient ID."""
+def import_rrdsr(data: bytes, user, *, dataset: pydicom.Dataset | None = None) -> ImportedDoseReport:
+    """Store an RRDSR produced elsewhere against the patient with the same patient ID.
+
+    ``dataset``: ``data`` already read (the DICOM listener reads every object's header to route it)."""
     try:
-        ds = pydicom.dcmread(io.BytesIO(data))
+        ds = dataset if dataset is not None else pydicom.dcmread(io.BytesIO(data))
     except Exception as exc:  # noqa: BLE001 - any unreadable upload is the user's input error
         raise InputError(f"not a readable DICOM file ({type(exc).__name__})", "file") from None
     report = parse_rrdsr(ds)
@@ -106,7 +108,9 @@ def import_rrdsr(data: bytes, user) -> ImportedDoseReport:
     uid = str(ds.SOPInstanceUID)
     if ImportedDoseReport.objects.filter(sop_instance_uid=uid).exists():
         raise InputError("this report was imported already", "file")
-    with transaction.atomic(), acting_as(user, reason="RRDSR imported"):
+    # no savepoint: inside a caller's transaction (an API request, the DICOM listener) an error here ends that
+    # transaction whole anyway
+    with transaction.atomic(savepoint=False), acting_as(user, reason="RRDSR imported"):
         return ImportedDoseReport.objects.create(
             patient=patient,
             sop_instance_uid=uid,

@@ -13,14 +13,24 @@ from django.utils.html import format_html, format_html_join
 
 register = template.Library()
 
+_CACHE = "_nmguard_record_differences"
+
+
+def _differences(instance) -> list:
+    """The record's differences from its audited state, computed once per page: the warning and every
+    signature shown for the same record ask the same question."""
+    from nmguard.apps.core.audit import record_differences
+
+    if not hasattr(instance, _CACHE):
+        setattr(instance, _CACHE, list(record_differences(instance)))
+    return getattr(instance, _CACHE)
+
 
 @register.simple_tag
 def record_integrity(instance) -> str:
-    from nmguard.apps.core.audit import record_differences
-
     if instance is None or getattr(instance, "pk", None) is None:
         return ""
-    diffs = record_differences(instance)
+    diffs = _differences(instance)
     if not diffs:
         return ""
     items = format_html_join("", "<li>{}</li>", ((str(d),) for d in diffs))
@@ -34,9 +44,8 @@ def record_integrity(instance) -> str:
 
 @register.filter
 def signature_holds(signature, instance) -> bool:
-    from nmguard.apps.core.audit import record_differences
     from nmguard.apps.core.signatures import signature_still_valid
 
     if signature is None or instance is None:
         return False
-    return signature_still_valid(signature, instance) and not record_differences(instance)
+    return signature_still_valid(signature, instance) and not _differences(instance)
