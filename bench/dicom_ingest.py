@@ -12,7 +12,9 @@ association per receiver per round, the order alternating between rounds. The ti
 A-ASSOCIATE to A-RELEASE, so every C-STORE response (sent after the handler's work) counts. The
 client's socket has TCP_NODELAY (see ``_send``).
 Reported: objects per second, best (min time) and median over the rounds, for each receiver, the
-ratio NMGuard / bare (goal: at least 0.5), and the machine's load average before and after.
+ratio NMGuard / bare (goal: at least 0.5), the transfer syntax each receiver accepted (the reports are
+Implicit VR Little Endian files; a receiver that accepts another syntax makes the client re-encode every
+report, which is then charged to that receiver), and the machine's load average before and after.
 
     .venv/bin/python bench/dicom_ingest.py [--rounds 5] [--per-round 40]
 """
@@ -116,7 +118,8 @@ def _reports(n: int, folder: Path) -> list[Path]:
     return out  # paths: pynetdicom sends a file's encoded dataset as it is, so the client does not re-encode
 
 
-def _send(port: int, datasets: list[Path]) -> float:
+def _send(port: int, datasets: list[Path]) -> tuple[float, str]:
+    """Seconds from A-ASSOCIATE to A-RELEASE, and the transfer syntax the receiver accepted."""
     from pynetdicom import AE
 
     ae = AE(ae_title="BENCH_SCU")
@@ -124,6 +127,7 @@ def _send(port: int, datasets: list[Path]) -> float:
     start = time.perf_counter()
     assoc = ae.associate("127.0.0.1", port, ae_title=AE_TITLE)
     assert assoc.is_established
+    syntax = str(assoc.accepted_contexts[0].transfer_syntax[0])
     # pynetdicom writes a C-STORE's command and data set as separate PDUs; with Nagle's algorithm and the
     # receiver's delayed ACK each object then waits ~40 ms (measured here: 19 vs 67 objects/s into the bare
     # receiver), which would hide what either receiver does. The client sends without that delay.
@@ -132,7 +136,7 @@ def _send(port: int, datasets: list[Path]) -> float:
         status = assoc.send_c_store(ds)
         assert status and int(status.Status) == 0, status
     assoc.release()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, syntax
 
 
 def main() -> None:
@@ -176,6 +180,7 @@ def main() -> None:
             for name, proc in procs.items():
                 _wait(proc, ports[name], name)
             times: dict[str, list[float]] = {"nmguard": [], "bare": []}
+            syntaxes: dict[str, set[str]] = {"nmguard": set(), "bare": set()}
             outgoing = Path(tmp) / "outgoing"
             outgoing.mkdir()
             _send(ports["nmguard"], _reports(3, outgoing))  # warm-up (first imports load code paths), not timed
@@ -184,7 +189,9 @@ def main() -> None:
                 batch = _reports(args.per_round, outgoing)
                 order = ("bare", "nmguard") if r % 2 == 0 else ("nmguard", "bare")
                 for name in order:
-                    times[name].append(_send(ports[name], batch))
+                    seconds, syntax = _send(ports[name], batch)
+                    times[name].append(seconds)
+                    syntaxes[name].add(syntax)
             records = [json.loads(line) for line in (data / "dicom" / "received.jsonl").read_text().splitlines()]
             imported = sum(1 for x in records if x.get("type") == "object" and x.get("status") == "imported")
         finally:
@@ -203,6 +210,12 @@ def main() -> None:
         f"median {rates['nmguard']['median'] / rates['bare']['median']:.2f} (goal >= 0.5)"
     )
     print(f"dose reports imported by NMGuard: {imported} of {args.rounds * n + 3}")
+    from pydicom.uid import UID
+
+    for name in ("bare", "nmguard"):
+        print(f"transfer syntax accepted by {name}: {', '.join(UID(s).name for s in sorted(syntaxes[name]))}")
+    if syntaxes["bare"] != syntaxes["nmguard"]:  # else the client transcodes for one of them: not like for like
+        print("WARNING: the receivers accepted different transfer syntaxes: the ratio includes client transcoding")
     print(f"load average after: {os.getloadavg()}")
 
 

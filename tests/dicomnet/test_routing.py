@@ -177,6 +177,25 @@ def test_negotiation_prefers_readable_syntaxes_and_keeps_every_storage_class():
     assert outcome[7][0] == 0x03  # abstract syntax not supported
 
 
+@pytest.mark.parametrize(
+    ("proposed", "accepted"),
+    [
+        (["1.2.840.10008.1.2", "1.2.840.10008.1.2.1"], "1.2.840.10008.1.2"),  # implicit first: implicit
+        (["1.2.840.10008.1.2.1", "1.2.840.10008.1.2"], "1.2.840.10008.1.2.1"),  # explicit first: explicit
+        (["1.2.840.10008.1.2.4.90", "1.2.840.10008.1.2.1"], "1.2.840.10008.1.2.4.90"),  # JPEG 2000 lossless kept
+        (["1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.80"], "1.2.840.10008.1.2.4.80"),  # lossy baseline passed over
+    ],
+)
+def test_the_senders_first_readable_syntax_is_accepted(proposed, accepted):
+    """The sender need not transcode what it holds (it re-encoded every report before: acceptor's order)."""
+    ours = [build_context(uid, list(TRANSFER_SYNTAXES)) for uid in (*routing.STORAGE_CLASSES, "1.2.840.10008.1.1")]
+    for uid in (routing.RRDSR, routing.NM_IMAGE, "1.2.840.10008.1.1"):
+        cx = build_context(uid, proposed)
+        cx.context_id = 1
+        result, _ = negotiate([cx], ours)
+        assert (result[0].result, result[0].transfer_syntax) == (0, [accepted]), uid
+
+
 @pytest.mark.parametrize("title", ["", "   ", "A" * 17, "BAD\\AE", "ÆTITLE"])
 def test_bad_ae_titles(title):
     with pytest.raises(ValueError):
