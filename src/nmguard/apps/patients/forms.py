@@ -27,6 +27,22 @@ class PatientForm(BoundedFormMixin, forms.ModelForm):
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"})}
 
 
+class PatientCorrectionForm(BoundedFormMixin, forms.Form):
+    """A registered patient's details, corrected with a reason (the service checks as for a registration).
+
+    Not a model form: a model form would write the entry into the record before the service compares it
+    with what is stored, and would refuse the record's own unchanged ID as taken."""
+
+    _fields = forms.fields_for_model(Patient, fields=PatientForm.Meta.fields, widgets=PatientForm.Meta.widgets)
+    mrn, family_name, given_name = _fields["mrn"], _fields["family_name"], _fields["given_name"]
+    birth_date, sex = _fields["birth_date"], _fields["sex"]
+    confirm_distinct = PatientForm.base_fields["confirm_distinct"]
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Why (what was wrong and where the right value comes from, e.g. the ID card or the HIS)",
+    )
+
+
 class PrescriptionForm(BoundedFormMixin, forms.Form):
     patient = forms.ModelChoiceField(Patient.objects.all())
     protocol = forms.ModelChoiceField(Protocol.objects.filter(active=True))

@@ -16,6 +16,7 @@ from nmguard.apps.core.roles import Role
 
 ACTION_ROLES: dict[str, tuple[Role, ...]] = {
     "register_patient": (Role.TECHNOLOGIST, Role.PHYSICIAN),
+    "correct_patient": (Role.TECHNOLOGIST, Role.PHYSICIAN),  # who registers corrects (the admin no longer can)
     "prescribe": (Role.PHYSICIAN,),
     "measure": (Role.TECHNOLOGIST, Role.PHYSICIAN, Role.RADIOPHARMACIST),  # dispensing measures too
     "check": (Role.TECHNOLOGIST, Role.PHYSICIAN),
@@ -26,6 +27,7 @@ ACTION_ROLES: dict[str, tuple[Role, ...]] = {
 
 ACTION_WORDS = {
     "register_patient": "registering a patient",
+    "correct_patient": "correcting a patient's details",
     "prescribe": "prescribing",
     "measure": "measuring a dose",
     "check": "recording the pre-administration checks",

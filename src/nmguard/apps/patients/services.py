@@ -167,6 +167,54 @@ def register_patient(
         )
 
 
+PATIENT_FIELDS = ("mrn", "family_name", "given_name", "birth_date", "sex")
+
+
+@transaction.atomic
+def correct_patient(
+    patient: Patient,
+    *,
+    mrn: str,
+    family_name: str,
+    given_name: str,
+    birth_date: dt.date,
+    sex: str,
+    reason: str,
+    user,
+    confirm_distinct: bool = False,
+) -> list[str]:
+    """Correct a patient's identity details with the checks of a registration and a reason of substance;
+    the change is audited with the values before and after (never a new record, never a deletion).
+
+    Returns what the user must review: doses and activities already worked out from the old birth date or sex
+    stay as they were recorded."""
+    require(user, "correct_patient")
+    reason = require_reason_of_substance(reason, "reason")
+    new = {"mrn": mrn.strip(), "family_name": family_name.strip(), "given_name": given_name.strip()}
+    new |= {"birth_date": birth_date, "sex": sex}
+    changed = [f for f in PATIENT_FIELDS if getattr(patient, f) != new[f]]
+    if not changed:
+        raise InputError("nothing differs from the record: change a detail or leave the page", "mrn")
+    check_patient_entry(**new, confirm_distinct=confirm_distinct, existing_pk=patient.pk)
+    with acting_as(user, reason=f"corrected ({', '.join(changed)}): {reason}"):
+        for field in changed:
+            setattr(patient, field, new[field])
+        patient.save()
+    review: list[str] = []
+    if {"birth_date", "sex"} & set(changed):
+        done = Administration.objects.filter(prescription__patient=patient).count()
+        open_ = patient.prescriptions.exclude(
+            status__in=(Prescription.Status.ADMINISTERED, Prescription.Status.CANCELLED)
+        ).count()
+        if done or open_:
+            review.append(
+                f"{done} administration(s) and {open_} open prescription(s) of this patient were worked out with "
+                "the old birth date or sex (age-based activity, effective dose): review them; recorded doses stay "
+                "as recorded"
+            )
+    return review
+
+
 # ---------------------------------------------------------------- prescription
 @dataclass(frozen=True)
 class ProtocolProposal:

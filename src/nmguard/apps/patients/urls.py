@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.worklist, name="worklist"),
     path("patients/new/", views.patient_new, name="patient-new"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
+    path("patients/<int:pk>/correct/", views.patient_correct, name="patient-correct"),
     path("prescriptions/new/", views.prescription_new, name="prescription-new"),
     path("prescriptions/<int:pk>/", views.prescription_detail, name="prescription-detail"),
     path("prescriptions/<int:pk>/measure/", views.prescription_measure, name="prescription-measure"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +22,7 @@ from nmguard.apps.patients.forms import (
     MeasurementForm,
     MedicalEventStepForm,
     OverrideForm,
+    PatientCorrectionForm,
     PatientForm,
     PrescriptionForm,
 )
@@ -58,6 +60,30 @@ def patient_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("patient-detail", pk=patient.pk)
     return render(request, "patients/form.html", {"form": form, "title": "New patient"})
+
+
+@login_required
+@action_required("correct_patient")
+def patient_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a typing error in a patient's details (ID, names, birth date, sex): audited, with a reason."""
+    patient = get_object_or_404(Patient, pk=pk)
+    form = PatientCorrectionForm(request.POST or None, initial=_details(patient))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            review = services.correct_patient(patient, **data, user=request.user)
+        except InputError as exc:
+            apply_error(form, exc)
+        else:
+            for text in review:
+                messages.warning(request, text)
+            messages.success(request, "Details corrected; the change and its reason are in the audit trail.")
+            return redirect("patient-detail", pk=patient.pk)
+    return render(request, "patients/form.html", {"form": form, "title": f"Correct details of {patient}"})
+
+
+def _details(patient: Patient) -> dict:
+    return {f: getattr(patient, f) for f in services.PATIENT_FIELDS}
 
 
 @requires(VIEW)
