@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 
 from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField
+from nmguard.apps.equipment.models import ServiceLogEntry
 from nmguard.web.input_bounds import BoundedFormMixin
 
 _NOW = lambda: timezone.localtime().replace(second=0, microsecond=0)  # noqa: E731
@@ -79,3 +80,16 @@ class LinearityForm(BoundedFormMixin, forms.Form):
     file = forms.FileField(label="CSV with columns time (ISO 8601 with offset) and activity (e.g. '35.2 GBq')")
     nuclide = forms.CharField(help_text="The nuclide of the decaying source (its half-life decides the expected curve)")
     comment = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ServiceLogForm(BoundedFormMixin, forms.ModelForm):
+    """One entry of a device's service log (the service checks the date and the texts)."""
+
+    class Meta:
+        model = ServiceLogEntry
+        fields = ["performed_on", "kind", "description", "performed_by"]
+        widgets = {
+            "performed_on": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"performed_on": "Done on", "performed_by": "Done by (engineer or company)"}

@@ -5,6 +5,7 @@ from nmguard.apps.equipment import views
 urlpatterns = [
     path("", views.register, name="equipment"),
     path("qc/", views.qc_today, name="qc-today"),
+    path("<int:pk>/service-log/", views.device_service_log, name="equipment-service-log"),
     path("<int:pk>/not-in-use/", views.exempt, name="qc-exempt"),
     path("not-in-use/<int:pk>/withdraw/", views.withdraw_exemption, name="qc-exempt-withdraw"),
     path("<int:pk>/return-to-service/", views.return_to_service, name="qc-return"),

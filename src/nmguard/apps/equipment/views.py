@@ -14,8 +14,14 @@ from nmguard import input_bounds
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.web import apply_error
-from nmguard.apps.equipment import qc_entry, qc_services
-from nmguard.apps.equipment.forms import ApprovalForm, ExemptionForm, ReturnToServiceForm, WithdrawExemptionForm
+from nmguard.apps.equipment import qc_entry, qc_services, service_log
+from nmguard.apps.equipment.forms import (
+    ApprovalForm,
+    ExemptionForm,
+    ReturnToServiceForm,
+    ServiceLogForm,
+    WithdrawExemptionForm,
+)
 from nmguard.apps.equipment.models import Equipment, QCExemption, QCResult, QCSchedule
 from nmguard.errors import InputError
 from nmguard.web.input_bounds import object_or_404
@@ -40,6 +46,26 @@ def _day(request: HttpRequest) -> dt.date:
 def register(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return render(request, "equipment/register.html", {"rows": qc_services.register_rows(today), "today": today})
+
+
+@requires(VIEW)
+def device_service_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """A device's service log, and the form that adds an entry (roles that write in the equipment area)."""
+    device = get_object_or_404(Equipment, pk=pk)
+    may_add = request.user.has_perm("equipment.add_servicelogentry")
+    form = ServiceLogForm(request.POST or None) if may_add else None
+    if request.method == "POST":
+        if not may_add:
+            raise PermissionDenied("Adding to the service log is for the roles that write in the equipment area.")
+        if form.is_valid():
+            try:
+                service_log.add_entry(device, **form.cleaned_data, user=request.user)
+            except InputError as exc:
+                apply_error(form, exc)
+            else:
+                return redirect("equipment-service-log", pk=device.pk)
+    entries = device.service_log.order_by("-performed_on", "-pk")
+    return render(request, "equipment/service_log.html", {"device": device, "entries": entries, "form": form})
 
 
 @requires(VIEW)
