@@ -92,6 +92,17 @@ def received(data_dir: Path, *extra: str) -> dict:
     return json.loads(r.stdout)
 
 
+def settled(data_dir: Path, *extra: str, timeout: float = 60) -> dict:
+    """``received`` once every dose report's import has ended (they are imported after the C-STORE answer)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        listing = received(data_dir, *extra)
+        if not any(o["status"] == "queued for import" for o in listing["objects"]):
+            return listing
+        assert time.monotonic() < deadline, f"imports still queued after {timeout} s: {listing['objects']}"
+        time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def listener(tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("nmguard-data")
@@ -182,7 +193,7 @@ def test_rrdsr_is_imported_as_a_dose_report_and_audited(listener):
         device_observer_name="Injector",
     )
     assert scu(port, [known, stranger]) == [0, 0]
-    reports = {o["sop_instance_uid"]: o for o in received(data_dir, "--kind", "dose_report")["objects"]}
+    reports = {o["sop_instance_uid"]: o for o in settled(data_dir, "--kind", "dose_report")["objects"]}
     assert reports[known.SOPInstanceUID]["status"] == "imported"
     failed = reports[stranger.SOPInstanceUID]
     assert failed["status"] == "not imported" and any("no patient with ID NOBODY-9" in n for n in failed["notes"])
@@ -205,10 +216,12 @@ def test_rrdsr_is_imported_as_a_dose_report_and_audited(listener):
     assert scu(port, [known]) == [0]
     again = [
         o
-        for o in received(data_dir, "--kind", "dose_report")["objects"]
+        for o in settled(data_dir, "--kind", "dose_report")["objects"]
         if o["sop_instance_uid"] == known.SOPInstanceUID
     ]
+    assert again[0]["status"] == "imported"  # the first copy's outcome stays its own
     assert again[-1]["status"] == "not imported" and "same object received again" in again[-1]["notes"]
+    assert any("imported already" in n for n in again[-1]["notes"])
 
 
 def test_object_of_an_unknown_class_is_kept_and_listed(listener):
@@ -290,3 +303,44 @@ def test_a_compressed_slice_is_taken_in_its_syntax_and_decodes_to_the_same_pixel
     stored = pydicom.dcmread(rec["path"])
     assert stored.file_meta.TransferSyntaxUID == RLELossless
     assert (stored.pixel_array == pixels).all()
+
+
+def test_a_report_kept_but_not_imported_before_a_kill_is_imported_at_the_next_start(listener):
+    """kill -9 between the C-STORE answer and the import leaves a kept report and its "queued" line without an
+    import line: the next `dicom listen` imports it (here a second listener on the same data folder)."""
+    _, data_dir = listener
+    report = build_rrdsr(
+        make_admin(**PATIENT, administration_event_uid=generate_uid()),
+        institution_name="Test Hospital",
+        device_observer_uid="1.2.826.0.1.3680043.8.498.99",
+        device_observer_name="Injector",
+    )
+    kept = data_dir / "dicom" / "dose-reports" / f"{report.SOPInstanceUID}.dcm"
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    report.save_as(kept, enforce_file_format=True)
+    line = {"at": "2026-12-06T05:00:00.000+00:00", "type": "object", "calling_ae": "INJECTOR", "address": "10.0.0.7",
+            "sop_class_uid": str(report.SOPClassUID), "sop_class": "RRDSR", "sop_instance_uid": report.SOPInstanceUID,
+            "kind": "dose_report", "route": "dose report", "path": str(kept), "status": "queued for import",
+            "notes": []}  # fmt: skip
+    with (data_dir / "dicom" / "received.jsonl").open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    port = free_port()
+    second = subprocess.Popen(
+        [*NMGUARD, "dicom", "listen", "--port", str(port), "--ae-title", "NMG_RESTART"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=_env(data_dir),
+    )
+    try:
+        listing = settled(data_dir, "--kind", "dose_report", timeout=120)
+    finally:
+        second.terminate()
+        assert second.wait(timeout=60) == 0
+    mine = [o for o in listing["objects"] if o["sop_instance_uid"] == report.SOPInstanceUID]
+    assert [o["status"] for o in mine] == ["imported"]
+    db = django_query(
+        "from nmguard.apps.patients.models import ImportedDoseReport\n"
+        f"out = ImportedDoseReport.objects.filter(sop_instance_uid={report.SOPInstanceUID!r}).count()",
+        data_dir,
+    )
+    assert db == 1

@@ -33,6 +33,7 @@ def listen(
 ) -> None:
     """Receive DICOM objects (C-ECHO, C-STORE) and route them: RRDSRs to dose reports, NM QC acquisitions to
     the QC folder, SPECT/PET/CT/RTSTRUCT/SEG to the dosimetry inbox, anything else kept as unknown."""
+    from nmguard.dicomnet.imports import ImportQueue, unfinished
     from nmguard.dicomnet.scp import Listener, check_ae_title, file_logger
     from nmguard.dicomnet.store import Layout
 
@@ -56,14 +57,22 @@ def listen(
         )
     layout = Layout.under(Path(settings.DATA_DIR), inbox_root())
     logger = file_logger(layout.log_file)
+    importer = dose_reports.DoseReportImporter(title)
     listener = Listener(
         title,
         layout,
-        import_dose_report=dose_reports.DoseReportImporter(title),
+        import_dose_report=importer,
         lookup_device=dose_reports.lookup_device,
         on_association_end=dose_reports.close_connection,
         logger=logger,
     )
+    # one record file, one writer object: the importer's lines go through the listener's lock
+    imports = ImportQueue(importer, listener.records, logger=logger, on_idle=dose_reports.close_connection)
+    if left := unfinished(listener.records.read()):  # kept and answered, not imported when it last stopped
+        logger.info("%d dose report(s) kept but not yet imported: importing them now", len(left))
+        imports.put_all(left)
+    listener.import_later = imports.put
+    imports.start()
     try:
         server = listener.start(host, port, block=False)
     except OSError as exc:
@@ -81,6 +90,8 @@ def listen(
         pass
     finally:
         server.shutdown()
+        if not imports.stop(timeout=60):
+            logger.warning("stopped with dose reports still queued: they are imported at the next start")
         logger.info("stopped")
 
 
@@ -93,12 +104,13 @@ def received(
     ),
 ) -> None:
     """List the associations and objects the listener received (from its record in the data folder)."""
+    from nmguard.dicomnet.imports import with_import_outcomes
     from nmguard.dicomnet.routing import KINDS
     from nmguard.dicomnet.store import Layout, Records
 
     if kind is not None and kind not in KINDS:
         raise InputError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}", "kind")
-    records = Records(Layout.under(_data_folder(data_dir)).records).read()
+    records = with_import_outcomes(Records(Layout.under(_data_folder(data_dir)).records).read())
     associations = [r for r in records if r.get("type") == "association"]
     objects = [r for r in records if r.get("type") == "object" and (kind is None or r.get("kind") == kind)]
     if json:

@@ -37,6 +37,7 @@ from nmguard.dicomnet.routing import DOSE_REPORT, QC, STORAGE_CLASSES, UNKNOWN, 
 from nmguard.dicomnet.store import Layout, Records, keep
 
 VERIFICATION = UID("1.2.840.10008.1.1")
+QUEUED = "queued for import"  # a kept dose report's status until its import line (nmguard.dicomnet.imports)
 
 # Uncompressed syntaxes, then the compressed ones that pydicom decodes with the project's plugins
 # (pylibjpeg-libjpeg: JPEG Lossless and JPEG-LS; pylibjpeg-openjpeg: JPEG 2000; pydicom itself: RLE).
@@ -140,13 +141,18 @@ class Listener:
         lookup_device: DeviceLookup | None = None,
         on_association_end: Callable[[], None] | None = None,
         logger: logging.Logger | None = None,
+        import_later: Callable[[Path, Peer, str, bytes, pydicom.Dataset], None] | None = None,
     ) -> None:
+        """``import_later(path, peer, sop_instance_uid, data, dataset)``: queue a kept dose report for import
+        after the C-STORE is answered (the listener's way, :mod:`nmguard.dicomnet.imports`); without it the
+        report is imported before :meth:`receive` returns."""
         self.ae_title = check_ae_title(ae_title)
         self.layout = layout
         self.records = Records(layout.records)
         self.import_dose_report = import_dose_report
         self.lookup_device = lookup_device
         self.on_association_end = on_association_end
+        self.import_later = import_later
         self.log = logger or logging.getLogger("nmguard.dicomnet")
         self._counts: dict[int, int] = {}
         self._lock = threading.Lock()
@@ -277,7 +283,9 @@ class Listener:
         if note:
             notes.append(note)
         status = "stored"
-        if where.kind == DOSE_REPORT:
+        if where.kind == DOSE_REPORT and self.import_later is not None:
+            status = QUEUED  # the import line follows in the record (nmguard.dicomnet.imports)
+        elif where.kind == DOSE_REPORT:
             status, detail = self.import_dose_report(data, ds, peer)
             notes.append(detail)
         elif where.kind == QC:
@@ -304,6 +312,8 @@ class Listener:
             "notes": [n for n in notes if n],
         }
         self.records.append(record)
+        if status == QUEUED:
+            self.import_later(path, peer, sop_instance, data, ds)  # after its object line: the record reads in order
         self.log.info(
             "C-STORE %s %s from %s -> %s (%s)%s",
             record["sop_class"],
