@@ -112,6 +112,13 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     )
 
 
+def _follow(job: DosimetryJob) -> HttpResponse:
+    """A queued job starts (the web process's thread in the embedded default, once the request commits) and the
+    user follows its progress on its page."""
+    dosimetry_jobs_service.start_background_worker()
+    return redirect("dosimetry-job", pk=job.pk)
+
+
 @requires("therapy.add_dosimetryjob", "starting a Y-90 microsphere plan")
 @require_POST
 def cycle_sirt(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
@@ -130,8 +137,7 @@ def cycle_sirt(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
                 user=request.user,
                 title=form.cleaned_data["title"],
             )
-            dosimetry_jobs_service.start_background_worker()
-            return redirect("dosimetry-job", pk=job.pk)
+            return _follow(job)
         except InputError as exc:
             apply_error(form, exc)
     return course_detail(request, pk, forms_for={("sirt", cycle.pk): form})
@@ -163,8 +169,7 @@ def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
                     user=request.user,
                     cycle=form.cleaned_data["cycle"],
                 )
-                dosimetry_jobs_service.start_background_worker()
-                return redirect("dosimetry-job", pk=job.pk)
+                return _follow(job)
             except InputError as exc:
                 apply_error(form, exc)
     jobs = DosimetryJob.objects.select_related("requested_by", "cycle__course__patient")[:100]
@@ -226,8 +231,7 @@ def dosimetry_job_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     _require(request, "run_dosimetry")
     job = get_object_or_404(DosimetryJob, pk=pk)
     new = dosimetry_jobs_service.rerun(job, request.user)
-    dosimetry_jobs_service.start_background_worker()
-    return redirect("dosimetry-job", pk=new.pk)
+    return _follow(new)
 
 
 @requires("therapy.change_therapycycle", "changing a therapy cycle")
