@@ -78,6 +78,26 @@ def _model_field(model: type[models.Model], path: str) -> models.Field | None:
     return field
 
 
+class RecordFilterField(forms.ModelChoiceField):
+    """A filter on one record (device, product), chosen from a list or named in the URL by its pk or
+    its code (``?product=f18-fdg``); an unknown one is an error by the field."""
+
+    def __init__(self, queryset: QuerySet, *, code_field: str = "", **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("empty_label", "any")
+        super().__init__(queryset, **kwargs)
+        self.code_field = code_field
+        self.error_messages["invalid_choice"] = "No such record: choose one from the list."
+
+    def to_python(self, value: Any) -> models.Model | None:
+        if self.code_field and value not in self.empty_values and not str(value).isdigit():
+            found = self.queryset.filter(**{self.code_field: str(value)}).first()
+            if found is None:
+                raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+            return found
+        return super().to_python(value)
+
+
 class ListFilter(forms.Form):
     """The shared query of a list page. Subclasses name what ``q``, ``from``/``to`` and ``status`` filter.
 
@@ -254,11 +274,16 @@ def list_page(
     filename: str,
     context: dict[str, Any] | None = None,
     per_page: int = PER_PAGE,
+    rows: Callable[[Sequence[Any]], Sequence[Any]] | None = None,
 ) -> HttpResponse:
-    """A list page: the filter form (errors by the field, no rows then), one page of rows, or the CSV."""
+    """A list page: the filter form (errors by the field, no rows then), one page of rows, or the CSV.
+
+    ``rows`` turns the page's records into what the template shows (e.g. with computed deadlines);
+    by default the template gets the records themselves."""
     form = form_class(request.GET)
-    rows = form.filter(queryset) if form.is_valid() else queryset.none()
+    found = form.filter(queryset) if form.is_valid() else queryset.none()
     if form.wants_csv:
-        return csv_response(rows, columns, filename)
-    page = paginate(rows, form.page_number, per_page)
-    return render(request, template, {"form": form, "page": page, "rows": page.object_list, **(context or {})})
+        return csv_response(found, columns, filename)
+    page = paginate(found, form.page_number, per_page)
+    shown = rows(page.object_list) if rows else page.object_list
+    return render(request, template, {"form": form, "page": page, "rows": shown, **(context or {})})
