@@ -6,16 +6,15 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
-from nmguard.apps.core import audit, role_changes
-from nmguard.apps.core.dashboard import area_summaries, attention_items
+from nmguard.apps.core import role_changes
+from nmguard.apps.core.dashboard import area_summaries, attention_items, work_counts
 from nmguard.apps.core.forms import RoleChangeDecisionForm, RoleChangeRequestForm
-from nmguard.apps.core.models import AuditEvent, RoleChange
+from nmguard.apps.core.models import RoleChange
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.roles import ROLE_LABELS, Role
 from nmguard.apps.core.web import apply_error
@@ -27,15 +26,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/dashboard.html",
-        {"areas": area_summaries(request.user), "attention": attention_items(request.user)},
+        {
+            "areas": area_summaries(request.user),
+            "attention": attention_items(request.user),
+            "work": work_counts(request.user),
+        },
     )
-
-
-@requires("core.view_auditevent", "reading the audit trail")
-def audit_trail(request: HttpRequest) -> HttpResponse:
-    page = Paginator(AuditEvent.objects.order_by("-seq").select_related("actor"), 50).get_page(request.GET.get("page"))
-    report = audit.verify_all(checkpoint=True).as_dict() if request.GET.get("verify") == "1" else None
-    return render(request, "core/audit.html", {"page": page, "report": report})
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
