@@ -153,8 +153,9 @@ def test_hot_lab_templates_preselect_nothing():
     """The templates themselves never write checked/selected (a default answer would come from there)."""
     folder = resources.files("nmguard.apps.radiopharmacy").joinpath("templates/radiopharmacy")
     for entry in folder.iterdir():
-        text = entry.read_text(encoding="utf-8")
-        assert " checked" not in text and " selected" not in text, entry.name
+        for file in entry.iterdir() if entry.is_dir() else [entry]:  # lists/ holds the list pages
+            text = file.read_text(encoding="utf-8")
+            assert " checked" not in text and " selected" not in text, file.name
 
 
 # ------------------------------------------------------------------ item 4: release tests

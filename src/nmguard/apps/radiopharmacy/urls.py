@@ -1,9 +1,12 @@
 from django.urls import path
 
-from nmguard.apps.radiopharmacy import views
+from nmguard.apps.radiopharmacy import lists, views
 
 urlpatterns = [
     path("", views.day, name="hotlab"),
+    path("batches/", lists.batch_list, name="batch-list"),
+    path("generators/", lists.generator_list, name="generator-list"),
+    path("elutions/", lists.elution_list, name="elution-list"),
     path("batches/new/", views.batch_new, name="hotlab-batch-new"),
     path("batches/<int:pk>/", views.batch_detail, name="hotlab-batch"),
     path("batches/<int:pk>/tests/", views.batch_test, name="hotlab-batch-test"),
