@@ -60,3 +60,88 @@ def attention_items(user) -> list[AttentionItem]:
     for provider in ATTENTION_PROVIDERS:
         items.extend(provider(user))
     return items
+
+
+# ---------------------------------------------------------------- what needs doing, counted per role
+@dataclass(frozen=True)
+class WorkCount:
+    """A number of records that wait for someone, and the filtered list page that shows exactly them.
+
+    ``key`` is stable (tests and the role ordering use it); ``url`` is the list page with the shared
+    query contract's filter (``?status=…``, ``?due=…``, ``?from=…``), or "" while that page does not exist.
+    """
+
+    key: str
+    label: str
+    count: int
+    url: str
+    detail: str = ""
+    due: dt.datetime | None = None  # aware; the earliest deadline among the counted records
+
+
+# Apps register functions (user -> counts) in their AppConfig.ready, as for ATTENTION_PROVIDERS.
+WORK_COUNT_PROVIDERS: list[Callable[..., list[WorkCount]]] = []
+
+# The counts of each role's own daily work, shown first and in this order (DESIGN.md "Who uses it").
+ROLE_FIRST: dict[str, tuple[str, ...]] = {
+    "technologist": ("qc-due-today", "qc-overdue", "prescriptions-checks"),
+    "radiopharmacist": ("batches-awaiting-release",),
+    "physicist": (
+        "qc-overdue",
+        "qc-due-today",
+        "devices-out-of-service",
+        "dosimetry-failed",
+        "dosimetry-succeeded",
+        "reference-unverified",
+    ),
+    "physician": ("prescriptions-override", "medical-events-open", "dosimetry-succeeded"),
+    "rpo": ("devices-out-of-service", "reference-unverified", "medical-events-open"),
+    "quality_manager": ("medical-events-open", "reference-unverified"),
+}
+
+
+def list_url(name: str, **params: str) -> str:
+    """The list page ``name`` with its filter, or "" when the page is not (yet) routed."""
+    from urllib.parse import urlencode
+
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        base = reverse(name)
+    except NoReverseMatch:
+        return ""
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+def own_keys(user) -> list[str]:
+    """The count keys of the user's roles, in role-table order, without repeats."""
+    names = set(user.groups.values_list("name", flat=True))
+    keys: list[str] = []
+    for role, first in ROLE_FIRST.items():
+        if role in names:
+            keys.extend(k for k in first if k not in keys)
+    return keys
+
+
+def work_counts(user) -> tuple[list[WorkCount], list[WorkCount]]:
+    """(the user's own work, everything else the user may view): each a count with its list link."""
+    counts = [c for provider in WORK_COUNT_PROVIDERS for c in provider(user)] + reference_counts(user)
+    first = own_keys(user)
+    mine = sorted((c for c in counts if c.key in first), key=lambda c: first.index(c.key))
+    return mine, [c for c in counts if c.key not in first]
+
+
+def reference_counts(user) -> list[WorkCount]:
+    """Decision-path reference values that are not verified (read from the shipped data, no query)."""
+    from nmguard.reference.decision_path import decision_values, unverified_decision_values
+
+    unverified = len(unverified_decision_values())
+    return [
+        WorkCount(
+            "reference-unverified",
+            "Reference values on a decision path not verified",
+            unverified,
+            list_url("reference-unverified"),
+            f"of {len(decision_values())} values that bands, limits and thresholds decide with",
+        )
+    ]

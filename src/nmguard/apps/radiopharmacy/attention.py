@@ -1,11 +1,12 @@
 """What the hot lab asks people to act on: possession limits exceeded, stored records whose activity now
-cannot be computed (shown flagged, not failing the dashboard)."""
+cannot be computed (shown flagged, not failing the dashboard); and the count of batches awaiting release, linked
+to the batch list filtered by that status."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from nmguard.apps.core.dashboard import AttentionItem
+from nmguard.apps.core.dashboard import AttentionItem, WorkCount, list_url
 from nmguard.physics.units import format_activity
 
 
@@ -30,4 +31,21 @@ def possession_attention(user) -> list[AttentionItem]:
         )
         for h in rows
         if h.exceeded
+    ]
+
+
+def hotlab_counts(user) -> list[WorkCount]:
+    """Batches prepared and waiting for their QC and release by a qualified person."""
+    from nmguard.apps.radiopharmacy.models import Batch
+
+    if not user.has_perm("radiopharmacy.view_batch"):
+        return []
+    waiting = Batch.objects.filter(status=Batch.Status.PREPARED).count()
+    return [
+        WorkCount(
+            "batches-awaiting-release",
+            "Batches awaiting release",
+            waiting,
+            list_url("batch-list", status=Batch.Status.PREPARED),
+        )
     ]
