@@ -92,8 +92,8 @@ def _wait(proc: subprocess.Popen, port: int, what: str) -> None:
 def _reports(n: int, folder: Path) -> list[Path]:
     from pydicom.uid import generate_uid
 
-    from nmguard.imaging import build_rrdsr
-    from nmguard.imaging.administration_report import RadiopharmaceuticalAdministration
+    from nmguard.exchange.dicom import build_rrdsr
+    from nmguard.exchange.dicom.administration_report import RadiopharmaceuticalAdministration
 
     at = dt.datetime(2026, 3, 1, 9, 15, tzinfo=dt.UTC)
     out = []

@@ -38,7 +38,7 @@ from nmguard.dosimetry.tia import physical_decay_constant_per_h  # noqa: E402
 from nmguard.dosimetry.voxel_tia import scale_to_voi_totals, voxel_tia_Bq_h  # noqa: E402
 from nmguard.imaging.registration import ct_density_grid, register_time_points  # noqa: E402
 from nmguard.imaging.study import load_study  # noqa: E402
-from nmguard.imaging.synthetic_patient import write_synthetic_study  # noqa: E402
+from nmguard.synthetic.patient import write_synthetic_study  # noqa: E402
 
 
 def baseline_dose(times, maps, lam_p, masks, voi_tia, kernel_values, density, vv):

@@ -22,8 +22,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from nmguard.imaging.nm_qc import synthetic as syn  # noqa: E402
-from nmguard.imaging.nm_qc.uniformity import analyze_uniformity  # noqa: E402
+from nmguard.qc.nm.uniformity import analyze_uniformity  # noqa: E402
+from nmguard.synthetic import nm_images as syn  # noqa: E402
 
 KEYS = ("integral_ufov_percent", "integral_cfov_percent", "differential_ufov_percent", "differential_cfov_percent")
 PYLINAC_KEYS = (

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_upload_a_study_follow_the_progress_and_read_the_report(live_server, page, dept, settings, tmp_path):
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     settings.NMGUARD_JOB_THREAD = True  # the embedded default: the web process runs the queue
     settings.DATA_DIR = tmp_path / "data"

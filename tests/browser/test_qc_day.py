@@ -69,7 +69,7 @@ def test_earl_report_in_the_browser(live_server, page, dept, tmp_path):
     from nmguard.apps.core.actor import acting_as
     from nmguard.apps.equipment import qc_entry, qc_services
     from nmguard.apps.equipment.models import Equipment
-    from nmguard.imaging.pet_qc.synthetic import iec_phantom, write_pet_series
+    from nmguard.synthetic.pet_phantom import iec_phantom, write_pet_series
 
     with acting_as(dept["physicist"], reason="fixture"):
         pet = Equipment.objects.create(name="PET 1", kind="pet_ct")

@@ -13,8 +13,8 @@ import numpy as np
 import pydicom
 import pytest
 
-from nmguard.imaging.parametric_map import read_dose_parametric_map
-from nmguard.imaging.rtdose import read_rt_dose, rt_dose_geometry_problems
+from nmguard.exchange.dicom.parametric_map import read_dose_parametric_map
+from nmguard.exchange.dicom.rtdose import read_rt_dose, rt_dose_geometry_problems
 
 NMGUARD = [sys.executable, "-m", "nmguard"]
 
@@ -26,7 +26,7 @@ def run(*args: str, cwd: Path | None = None, env_extra: dict | None = None) -> s
 
 @pytest.fixture(scope="module")
 def study(tmp_path_factory):
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     folder = tmp_path_factory.mktemp("cli") / "patient-a"
     write_synthetic_study(folder, shape=(24, 40, 40), voxel_mm=6.0, times_h=(4, 24, 96), write_rtstruct=False)

@@ -11,7 +11,7 @@ from tests.cli.test_cli import run
 
 @pytest.fixture(scope="module")
 def flood_file(tmp_path_factory):
-    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+    from nmguard.synthetic.nm_images import Square, flood, write_nm
 
     path = tmp_path_factory.mktemp("flood") / "flood.dcm"
     write_nm(
@@ -79,7 +79,7 @@ def test_not_dicom(tmp_path):
 
 
 def test_earl_and_suv_calibration(tmp_path):
-    from nmguard.imaging.pet_qc.synthetic import iec_phantom, uniform_cylinder, write_pet_series
+    from nmguard.synthetic.pet_phantom import iec_phantom, uniform_cylinder, write_pet_series
 
     scan = dt.datetime(2026, 3, 2, 10, 0)
     facts = dict(series_datetime=scan, injection_datetime=scan - dt.timedelta(hours=1), injected_activity_Bq=100e6)

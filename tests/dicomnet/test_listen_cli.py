@@ -20,7 +20,7 @@ import pytest
 from pydicom.uid import generate_uid
 from pynetdicom import AE
 
-from nmguard.imaging import build_rrdsr
+from nmguard.exchange.dicom import build_rrdsr
 from tests.imaging.factory import make_admin
 
 NMGUARD = [sys.executable, "-m", "nmguard"]

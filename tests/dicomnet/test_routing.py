@@ -20,7 +20,7 @@ from nmguard.dicomnet import routing
 from nmguard.dicomnet.routing import DOSE_REPORT, DOSIMETRY, QC, UNKNOWN, Route, route
 from nmguard.dicomnet.scp import TRANSFER_SYNTAXES, Listener, Peer, check_ae_title, negotiate
 from nmguard.dicomnet.store import Layout, Records, keep
-from nmguard.imaging import build_rrdsr
+from nmguard.exchange.dicom import build_rrdsr
 from tests.imaging.factory import make_admin
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "real-data"

@@ -1,6 +1,6 @@
 """A small synthetic Tc-99m MAA SPECT/CT (liver with a lesion, lungs, body) for the SIRT tests.
 
-The phantom of :mod:`nmguard.imaging.synthetic_patient` with one time point, no blur (so the counts in each
+The phantom of :mod:`nmguard.synthetic.patient` with one time point, no blur (so the counts in each
 region are known exactly) and an RTSTRUCT. The NM header's RadionuclideTotalDose is written in MBq, as the
 NM IOD defines it (PS3.3 C.8.4.10.1.7), whatever the shared writer does; the SIRT plan uses only relative
 counts, so the value does not change any SIRT number.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pydicom
 
-from nmguard.imaging.synthetic_patient import SyntheticTruth, write_synthetic_study
+from nmguard.synthetic.patient import SyntheticTruth, write_synthetic_study
 
 MAA_MBQ = 150.0
 

@@ -14,7 +14,7 @@ import pytest
 
 from nmguard.dosimetry.pipeline import RunOptions, run_dosimetry
 from nmguard.errors import InputError
-from nmguard.imaging.synthetic_patient import write_synthetic_study
+from nmguard.synthetic.patient import write_synthetic_study
 
 LU177_HALF_LIFE_H = 6.647 * 24  # reference/data/nuclides.csv (LNHB)
 

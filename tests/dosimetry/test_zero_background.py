@@ -20,7 +20,7 @@ from nmguard.dosimetry.dvk import (
     voxel_kernel,
 )
 from nmguard.errors import InputError
-from nmguard.imaging.rtdose import read_rt_dose, write_rt_dose
+from nmguard.exchange.dicom.rtdose import read_rt_dose, write_rt_dose
 
 VOXEL_MM = 4.0
 IDS = {

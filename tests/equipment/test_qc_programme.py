@@ -157,7 +157,7 @@ def _upload(path, name=None):
 
 def test_uniformity_entry_from_a_dicom_flood(dept, tmp_path):
     """A gamma camera's daily flood uploaded as DICOM is analysed (NEMA NU 1) and evaluated."""
-    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+    from nmguard.synthetic.nm_images import Square, flood, write_nm
 
     with acting_as(dept["physicist"], reason="fixture"):
         camera = Equipment.objects.create(name="Camera Q", kind="gamma_camera")
@@ -194,7 +194,7 @@ def test_bad_dicom_upload_names_the_problem(dept, tmp_path):
 
 def test_cor_entry_from_a_projection_set(dept, tmp_path):
     """A point-source SPECT acquisition with a planted 0.8-pixel COR offset: outside the ±0.5 pixel tolerance."""
-    from nmguard.imaging.nm_qc.synthetic import point_source_projections, write_nm
+    from nmguard.synthetic.nm_images import point_source_projections, write_nm
 
     with acting_as(dept["physicist"], reason="fixture"):
         camera = Equipment.objects.create(name="SPECT C", kind="spect_ct")

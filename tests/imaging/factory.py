@@ -3,7 +3,7 @@
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from nmguard.imaging import RadiopharmaceuticalAdministration
+from nmguard.exchange.dicom import RadiopharmaceuticalAdministration
 
 TZ = ZoneInfo("Europe/Berlin")
 

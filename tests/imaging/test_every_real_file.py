@@ -12,7 +12,7 @@ import pydicom
 import pytest
 
 from nmguard.imaging.dicom_files import read_dicom
-from nmguard.imaging.nm_qc.dicom_planar import read_frames
+from nmguard.qc.nm.dicom_planar import read_frames
 
 REAL = Path(__file__).resolve().parents[2] / ".." / "shared" / "real-data"
 pytestmark = pytest.mark.skipif(not REAL.is_dir(), reason=f"real vendor files absent ({REAL}); CI has it")

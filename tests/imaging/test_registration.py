@@ -9,7 +9,7 @@ from scipy import ndimage
 from nmguard.errors import InputError
 from nmguard.imaging.registration import ct_density_grid, register_time_points
 from nmguard.imaging.study import load_study
-from nmguard.imaging.synthetic_patient import write_synthetic_study
+from nmguard.synthetic.patient import write_synthetic_study
 
 SHIFT = (9.6, -4.8, 2.4)  # mm per time point (x, y, z): two, one and half a SPECT voxel
 

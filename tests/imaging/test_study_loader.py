@@ -11,7 +11,7 @@ from pydicom.uid import generate_uid
 
 from nmguard.errors import InputError
 from nmguard.imaging.study import load_study
-from nmguard.imaging.synthetic_patient import write_synthetic_study
+from nmguard.synthetic.patient import write_synthetic_study
 
 SHAPE = (40, 48, 48)
 TIMES = (4, 24, 96)

@@ -10,8 +10,8 @@ import SimpleITK as sitk
 from nmguard.errors import InputError
 from nmguard.imaging.nm_geometry import Volume
 from nmguard.imaging.study import load_study
-from nmguard.imaging.synthetic_patient import write_synthetic_study
 from nmguard.imaging.voi import read_rtstruct, read_seg, threshold_voi
+from nmguard.synthetic.patient import write_synthetic_study
 
 SHIFT_X = 9.6
 

@@ -104,7 +104,7 @@ FWHM_TOL_MM = 0.05
 @needs_real
 @pytest.mark.parametrize(("name", "vertical"), [("Spatial_Resol_X.dcm", True), ("Spatial_Resol_Y.dcm", False)])
 def test_two_line_sources_give_fwhm_and_refuse_linearity(name, vertical):
-    from nmguard.imaging.nm_qc.resolution import analyze_resolution
+    from nmguard.qc.nm.resolution import analyze_resolution
 
     result = analyze_resolution(_real(name), figure=False)
     expected = independent_lines(_real(name), vertical)
@@ -124,7 +124,7 @@ def test_two_line_sources_give_fwhm_and_refuse_linearity(name, vertical):
 @pytest.mark.parametrize(("name", "vertical", "lines"), [("Lin_X", False, 13), ("Lin_Y", True, 17)])
 def test_linearity_images_without_extension(name, vertical, lines):
     """1024² line-pattern images (no .dcm extension): FWHM and absolute linearity as computed here."""
-    from nmguard.imaging.nm_qc.resolution import analyze_resolution
+    from nmguard.qc.nm.resolution import analyze_resolution
 
     result = analyze_resolution(_real(name), figure=False, require_linearity=True)
     expected = independent_lines(_real(name), vertical)
@@ -160,9 +160,9 @@ def test_linearity_images_without_extension(name, vertical, lines):
     ],
 )
 def test_analyses_refuse_what_they_cannot_judge(analysis, name, message):
-    from nmguard.imaging.nm_qc.cor import analyze_cor
-    from nmguard.imaging.nm_qc.resolution import analyze_resolution
-    from nmguard.imaging.nm_qc.uniformity import analyze_uniformity
+    from nmguard.qc.nm.cor import analyze_cor
+    from nmguard.qc.nm.resolution import analyze_resolution
+    from nmguard.qc.nm.uniformity import analyze_uniformity
 
     function = {"uniformity": analyze_uniformity, "resolution": analyze_resolution, "cor": analyze_cor}[analysis]
     with pytest.raises(InputError, match=message) as caught:
@@ -227,7 +227,7 @@ def _encoder_available(uid) -> bool:
 
 @pytest.fixture(scope="module")
 def flood_pair(tmp_path_factory):
-    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+    from nmguard.synthetic.nm_images import Square, flood, write_nm
 
     folder = tmp_path_factory.mktemp("compressed")
     image = flood((128, 128), counts_per_pixel=3000, squares=[Square(40, 40, 12, 0.08)], poisson=True, seed=3)
@@ -237,8 +237,8 @@ def flood_pair(tmp_path_factory):
 @pytest.mark.parametrize("syntax", [RLELossless, JPEGLSLossless, JPEG2000Lossless], ids=lambda u: u.name)
 def test_compressed_flood_analyses_as_the_uncompressed_one(flood_pair, syntax):
     """A synthetic flood compressed by pydicom (lossless), saved without an extension, gives the same numbers."""
-    from nmguard.imaging.nm_qc.dicom_planar import read_planar
-    from nmguard.imaging.nm_qc.uniformity import analyze_uniformity
+    from nmguard.qc.nm.dicom_planar import read_planar
+    from nmguard.qc.nm.uniformity import analyze_uniformity
 
     if not _encoder_available(syntax):
         pytest.skip(f"no pydicom encoder available for {syntax.name}")

@@ -15,7 +15,7 @@ SYNTH_STUDY_DAY = dt.date(2026, 3, 2)  # the synthetic study's injection (its DI
 @pytest.fixture(scope="session")
 def synthetic_study_dir(tmp_path_factory):
     """Written once: patient SYNTH-001 'Synthetic^Patient' born 1960-05-01, acquired from 2026-03-02."""
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     folder = tmp_path_factory.mktemp("therapy-study") / "study"
     truth = write_synthetic_study(folder, shape=(24, 40, 40), voxel_mm=6.0, times_h=(4, 24, 96), write_rtstruct=False)

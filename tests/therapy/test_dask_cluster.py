@@ -26,7 +26,7 @@ SUBMIT = textwrap.dedent(
     from nmguard.apps.core.users import create_user
     from nmguard.apps.therapy import dosimetry_jobs
     from nmguard.dosimetry.pipeline import RunOptions
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
     user = create_user("phys", "a long test password 1", ["physicist"], actor="test")
     first = dosimetry_jobs.inbox_root() / "patient-0"
     write_synthetic_study(first, shape=(24, 40, 40), voxel_mm=6.0, times_h=(4, 24, 96), write_rtstruct=False)

@@ -18,8 +18,8 @@ from nmguard.apps.therapy import dosimetry_jobs
 from nmguard.apps.therapy.models import DosimetryJob
 from nmguard.dosimetry.pipeline import RunOptions
 from nmguard.errors import InputError
+from nmguard.exchange.dicom.rtdose import read_rt_dose, rt_dose_geometry_problems
 from nmguard.exchange.dosimetry_results import schema
-from nmguard.imaging.rtdose import read_rt_dose, rt_dose_geometry_problems
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +28,7 @@ SHAPE = (24, 40, 40)
 
 @pytest.fixture(scope="module")
 def synthetic_study(tmp_path_factory):
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     folder = tmp_path_factory.mktemp("synthetic") / "study"
     truth = write_synthetic_study(folder, shape=SHAPE, voxel_mm=6.0, times_h=(4, 24, 96), write_rtstruct=False)
@@ -161,7 +161,7 @@ def test_a_bad_upload_gets_an_error_next_to_the_field(dept, client):
 @pytest.fixture(scope="module")
 def sharp_study(tmp_path_factory):
     """No SPECT blur, so that the pipeline's own errors show: TIA fits, masses, units, geometry."""
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     folder = tmp_path_factory.mktemp("sharp") / "study"
     truth = write_synthetic_study(
@@ -268,7 +268,7 @@ def test_a_single_time_point_study_uses_the_haenscheid_method(tmp_path):
     import math
 
     from nmguard.dosimetry.pipeline import run_dosimetry
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
 
     truth = write_synthetic_study(
         tmp_path / "one", shape=(24, 40, 40), voxel_mm=6.0, spect_fwhm_mm=0.5, times_h=(72,), write_rtstruct=False

@@ -24,7 +24,7 @@ SUBMIT = textwrap.dedent(
     from nmguard.apps.core.users import create_user
     from nmguard.apps.therapy import dosimetry_jobs
     from nmguard.dosimetry.pipeline import RunOptions
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
     user = create_user("phys", "a long test password 1", ["physicist"], actor="test")
     study = dosimetry_jobs.inbox_root() / "patient"
     write_synthetic_study(study, shape=(40, 64, 64), voxel_mm=5.0, times_h=(4, 24, 96), write_rtstruct=False)

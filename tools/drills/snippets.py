@@ -15,7 +15,7 @@ SETUP = textwrap.dedent(
     from nmguard.apps.equipment.models import QCSchedule
     from nmguard.apps.patients.models import Protocol
     from nmguard.apps.therapy import dosimetry_jobs
-    from nmguard.imaging.synthetic_patient import write_synthetic_study
+    from nmguard.synthetic.patient import write_synthetic_study
     from nmguard.physics.decay import decay_activity
     from nmguard.reference.nuclides import get_nuclide
     protocol = Protocol.objects.get(name__startswith="Oncology PET (18F-FDG")

@@ -1,11 +1,11 @@
 """Administration calculators: ``radiopharmaceuticals``, ``effective-dose``, ``paediatric-activity``,
-``medical-event`` (shared logic in :mod:`nmguard.administration_calculators`)."""
+``medical-event`` (shared logic in :mod:`nmguard.calculators.administration`)."""
 
 from __future__ import annotations
 
 import typer
 
-from nmguard import administration_calculators as calc
+from nmguard.calculators import administration as calc
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.physics.display import format_sig
 

@@ -1,10 +1,10 @@
-"""Calculator commands: ``nuclide`` and ``decay`` (shared logic in :mod:`nmguard.calculators`)."""
+"""Calculator commands: ``nuclide`` and ``decay`` (shared logic in :mod:`nmguard.calculators.nuclides`)."""
 
 from __future__ import annotations
 
 import typer
 
-from nmguard import calculators as calc
+from nmguard.calculators import nuclides as calc
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.physics.units import format_activity
 

@@ -1,10 +1,10 @@
-"""``nmguard dosimetry tia | stp | sphere | kernel`` (shared logic in :mod:`nmguard.dosimetry_calculators`)."""
+"""``nmguard dosimetry tia | stp | sphere | kernel`` (shared logic in :mod:`nmguard.calculators.dosimetry`)."""
 
 from __future__ import annotations
 
 import typer
 
-from nmguard import dosimetry_calculators as calc
+from nmguard.calculators import dosimetry as calc
 from nmguard.cli import dosimetry_run, sirt
 from nmguard.cli.output import emit_json, emit_table
 

@@ -1,5 +1,5 @@
 """Hot-lab calculators: ``breakthrough``, ``draw-volume``, ``elution-yield`` (shared logic in
-:mod:`nmguard.hotlab_calculators`)."""
+:mod:`nmguard.calculators.hotlab`)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import os
 
 import typer
 
-from nmguard import hotlab_calculators as calc
+from nmguard.calculators import hotlab as calc
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.errors import InputError
 

@@ -63,7 +63,7 @@ def uniformity(
     figure: Path | None = FIGURE,
 ) -> None:
     """NEMA NU 1 planar integral and differential uniformity (UFOV/CFOV)."""
-    from nmguard.imaging.nm_qc.uniformity import analyze_uniformity
+    from nmguard.qc.nm.uniformity import analyze_uniformity
 
     _show(analyze_uniformity(_existing(file, "file"), frame=frame, detector=detector), json, figure)
 
@@ -75,7 +75,7 @@ def resolution(
     figure: Path | None = FIGURE,
 ) -> None:
     """Planar spatial resolution (FWHM/FWTM of the line spread functions) and linearity."""
-    from nmguard.imaging.nm_qc.resolution import analyze_resolution
+    from nmguard.qc.nm.resolution import analyze_resolution
 
     _show(analyze_resolution(_existing(file, "file")), json, figure)
 
@@ -87,7 +87,7 @@ def spatial_linearity(
     figure: Path | None = FIGURE,
 ) -> None:
     """Planar spatial linearity (absolute and differential) from parallel line sources; refuses too few lines."""
-    from nmguard.imaging.nm_qc.resolution import analyze_resolution
+    from nmguard.qc.nm.resolution import analyze_resolution
 
     _show(analyze_resolution(_existing(file, "file"), require_linearity=True), json, figure)
 
@@ -99,7 +99,7 @@ def cor(
     figure: Path | None = FIGURE,
 ) -> None:
     """SPECT centre of rotation from a point-source acquisition."""
-    from nmguard.imaging.nm_qc.cor import analyze_cor
+    from nmguard.qc.nm.cor import analyze_cor
 
     _show(analyze_cor(_existing(file, "file")), json, figure)
 
@@ -149,8 +149,8 @@ def earl(
     figure: Path | None = FIGURE,
 ) -> None:
     """NEMA NU 2 / IEC image quality: per-sphere recovery coefficients and EARL compliance."""
-    from nmguard.imaging.pet_qc.earl import earl_qc
     from nmguard.physics.units import parse_instant
+    from nmguard.qc.pet.earl import earl_qc
 
     if standard not in ("earl1", "earl2"):
         raise InputError(f"unknown standard {standard!r}: use earl1 or earl2", "standard")
@@ -175,8 +175,8 @@ def suv_calibration(
     figure: Path | None = FIGURE,
 ) -> None:
     """SUV calibration bias from a uniform cylinder (activity and time from the header unless given)."""
-    from nmguard.imaging.pet_qc.suv_calibration import suv_calibration as analyse
     from nmguard.physics.units import parse_activity, parse_instant
+    from nmguard.qc.pet.suv_calibration import suv_calibration as analyse
 
     result = analyse(
         _existing(directory, "folder"),

@@ -1,10 +1,10 @@
-"""Waste commands: ``nmguard waste release-date`` (shared logic in :mod:`nmguard.waste_calculators`)."""
+"""Waste commands: ``nmguard waste release-date`` (shared logic in :mod:`nmguard.calculators.waste`)."""
 
 from __future__ import annotations
 
 import typer
 
-from nmguard import waste_calculators as calc
+from nmguard.calculators import waste as calc
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.physics.units import format_activity
 

@@ -18,9 +18,9 @@ import pydicom
 import pydicom.errors
 
 from nmguard.errors import InputError
+from nmguard.exchange.dicom.parametric_map import write_dose_parametric_map
+from nmguard.exchange.dicom.rtdose import write_rt_dose
 from nmguard.exchange.dosimetry_results import run_document
-from nmguard.imaging.parametric_map import write_dose_parametric_map
-from nmguard.imaging.rtdose import write_rt_dose
 from nmguard.reporting.dosimetry_report import report_html
 
 RT_DOSE = "rtdose.dcm"

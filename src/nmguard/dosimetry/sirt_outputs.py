@@ -84,8 +84,8 @@ def plan_study_result(study_dir: str | os.PathLike, options: SirtOptions, progre
 
 def write_sirt_outputs(result: SirtResult, out_dir: str | os.PathLike) -> dict[str, Path]:
     """Write rtdose.dcm, results.json and report.html into ``out_dir`` (new or empty), all or nothing."""
+    from nmguard.exchange.dicom.rtdose import write_rt_dose
     from nmguard.exchange.sirt_plan import sirt_document
-    from nmguard.imaging.rtdose import write_rt_dose
     from nmguard.reporting.sirt_report import sirt_report_html
 
     o = result.plan.options

@@ -16,7 +16,7 @@ from fhir.resources.medicationadministration import MedicationAdministration
 from pydantic import ValidationError
 
 from nmguard.errors import InputError
-from nmguard.imaging.administration_report import RadiopharmaceuticalAdministration
+from nmguard.exchange.dicom.administration_report import RadiopharmaceuticalAdministration
 from nmguard.reference.dicom_codes import LOCAL_SCHEME, DicomCode, code_for
 
 FHIR_VERSION = "5.0.0"

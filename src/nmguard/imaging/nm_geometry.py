@@ -1,6 +1,6 @@
 """Geometry and times read from DICOM headers of reconstructed SPECT, PET and CT series.
 
-Conventions (as in :mod:`nmguard.imaging.rtdose`): arrays are ``[z, y, x]``; ``spacing_mm = (dz, dy, dx)``;
+Conventions (as in :mod:`nmguard.exchange.dicom.rtdose`): arrays are ``[z, y, x]``; ``spacing_mm = (dz, dy, dx)``;
 ``origin_mm = (x, y, z)`` is the patient (LPS) position of the centre of voxel [0, 0, 0]. Volumes are
 axis-aligned (ImageOrientationPatient 1\\0\\0\\0\\1\\0). A multi-frame NM reconstruction tilted by less
 than ``vendor_dicom.toml`` [tilt].max_deg (table sag, e.g. 0.4°) is resampled onto the axial grid by the study

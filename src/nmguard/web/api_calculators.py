@@ -1,5 +1,5 @@
-"""Calculator endpoints: the same computations as the CLI (:mod:`nmguard.calculators`,
-:mod:`nmguard.administration_calculators`)."""
+"""Calculator endpoints: the same computations as the CLI (:mod:`nmguard.calculators.nuclides`,
+:mod:`nmguard.calculators.administration`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Field, Router
 
-from nmguard import administration_calculators, calculators
 from nmguard.apps.core.models import Department
+from nmguard.calculators import administration as administration_calculators
+from nmguard.calculators import nuclides as calculators
 from nmguard.web.input_bounds import BoundedSchema
 
 router = Router(tags=["calculators"])

@@ -119,7 +119,7 @@ def example_files() -> dict[str, Path]:
     study in the DICOM inbox, for ``nmguard dosimetry run``.
     """
     from nmguard.apps.therapy import dosimetry_jobs
-    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+    from nmguard.synthetic.nm_images import Square, flood, write_nm
 
     folder = Path(settings.DATA_DIR) / "examples"
     folder.mkdir(parents=True, exist_ok=True)

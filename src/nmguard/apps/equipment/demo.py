@@ -74,7 +74,7 @@ def _constancy_history(meter: Equipment, users: dict, rng: random.Random) -> Non
 
 def _uniformity_history(camera: Equipment, users: dict) -> None:
     """Ten daily floods whose PMT defect grows: each passes, but the drift rules warn (the demo's point)."""
-    from nmguard.imaging.nm_qc.synthetic import Square, flood, write_nm
+    from nmguard.synthetic.nm_images import Square, flood, write_nm
 
     schedule = qc_services.schedule_test(camera, "gc-uniformity-daily", users[Role.PHYSICIST])
     with tempfile.TemporaryDirectory() as folder:
@@ -92,7 +92,7 @@ def _uniformity_history(camera: Equipment, users: dict) -> None:
 
 
 def _pet_image_quality(pet: Equipment, users: dict) -> None:
-    from nmguard.imaging.pet_qc.synthetic import iec_phantom, write_pet_series
+    from nmguard.synthetic.pet_phantom import iec_phantom, write_pet_series
 
     schedule = qc_services.schedule_test(pet, "pet-image-quality", users[Role.PHYSICIST])
     qc_services.schedule_test(pet, "pet-suv-calibration", users[Role.PHYSICIST])

@@ -120,7 +120,7 @@ def _uniformity(schedule: QCSchedule, data: dict) -> Measured:
     import tempfile
     from pathlib import Path
 
-    from nmguard.imaging.nm_qc.uniformity import analyze_uniformity
+    from nmguard.qc.nm.uniformity import analyze_uniformity
 
     blob = _read_upload(data["file"])[0]
     with tempfile.TemporaryDirectory() as folder:
@@ -134,7 +134,7 @@ def _uniformity(schedule: QCSchedule, data: dict) -> Measured:
 def _cor(schedule: QCSchedule, data: dict) -> Measured:
     import tempfile
 
-    from nmguard.imaging.nm_qc.cor import analyze_cor
+    from nmguard.qc.nm.cor import analyze_cor
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "cor.dcm"
@@ -155,7 +155,7 @@ def _series_folder(data: dict, folder) -> Path:
 def _earl(schedule: QCSchedule, data: dict) -> Measured:
     import tempfile
 
-    from nmguard.imaging.pet_qc.earl import earl_qc
+    from nmguard.qc.pet.earl import earl_qc
 
     with tempfile.TemporaryDirectory() as folder:
         background = data.get("background_kbq_ml")
@@ -181,7 +181,7 @@ def _earl(schedule: QCSchedule, data: dict) -> Measured:
 def _suv_calibration(schedule: QCSchedule, data: dict) -> Measured:
     import tempfile
 
-    from nmguard.imaging.pet_qc.suv_calibration import suv_calibration
+    from nmguard.qc.pet.suv_calibration import suv_calibration
 
     with tempfile.TemporaryDirectory() as folder:
         result = suv_calibration(

@@ -14,9 +14,9 @@ from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import Department
 from nmguard.apps.patients.models import Administration, ImportedDoseReport, Patient
 from nmguard.errors import InputError
+from nmguard.exchange.dicom.administration_report import RadiopharmaceuticalAdministration
+from nmguard.exchange.dicom.rrdsr import build_rrdsr, parse_rrdsr
 from nmguard.exchange.fhir import medication_administration
-from nmguard.imaging.administration_report import RadiopharmaceuticalAdministration
-from nmguard.imaging.rrdsr import build_rrdsr, parse_rrdsr
 
 
 def _stable_uid(*parts: str) -> str:

@@ -60,7 +60,7 @@ def load_dosimetry_demo(users: dict, protocol: TherapyProtocol) -> None:
     The study stays in the inbox so that a visitor can start other runs on it (page or API).
     """
     from nmguard.apps.core.demo import DEMO_STUDY_FOLDER
-    from nmguard.imaging.synthetic_patient import INJECTION_UTC, write_synthetic_study
+    from nmguard.synthetic.patient import INJECTION_UTC, write_synthetic_study
 
     folder = dosimetry_jobs.inbox_root() / DEMO_STUDY_FOLDER
     # Written anew with every new demo department: a study left in the inbox by an older version
