@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from nmguard.apps.core.form_fields import ActivityField, LocalDateTimeField, SafetyQuestionField, yes_no_question
 from nmguard.apps.equipment.models import Equipment
+from nmguard.apps.patients.lists import picker_context
 from nmguard.apps.patients.models import Administration, Patient, Protocol
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
 from nmguard.web.input_bounds import BoundedFormMixin
@@ -43,8 +44,36 @@ class PatientCorrectionForm(BoundedFormMixin, forms.Form):
     )
 
 
+class PatientPicker(forms.Widget):
+    """A search box and the matching patients as radio buttons: never a drop-down of every patient.
+
+    The choices come from :func:`lists.picker_context` (set by the form); htmx refreshes them as one
+    types, and without JavaScript the search box's own GET form shows them."""
+
+    template_name = "patients/_patient_picker.html"
+    picker: dict = {}  # noqa: RUF012 - replaced per form instance
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["picker"] = self.picker
+        return context
+
+    def id_for_label(self, id_: str) -> str:
+        return f"{id_}_q" if id_ else id_  # the field's label names the search box
+
+
+class PatientPickField(forms.ModelChoiceField):
+    """The chosen patient's pk; the server checks it names a registered patient."""
+
+    widget = PatientPicker
+    default_error_messages = {  # noqa: RUF012 - Django's convention
+        "required": "Choose the patient: search by patient ID, name or birth date, then pick one.",
+        "invalid_choice": "No such patient: search by patient ID, name or birth date, then pick one.",
+    }
+
+
 class PrescriptionForm(BoundedFormMixin, forms.Form):
-    patient = forms.ModelChoiceField(Patient.objects.all())
+    patient = PatientPickField(Patient.objects.all(), label="Patient (search by ID, name or birth date)")
     protocol = forms.ModelChoiceField(Protocol.objects.filter(active=True))
     scheduled_for = LocalDateTimeField(label="Scheduled for (now or later)")
     weight_kg = forms.FloatField(required=False, min_value=0.1, max_value=350, label="Weight (kg)")
@@ -59,6 +88,12 @@ class PrescriptionForm(BoundedFormMixin, forms.Form):
         widget=forms.PasswordInput,
         label="Your password (e-signature; needed for an activity far above the protocol)",
     )
+
+    def __init__(self, *args, patient_query: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        chosen = self.data.get("patient") if self.is_bound else self.initial.get("patient")
+        selected = Patient.objects.filter(pk=chosen).first() if str(chosen or "").isdigit() else None
+        self.fields["patient"].widget.picker = picker_context(patient_query, selected)
 
 
 class MeasurementForm(BoundedFormMixin, forms.Form):

@@ -7,6 +7,7 @@ Views and API handlers call these; the decisions themselves live in the pure lay
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -729,11 +730,13 @@ class MedicalEventRow:
     steps: tuple[ReportingStepRow, ...]
 
 
-def medical_event_rows() -> list[MedicalEventRow]:
-    """Every medical event with its reporting steps: deadline as an instant, the responsible role."""
-    events = MedicalEvent.objects.select_related(
-        "administration__prescription__patient", "administration__prescription__protocol"
-    )
+def medical_event_rows(events: Iterable[MedicalEvent] | None = None) -> list[MedicalEventRow]:
+    """The medical events (default: every one) with their reporting steps: deadline as an instant, the
+    responsible role. The list page passes one page of events."""
+    if events is None:
+        events = MedicalEvent.objects.select_related(
+            "administration__prescription__patient", "administration__prescription__protocol"
+        )
     rows = []
     for event in events:
         steps = tuple(

@@ -1,9 +1,12 @@
 from django.urls import path
 
-from nmguard.apps.patients import views
+from nmguard.apps.patients import lists, views
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("patients/", lists.patient_list, name="patient-list"),
+    path("patients/pick/", lists.patient_pick, name="patient-pick"),
+    path("prescriptions/", lists.prescription_list, name="prescription-list"),
     path("patients/new/", views.patient_new, name="patient-new"),
     path("patients/<int:pk>/", views.patient_detail, name="patient-detail"),
     path("patients/<int:pk>/correct/", views.patient_correct, name="patient-correct"),

@@ -26,6 +26,7 @@ from nmguard.apps.patients.forms import (
     PatientForm,
     PrescriptionForm,
 )
+from nmguard.apps.patients.lists import medical_event_list
 from nmguard.apps.patients.models import MedicalEvent, Patient, Prescription, SafetyCheck
 from nmguard.apps.patients.permissions import action_required, allowed
 from nmguard.errors import InputError
@@ -108,7 +109,7 @@ def patient_detail(request: HttpRequest, pk: int, upload_form=None) -> HttpRespo
 @action_required("prescribe")
 def prescription_new(request: HttpRequest) -> HttpResponse:
     initial = {"patient": request.GET.get("patient")}
-    form = PrescriptionForm(request.POST or None, initial=initial)
+    form = PrescriptionForm(request.POST or None, initial=initial, patient_query=request.GET.get("q", ""))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -126,7 +127,7 @@ def prescription_new(request: HttpRequest) -> HttpResponse:
             apply_error(form, exc)
         else:
             return redirect("prescription-detail", pk=prescription.pk)
-    return render(request, "patients/form.html", {"form": form, "title": "New prescription"})
+    return render(request, "patients/prescription_form.html", {"form": form, "title": "New prescription"})
 
 
 def _checks_form(prescription: Prescription, data=None) -> ChecksForm:
@@ -253,17 +254,14 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
 
 @requires(VIEW)
 def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> HttpResponse:
-    return render(
-        request,
-        "patients/medical_events.html",
-        {
-            "events": services.medical_event_rows(),
-            "can": allowed(request.user),
-            "step_form": step_form or MedicalEventStepForm(),
-            "step_event_pk": step_event_pk,
-            "blank_step_form": MedicalEventStepForm(),
-        },
-    )
+    """The list (filters, pages, CSV: ``lists.medical_event_list``) with the reporting-step forms."""
+    extra = {
+        "can": allowed(request.user),
+        "step_form": step_form or MedicalEventStepForm(),
+        "step_event_pk": step_event_pk,
+        "blank_step_form": MedicalEventStepForm(),
+    }
+    return medical_event_list(request, extra)
 
 
 @login_required
