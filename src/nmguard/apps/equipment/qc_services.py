@@ -11,6 +11,7 @@ passes (:mod:`nmguard.qc.drift`). Every change is attributed and audited.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -127,8 +128,9 @@ class RegisterRow:
     eligible_for_return: bool
 
 
-def register_rows(day: dt.date) -> list[RegisterRow]:
-    """The register's view of each device, from the same QC programme the QC pages show."""
+def register_rows(day: dt.date, devices: Iterable[Equipment] | None = None) -> list[RegisterRow]:
+    """The register's view of each device (of ``devices``: all by default), from the same QC programme the QC
+    pages show."""
     return [
         RegisterRow(
             d,
@@ -137,7 +139,7 @@ def register_rows(day: dt.date) -> list[RegisterRow]:
             QCResult.objects.filter(schedule__equipment=d).count(),
             eligible_for_return(d),
         )
-        for d in Equipment.objects.all()
+        for d in (Equipment.objects.all() if devices is None else devices)
     ]
 
 

@@ -14,7 +14,7 @@ from nmguard import input_bounds
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.web import apply_error
-from nmguard.apps.equipment import qc_entry, qc_services, service_log
+from nmguard.apps.equipment import lists, qc_entry, qc_services, service_log
 from nmguard.apps.equipment.forms import (
     ApprovalForm,
     ExemptionForm,
@@ -40,12 +40,6 @@ def _day(request: HttpRequest) -> dt.date:
         return dt.date.fromisoformat(request.GET.get("day", ""))
     except ValueError:
         return timezone.localdate()
-
-
-@requires(VIEW)
-def register(request: HttpRequest) -> HttpResponse:
-    today = timezone.localdate()
-    return render(request, "equipment/register.html", {"rows": qc_services.register_rows(today), "today": today})
 
 
 @requires(VIEW)
@@ -81,6 +75,7 @@ def qc_today(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
             return found
         return cls(auto_id=f"id_%s_{kind}_{pk}")
 
+    due = lists.due_filter(request)  # ?due=overdue|today: the dashboard's counts link here
     cards = [
         {
             "d": d,
@@ -88,12 +83,12 @@ def qc_today(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
             "withdraw_form": form("withdraw", WithdrawExemptionForm, d.device.pk),
             "return_form": form("return", ReturnToServiceForm, d.device.pk),
         }
-        for d in qc_services.qc_day(day)
+        for d in lists.filter_due(qc_services.qc_day(day), due)
     ]
     return render(
         request,
         "equipment/qc_today.html",
-        {"day": day, "cards": cards, "is_physicist": qc_services.is_physicist(request.user)},
+        {"day": day, "cards": cards, "due_form": due, "is_physicist": qc_services.is_physicist(request.user)},
     )
 
 
