@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nmguard.apps.patients import lists, views
+from nmguard.apps.patients import lists, printouts, views
 
 urlpatterns = [
     path("", views.worklist, name="worklist"),
@@ -20,4 +20,6 @@ urlpatterns = [
     path("medical-events/", views.medical_events, name="medical-events"),
     path("medical-events/<int:pk>/advance/", views.medical_event_advance, name="medical-event-advance"),
     path("drl/", views.drl_dashboard, name="drl"),
+    path("patients/<int:pk>/dose-report/", printouts.patient_dose_report, name="patient-dose-report"),
+    path("medical-events/<int:pk>/report/", printouts.medical_event_report, name="medical-event-report"),
 ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nmguard.apps.radiopharmacy import lists, views
+from nmguard.apps.radiopharmacy import lists, printouts, views
 
 urlpatterns = [
     path("", views.day, name="hotlab"),
@@ -20,4 +20,5 @@ urlpatterns = [
     path("waste/seal/", views.waste_seal, name="hotlab-waste-seal"),
     path("waste/discharges/", views.discharge_new, name="hotlab-discharge"),
     path("waste/<int:pk>/dispose/", views.waste_dispose, name="hotlab-waste-dispose"),
+    path("batches/<int:pk>/record/", printouts.batch_record, name="hotlab-batch-record"),
 ]
