@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.therapy import dosimetry_jobs as dosimetry_jobs_service
-from nmguard.apps.therapy import services
+from nmguard.apps.therapy import lists, services
 from nmguard.apps.therapy.forms import (
     CycleDosesForm,
     DosimetryJobForm,
@@ -24,13 +24,6 @@ from nmguard.apps.therapy.forms import (
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCourse, TherapyCycle
 from nmguard.errors import InputError
 from nmguard.rules.therapy_course import course_plot
-
-
-@requires("therapy.view_therapycourse", "viewing therapy courses")
-def courses(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "therapy/courses.html", {"courses": TherapyCourse.objects.select_related("patient", "protocol")}
-    )
 
 
 @requires("therapy.view_therapycourse", "viewing therapy courses")
@@ -172,10 +165,7 @@ def dosimetry_jobs(request: HttpRequest) -> HttpResponse:
                 return _follow(job)
             except InputError as exc:
                 apply_error(form, exc)
-    jobs = DosimetryJob.objects.select_related("requested_by", "cycle__course__patient")[:100]
-    return render(
-        request, "therapy/dosimetry_jobs.html", {"jobs": jobs, "form": form, "can": services.abilities(request.user)}
-    )
+    return lists.dosimetry_job_list(request, job_form=form)
 
 
 @requires("therapy.view_dosimetryjob", "viewing dosimetry runs")
