@@ -4,7 +4,8 @@ What is seeded, and so what each count must be (the numbers the tests expect):
   QC due today 1 (Camera A's daily flood, scheduled today, not done), overdue 2 (the meter's constancy and
   Camera B's flood, scheduled days ago, never done), none for Camera C (marked not in use today) nor for
   Camera A's COR (done today); devices out of service 2 (Camera B, PET 1);
-  batches awaiting release 2 (of 4); prescriptions waiting for checks 3, held by a failed check 1;
+  batches awaiting release 2 (of 4); prescriptions measured and waiting for checks 2 (a prescribed one is
+  not measured yet), held by a failed check 1;
   open medical events 2 (of 4), the earliest deadline the first event's;
   dosimetry jobs succeeded since yesterday 2 (a third is older), failed in the last 7 days 1 (another is older).
 """
@@ -23,7 +24,7 @@ EXPECTED = {
     "qc-overdue": 2,
     "devices-out-of-service": 2,
     "batches-awaiting-release": 2,
-    "prescriptions-checks": 3,
+    "prescriptions-checks": 2,
     "prescriptions-override": 1,
     "medical-events-open": 2,
     "dosimetry-succeeded": 2,
@@ -112,7 +113,7 @@ def _administrations(dept) -> None:
         prescription("prescribed", days=-30)  # any day: an old one still waits
         check(prescription("measured"), "pass")
         check(prescription("measured", days=2), "fail")  # held: override
-        check(prescription("prescribed"), "fail", overridden=True)
+        check(prescription("measured", days=-3), "fail", overridden=True)  # overridden: checks go on
         prescription("checked")
         given = prescription("administered", days=-1)
         check(given, "fail")  # history, not work

@@ -4,6 +4,7 @@ each a link to the list page with the shared contract's filter, cheap (queries d
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -60,7 +61,7 @@ def independent_counts() -> dict[str, int]:
     from nmguard.reference.decision_path import decision_values
 
     items = qc_services.due_items(timezone.localdate())
-    pending = [p for p in Prescription.objects.all() if p.status in ("prescribed", "measured")]
+    prescriptions = list(Prescription.objects.all())
     held = {c.prescription_id for c in SafetyCheck.objects.all() if c.blocks}
     yesterday = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=1), dt.time()))
     week = timezone.make_aware(dt.datetime.combine(timezone.localdate() - dt.timedelta(days=7), dt.time()))
@@ -70,8 +71,10 @@ def independent_counts() -> dict[str, int]:
         "qc-overdue": len(qc_services.overdue_items(timezone.localdate())),
         "devices-out-of-service": sum(d.status == "out_of_service" for d in Equipment.objects.all()),
         "batches-awaiting-release": sum(b.status == "prepared" for b in Batch.objects.all()),
-        "prescriptions-checks": sum(p.pk not in held for p in pending),
-        "prescriptions-override": sum(p.pk in held for p in pending),
+        "prescriptions-checks": sum(p.status == "measured" and p.pk not in held for p in prescriptions),
+        "prescriptions-override": sum(
+            p.status in ("prescribed", "measured", "checked") and p.pk in held for p in prescriptions
+        ),
         "medical-events-open": sum(e.status == "open" for e in MedicalEvent.objects.all()),
         "dosimetry-succeeded": sum(j.status == "succeeded" and j.created_at >= yesterday for j in jobs),
         "dosimetry-failed": sum(j.status == "failed" and j.created_at >= week for j in jobs),
@@ -129,7 +132,15 @@ def test_each_count_links_to_its_list_with_the_filter(client, busy_dept, key):
     if key.startswith("dosimetry-"):
         days = 1 if key == "dosimetry-succeeded" else 7
         assert carried["from"] == (timezone.localdate() - dt.timedelta(days=days)).isoformat()
-    assert client.get(count.url).status_code == 200
+    response = client.get(count.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    if name == "qc-today":  # the day's QC list, filtered: one row per test in that state
+        assert len(re.findall(r'<tr class="(?:fail|due)">', html)) == count.count
+    elif name == "reference-unverified":
+        assert html.count('data-testid="unverified-row"') == count.count
+    else:  # a list page of the shared machinery says how many rows match
+        assert f'data-testid="list-count">{count.count} found' in html
 
 
 def test_counts_take_the_same_queries_for_more_rows(busy_dept):

@@ -113,6 +113,23 @@ def list_url(name: str, **params: str) -> str:
     return f"{base}?{urlencode(params)}" if params else base
 
 
+def filtered(filter_class, queryset, params: dict[str, str]):
+    """``queryset`` under a list page's own filter (a ``core.listing.ListFilter``) with ``params``."""
+    form = filter_class(params)
+    if not form.is_valid():  # the parameters are the caller's constants: a bad one is a bug, not user input
+        raise ValueError(f"the dashboard's filter {params} is not valid: {form.errors.as_text()}")
+    return form.filter(queryset)
+
+
+def listed(
+    key: str, label: str, url_name: str, filter_class, queryset, params: dict[str, str], detail: str = ""
+) -> WorkCount:
+    """A count that is the list page's own filter applied to its records, in one query: the number on the
+    dashboard is the number of rows the link opens, by construction."""
+    count = filtered(filter_class, queryset, params).count()
+    return WorkCount(key, label, count, list_url(url_name, **params), detail)
+
+
 def own_keys(user) -> list[str]:
     """The count keys of the user's roles, in role-table order, without repeats."""
     names = set(user.groups.values_list("name", flat=True))

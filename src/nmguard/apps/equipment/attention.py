@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from nmguard.apps.core.dashboard import AttentionItem, WorkCount, list_url
+from nmguard.apps.core.dashboard import AttentionItem, WorkCount, list_url, listed
 
 # who does or oversees the QC programme (roles that read the rest of the area see it on its pages)
 QC_ROLES = {"technologist", "physicist", "administrator"}
@@ -93,13 +93,16 @@ def equipment_counts(user) -> list[WorkCount]:
             WorkCount("qc-due-today", "QC tests due today", due, list_url("qc-today", due="today")),
             WorkCount("qc-overdue", "QC tests overdue", overdue, list_url("qc-today", due="overdue")),
         ]
-    out = Equipment.objects.filter(status=Equipment.Status.OUT_OF_SERVICE).count()
+    from nmguard.apps.equipment.lists import RegisterFilter
+
     counts.append(
-        WorkCount(
+        listed(
             "devices-out-of-service",
             "Devices out of service",
-            out,
-            list_url("equipment", status=Equipment.Status.OUT_OF_SERVICE),
+            "equipment",
+            RegisterFilter,
+            Equipment.objects.all(),
+            {"status": Equipment.Status.OUT_OF_SERVICE},
         )
     )
     return counts

@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.urls import reverse
 
-from nmguard.apps.core.dashboard import AttentionItem, WorkCount, list_url
+from nmguard.apps.core.dashboard import AttentionItem, WorkCount, filtered, list_url, listed
 from nmguard.apps.patients.permissions import step_responsible
 from nmguard.apps.patients.services import open_medical_events
 
@@ -37,72 +37,44 @@ def medical_event_attention(user) -> list[AttentionItem]:
     return items
 
 
-def _pending():
-    """Prescriptions not yet administered nor cancelled (the ones whose checks still matter)."""
-    from nmguard.apps.patients.models import Prescription
-
-    return Prescription.objects.filter(status__in=(Prescription.Status.PRESCRIBED, Prescription.Status.MEASURED))
-
-
-def _blocking_check():
-    """A failed check of the outer prescription that no physician has overridden."""
-    from django.db.models import Exists, OuterRef
-
-    from nmguard.apps.patients.models import SafetyCheck
-
-    return Exists(
-        SafetyCheck.objects.filter(
-            prescription=OuterRef("pk"), outcome=SafetyCheck.Outcome.FAIL, overridden_by__isnull=True
-        )
-    )
-
-
-def prescriptions_needing_override():
-    """Pending prescriptions held by a failed check: a physician must override it (or the dose is not given)."""
-    return _pending().filter(_blocking_check())
-
-
-def prescriptions_needing_checks():
-    """Pending prescriptions whose checks are not passed yet and that no failed check holds (any day)."""
-    return _pending().exclude(_blocking_check())
-
-
 def _first_deadline(steps_lists) -> dt.datetime | None:
     dues = [dt.datetime.fromisoformat(s["due"]) for steps in steps_lists for s in steps or [] if s.get("due")]
     return min(dues) if dues else None
 
 
 def administration_counts(user) -> list[WorkCount]:
-    """Prescriptions waiting for checks or an override; open medical events with their earliest deadline."""
-    from nmguard.apps.patients.models import MedicalEvent
+    """Prescriptions waiting for their checks or held by a failed check (the prescription list's ``needs``
+    filter), open medical events with their earliest reporting deadline (the events page's ``status``)."""
+    from nmguard.apps.patients.lists import MedicalEventFilter, PrescriptionFilter
+    from nmguard.apps.patients.models import MedicalEvent, Prescription
 
     counts = []
     if user.has_perm("patients.view_prescription"):
-        counts += [
-            WorkCount(
-                "prescriptions-checks",
-                "Prescriptions waiting for their checks",
-                prescriptions_needing_checks().count(),
-                list_url("prescription-list", needs="checks"),
-            ),
-            WorkCount(
-                "prescriptions-override",
-                "Prescriptions held by a failed check (override or cancel)",
-                prescriptions_needing_override().count(),
-                list_url("prescription-list", needs="override"),
-            ),
-        ]
+        for needs, label in (
+            ("checks", "Prescriptions measured, waiting for their checks"),
+            ("override", "Prescriptions held by a failed check (override or cancel)"),
+        ):
+            counts.append(
+                listed(
+                    f"prescriptions-{needs}",
+                    label,
+                    "prescription-list",
+                    PrescriptionFilter,
+                    Prescription.objects.all(),
+                    {"needs": needs},
+                )
+            )
     if user.has_perm("patients.view_medicalevent"):
-        steps = list(
-            MedicalEvent.objects.filter(status=MedicalEvent.Status.OPEN).values_list("reporting_steps", flat=True)
-        )
+        params = {"status": MedicalEvent.Status.OPEN}
+        events = filtered(MedicalEventFilter, MedicalEvent.objects.all(), params)
+        steps = list(events.values_list("reporting_steps", flat=True))  # one query: the count and the deadlines
         first = _first_deadline(steps)
         counts.append(
             WorkCount(
                 "medical-events-open",
                 "Open medical events",
                 len(steps),
-                list_url("medical-events", status=MedicalEvent.Status.OPEN),
+                list_url("medical-events", **params),
                 "earliest reporting deadline" if first else "",
                 first,
             )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from nmguard.apps.core.dashboard import AttentionItem, WorkCount, list_url
+from nmguard.apps.core.dashboard import AttentionItem, WorkCount, listed
 from nmguard.physics.units import format_activity
 
 
@@ -40,12 +40,15 @@ def hotlab_counts(user) -> list[WorkCount]:
 
     if not user.has_perm("radiopharmacy.view_batch"):
         return []
-    waiting = Batch.objects.filter(status=Batch.Status.PREPARED).count()
+    from nmguard.apps.radiopharmacy.lists import BatchFilter
+
     return [
-        WorkCount(
+        listed(
             "batches-awaiting-release",
             "Batches awaiting release",
-            waiting,
-            list_url("batch-list", status=Batch.Status.PREPARED),
+            "batch-list",
+            BatchFilter,
+            Batch.objects.all(),
+            {"status": Batch.Status.PREPARED},
         )
     ]
