@@ -312,3 +312,49 @@ def test_prescription_form_accepts_the_picked_patient(client, dept):
     response = client.post("/administrations/prescriptions/new/", _form(dept, dept["man"].pk))
     assert response.status_code == 302
     assert Prescription.objects.get().patient == dept["man"]
+
+
+NASTY = ["", "\x00", "x" * 5000, "9999-12-31", "0001-01-01", "9223372036854775808", "-1", "nan", "' OR 1=1 --"]
+
+
+@pytest.mark.parametrize("url", [PATIENTS, PRESCRIPTIONS, EVENTS, PICK, "/administrations/prescriptions/new/"])
+def test_no_query_value_makes_a_server_error(client, dept, url):
+    client.force_login(dept["physician"])
+    for name in ("q", "from", "to", "status", "product", "needs", "page", "format", "patient"):
+        for value in NASTY:
+            response = client.get(url, {name: value})
+            assert response.status_code == 200, (name, value, response.status_code)
+
+
+def _events(dept, n: int, start: dt.datetime) -> None:
+    from nmguard.apps.patients.models import Administration, MedicalEvent
+
+    for i in range(n):
+        at = start + dt.timedelta(minutes=i)
+        rx = _rx(dept, dept["man"], at, status="administered")
+        with acting_as(dept["physician"], reason="test"):
+            given = Administration.objects.create(
+                prescription=rx,
+                administered_at=at,
+                route="oral",
+                administered_activity_Bq=7.4e9,
+                administered_by=dept["physician"],
+            )
+            MedicalEvent.objects.create(
+                administration=given,
+                profile="nrc",
+                criteria=[{"description": "test", "citation": "test"}],
+                reporting_steps=[{"id": "notify-nrc", "action": "Notify", "due": at.isoformat(), "citation": "test"}],
+                detected_at=at,
+            )
+
+
+def test_medical_events_query_count_does_not_grow_with_the_rows(client, dept):
+    client.force_login(dept["physician"])
+    start = dt.datetime(2026, 8, 1, 8, 0, tzinfo=VIENNA)
+    _events(dept, 5, start)
+    assert _rows(client.get(EVENTS), "medical-events") == 5
+    few = _queries(client, EVENTS, {})
+    _events(dept, 45, start + dt.timedelta(hours=1))
+    assert _rows(client.get(EVENTS), "medical-events") == 50
+    assert _queries(client, EVENTS, {}) == few

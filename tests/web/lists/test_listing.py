@@ -68,6 +68,10 @@ def test_search_date_reads_iso_and_vienna_style():
     [
         ({"from": "2026-13-01"}, "from"),
         ({"to": "yesterday"}, "to"),
+        ({"from": "0001-01-01"}, "from"),  # its start in UTC would be in year 0
+        ({"to": "9999-12-31"}, "to"),  # the next day does not exist
+        ({"q": "x" * 201}, "q"),
+        ({"q": "a\x00b"}, "q"),
         ({"from": "2026-03-02", "to": "2026-03-01"}, "to"),
         ({"status": "lost"}, "status"),
         ({"page": "0"}, "page"),

@@ -33,11 +33,14 @@ from typing import Any, ClassVar
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Page, Paginator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from nmguard.input_bounds import EARLIEST_DATE, LATEST_DATE
 
 PER_PAGE = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection": what a spreadsheet evaluates
@@ -52,6 +55,10 @@ def _date_field(label: str) -> forms.DateField:
         input_formats=DATE_INPUT_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a date as YYYY-MM-DD, e.g. 2026-03-31."},
+        validators=[  # beyond these a day's bounds in UTC overflow (a 500 before this check)
+            MinValueValidator(EARLIEST_DATE, f"Enter a date from {EARLIEST_DATE.isoformat()} on."),
+            MaxValueValidator(LATEST_DATE, f"Enter a date up to {LATEST_DATE.isoformat()}."),
+        ],
     )
 
 
