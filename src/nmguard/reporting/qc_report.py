@@ -1,16 +1,28 @@
-"""The monthly QC report of one device as a PDF (matplotlib's PDF backend: no system libraries)."""
+"""The monthly QC report of one device as a PDF (matplotlib's PDF backend: no system libraries).
+
+Why the table is laid out here and not with ``Axes.table``: a matplotlib table cell holds one line and
+cuts or overruns long text, so a comment or a long test name was lost on paper. Each cell is wrapped
+to its column width (measured with the font that is drawn), rows grow to fit, a row moves whole to
+the next page (one taller than a page is continued), and every page, charts included, says
+"page N of M" with M counted after the layout.
+"""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+from matplotlib.backends.backend_agg import RendererAgg  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.font_manager import FontProperties  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 from nmguard.reporting.plots import _control_chart_axes  # noqa: E402
 
@@ -23,6 +35,7 @@ class ReportRow:
     outcome: str
     performed_by: str
     approved_by: str
+    comment: str = ""
 
 
 @dataclass(frozen=True)
@@ -35,37 +48,173 @@ class ReportSeries:
     bands: dict[str, float | None]
 
 
+PAGE_W, PAGE_H = 8.27 * 72, 11.69 * 72  # A4 portrait, points
+MARGIN_X = 0.06 * PAGE_W
+TABLE_TOP = PAGE_H - 0.085 * PAGE_H
+TABLE_BOTTOM = 0.06 * PAGE_H
+FONT_SIZE = 7.0
+LINE_H = FONT_SIZE * 1.3
+PAD = 2.5  # points inside a cell, each side
+COLUMNS = (  # header, share of the table width
+    ("When", 0.17),
+    ("Test", 0.16),
+    ("Result", 0.10),
+    ("Outcome", 0.09),
+    ("By", 0.12),
+    ("Approved", 0.12),
+    ("Comment", 0.24),
+)
+TABLE_W = PAGE_W - 2 * MARGIN_X
+
+
+_MEASURE_DPI = 720  # a tenth of a point: at low resolutions hinting shrinks the advances
+
+
+@lru_cache(maxsize=1)
+def _renderer() -> RendererAgg:
+    return RendererAgg(8, 8, _MEASURE_DPI)  # only measures: the canvas size does not matter
+
+
+@lru_cache(maxsize=20000)
+def text_width(text: str, size: float = FONT_SIZE, weight: str = "normal") -> float:
+    """Width in points of ``text`` in the report's font (the font the PDF draws)."""
+    width, _, _ = _renderer().get_text_width_height_descent(text, FontProperties(size=size, weight=weight), False)
+    return width * 72 / _MEASURE_DPI
+
+
+def wrap(text: str, width: float, size: float = FONT_SIZE, weight: str = "normal") -> list[str]:
+    """``text`` in lines no wider than ``width`` points: broken at spaces, a word wider than a line broken
+    inside it; line breaks in the text are kept. Nothing is dropped. A line is measured as its words
+    plus spaces (each word once, cached), with 3 % kept free for the kerning between words."""
+    room = 0.97 * width
+    space = text_width(" ", size, weight)
+    lines: list[str] = []
+    for paragraph in str(text).splitlines() or [""]:
+        line, used = "", 0.0
+        for word in paragraph.split():
+            w = text_width(word, size, weight)
+            if line and used + space + w <= room:
+                line, used = f"{line} {word}", used + space + w
+                continue
+            if line:
+                lines.append(line)
+            while w > room and len(word) > 1:
+                cut = max([n for n in range(1, len(word)) if text_width(word[:n], size, weight) <= room] or [1])
+                lines.append(word[:cut])
+                word = word[cut:]
+                w = text_width(word, size, weight)
+            line, used = word, w
+        lines.append(line)
+    return lines
+
+
+def _cells(row: ReportRow) -> list[str]:
+    return [row.when, row.test, row.value, row.outcome, row.performed_by, row.approved_by, row.comment]
+
+
+@dataclass(frozen=True)
+class _Block:
+    """A row (or the part of a row) on one page: the lines of each cell."""
+
+    lines: tuple[tuple[str, ...], ...]
+
+    @property
+    def height(self) -> float:
+        return max(len(c) for c in self.lines) * LINE_H + 2 * PAD
+
+
+def _wrapped(values: Sequence[str], weight: str = "normal") -> tuple[tuple[str, ...], ...]:
+    return tuple(
+        tuple(wrap(v, share * TABLE_W - 2 * PAD, weight=weight)) for v, (_, share) in zip(values, COLUMNS, strict=True)
+    )
+
+
+def paginate_rows(rows: Sequence[ReportRow]) -> list[list[_Block]]:
+    """The table's pages: rows in order, each whole on a page unless it is taller than a page."""
+    header = _Block(_wrapped([h for h, _ in COLUMNS], "bold"))
+    room = TABLE_TOP - TABLE_BOTTOM - header.height
+    max_lines = int((room - 2 * PAD) // LINE_H)
+    pages: list[list[_Block]] = [[]]
+    used = 0.0
+    for row in rows:
+        cells = _wrapped(_cells(row))
+        pieces = [cells]
+        if _Block(cells).height > room:  # continue a very tall row over pages, line by line
+            n = max(len(c) for c in cells)
+            pieces = [tuple(c[i : i + max_lines] for c in cells) for i in range(0, n, max_lines)]
+        for piece in pieces:
+            block = _Block(piece)
+            if used + block.height > room and pages[-1]:
+                pages.append([])
+                used = 0.0
+            pages[-1].append(block)
+            used += block.height
+    return pages
+
+
+def _draw_block(fig, block: _Block, top: float, weight: str = "normal", shade: bool = False) -> float:
+    """Draw ``block`` with its top at ``top`` (points from the bottom); return its bottom."""
+    bottom = top - block.height
+    if shade:
+        fig.patches.append(
+            Rectangle(
+                (MARGIN_X / PAGE_W, bottom / PAGE_H),
+                TABLE_W / PAGE_W,
+                block.height / PAGE_H,
+                transform=fig.transFigure,
+                facecolor="#e8edf2",
+                edgecolor="none",
+            )
+        )
+    x = MARGIN_X
+    for lines, (_, share) in zip(block.lines, COLUMNS, strict=True):
+        for i, line in enumerate(lines):
+            if line:
+                y = top - PAD - i * LINE_H
+                fig.text(x / PAGE_W + PAD / PAGE_W, y / PAGE_H, line, fontsize=FONT_SIZE, weight=weight, va="top")
+        x += share * TABLE_W
+    fig.add_artist(
+        Line2D(
+            [MARGIN_X / PAGE_W, (MARGIN_X + TABLE_W) / PAGE_W],
+            [bottom / PAGE_H] * 2,
+            transform=fig.transFigure,
+            color="#9aa5b1",
+            linewidth=0.4,
+        )
+    )
+    return bottom
+
+
+def _page_header(fig, title: str, subtitle: str, number: int, total: int) -> None:
+    fig.text(0.06, 0.96, title, fontsize=14, weight="bold")
+    fig.text(0.06, 0.935, subtitle, fontsize=9, color="#5b6775")
+    fig.text(0.94, 0.025, f"page {number} of {total}", fontsize=8, color="#5b6775", ha="right")
+
+
 def monthly_report_pdf(title: str, subtitle: str, rows: Sequence[ReportRow], series: Sequence[ReportSeries]) -> bytes:
-    """Page 1: every result of the month with outcome and reviewer; then one control chart per test."""
+    """The results of the month (every cell wrapped, nothing cut), then one control chart per test;
+    every page numbered "page N of M"."""
+    pages = paginate_rows(rows)
+    total = len(pages) + len(series)
+    header = _Block(_wrapped([h for h, _ in COLUMNS], "bold"))
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Creator": "NMGuard"}) as pdf:
-        per_page = 32
-        chunks = [rows[i : i + per_page] for i in range(0, len(rows), per_page)] or [[]]
-        for n, chunk in enumerate(chunks, start=1):
-            fig = plt.figure(figsize=(8.27, 11.69))  # A4 portrait
-            fig.text(0.06, 0.96, title, fontsize=14, weight="bold")
-            fig.text(0.06, 0.935, f"{subtitle} — page {n} of {len(chunks)}", fontsize=9, color="#5b6775")
-            ax = fig.add_axes((0.06, 0.05, 0.88, 0.86))
-            ax.axis("off")
-            if chunk:
-                table = ax.table(
-                    cellText=[[r.when, r.test, r.value, r.outcome, r.performed_by, r.approved_by] for r in chunk],
-                    colLabels=["When", "Test", "Result", "Outcome", "By", "Approved"],
-                    loc="upper left",
-                    cellLoc="left",
-                    colWidths=[0.15, 0.27, 0.14, 0.14, 0.15, 0.15],
-                )
-                table.auto_set_font_size(False)
-                table.set_fontsize(7)
-                table.scale(1, 1.3)
+        for n, blocks in enumerate(pages, start=1):
+            fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
+            _page_header(fig, title, subtitle, n, total)
+            if rows:
+                top = _draw_block(fig, header, TABLE_TOP, weight="bold", shade=True)
+                for block in blocks:
+                    top = _draw_block(fig, block, top)
             else:
-                ax.text(0, 0.95, "No QC results in this month.", fontsize=10)
+                fig.text(0.06, 0.88, "No QC results in this month.", fontsize=10)
             pdf.savefig(fig)
             plt.close(fig)
-        for s in series:
-            fig, ax = plt.subplots(figsize=(8.27, 4.0))
+        for n, s in enumerate(series, start=len(pages) + 1):
+            fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
+            _page_header(fig, title, subtitle, n, total)
+            ax = fig.add_axes((0.1, 0.58, 0.68, 0.3))
             _control_chart_axes(ax, s.test, s.times, s.values, s.unit, s.bands, s.outcomes)
-            fig.tight_layout()
             pdf.savefig(fig)
             plt.close(fig)
     return buffer.getvalue()

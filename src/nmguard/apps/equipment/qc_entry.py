@@ -283,6 +283,7 @@ def monthly_report(device: Equipment, year: int, month: int) -> bytes:
             r.get_outcome_display(),
             str(r.performed_by),
             str(r.approved_by or "—"),
+            r.comment,
         )
         for r in results
     ]
