@@ -115,7 +115,7 @@ PRESCRIPTION_COLUMNS = [
     Column("Product", "protocol.radiopharmaceutical.name"),
     Column("Prescribed activity (MBq)", lambda p: p.prescribed_activity_Bq / 1e6),
     Column("Status", "get_status_display"),
-    Column("Prescribed by", "prescribed_by.username"),
+    Column("Prescribed by", lambda p: str(p.prescribed_by)),
     Column("Administered", lambda p: _administration(p) and _administration(p).administered_at),
     Column(
         "Administered activity (MBq)",
