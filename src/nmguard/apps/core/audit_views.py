@@ -8,7 +8,6 @@ nothing rather than everything, so that a typo never looks like an empty or a co
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from django import forms
@@ -18,13 +17,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from nmguard import input_bounds
 from nmguard.apps.core import audit
 from nmguard.apps.core.listing import Column, ListFilter, csv_response, paginate
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.records import AuditedModel
-from nmguard.errors import InputError
 
 PAGE_SIZE = 50
 
@@ -54,21 +51,6 @@ class AuditFilter(ListFilter):
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "any"), *record_types()]
         self.fields["action"].choices = [("", "any"), *AuditEvent.Action.choices]
-
-    def _bounded(self, name: str) -> dt.date | None:
-        day = self.cleaned_data.get(name)
-        if day is not None:
-            try:
-                input_bounds.check_date(day, name)
-            except InputError as exc:
-                raise forms.ValidationError(exc.message.split(": ", 1)[-1]) from None
-        return day
-
-    def clean_from(self) -> dt.date | None:
-        return self._bounded("from")
-
-    def clean_to(self) -> dt.date | None:
-        return self._bounded("to")
 
     def filter_extra(self, queryset: QuerySet, data: dict) -> QuerySet:
         if data.get("user"):
