@@ -127,6 +127,7 @@ def test_prescription_status_product_and_search(tech, dept):
     assert mrns(product="tc99m-mdp") == ["P-2", "P-3"]  # by its catalogue code
     assert mrns(q="bone man") == ["P-2"]  # protocol name and patient name together
     assert mrns(q="1990-05-01") == ["P-1"]
+    assert mrns(q="fdg") == ["P-1"]  # the product's name
 
 
 def test_needs_checks_and_override_follow_the_current_checks(tech, dept):

@@ -83,9 +83,15 @@ OPEN = (Prescription.Status.PRESCRIBED, Prescription.Status.MEASURED, Prescripti
 
 
 class PrescriptionFilter(ListFilter):
-    search_fields = ("patient__mrn", "patient__family_name", "patient__given_name", "protocol__name")
+    search_fields = (
+        "patient__mrn",
+        "patient__family_name",
+        "patient__given_name",
+        "protocol__name",
+        "protocol__radiopharmaceutical__name",
+    )
     search_date_fields = ("patient__birth_date",)
-    search_label = "Patient (ID, name, birth date) or protocol"
+    search_label = "Patient (ID, name, birth date), protocol or product"
     date_field = "scheduled_for"
     status_choices = Prescription.Status.choices
 
