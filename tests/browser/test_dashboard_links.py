@@ -85,3 +85,25 @@ def test_administrator_follows_every_count_to_its_list(live_server, page, busy_d
     seen = _follow(page, live_server.url, None)
     assert set(EXPECTED) < set(seen) and "reference-unverified" in seen
     assert {k: seen[k] for k in EXPECTED} == EXPECTED
+
+
+@pytest.mark.parametrize("path", ["device", "reference"])
+def test_device_and_reference_pages_pass_axe(live_server, page, busy_dept, path):
+    """The two new pages behind the dashboard and the register: no serious or critical axe-core violation."""
+    from axe_playwright_python.sync_playwright import Axe
+    from django.urls import reverse
+
+    url = reverse("equipment-device", args=[busy_dept["cam_a"].pk]) if path == "device" else "/reference/unverified/"
+    sign_in(page, live_server, busy_dept["physicist"])
+    response = page.goto(f"{live_server.url}{url}")
+    assert response is not None and response.status == 200
+    ids = re.findall(r'\sid="([^"]+)"', page.content())
+    assert len(ids) == len(set(ids)), "repeated element ids"
+    results = Axe().run(page).response
+    serious = [
+        f"{rule['id']} {node['target']}"
+        for rule in results["violations"]
+        if rule.get("impact") in ("serious", "critical")
+        for node in rule["nodes"]
+    ]
+    assert serious == []
