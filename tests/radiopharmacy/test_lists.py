@@ -206,6 +206,8 @@ def test_elutions_filter_by_generator_dates_and_usability(lab):
     assert generators({"q": "old"}) == [("Old generator", "03-11 08")]
     assert generators({"from": "2026-03-11", "status": "usable"}) == [("Old generator", "03-11 08")]
     assert generators({"status": "not_usable"}) == [("Ultra-TechneKow 12", "03-11 07")]
+    generator_page = client.get(f"/hotlab/generators/{lab['gen'].pk}/").content.decode()
+    assert f"/hotlab/elutions/?device={lab['gen'].pk}" in generator_page  # the generator's page links its list
     bad = client.get("/hotlab/elutions/", {"device": "abc"})
     assert bad.status_code == 200 and "device" in bad.context["form"].errors
     rows = csv_rows(client.get("/hotlab/elutions/", {"device": lab["gen"].pk, "format": "csv"}))
