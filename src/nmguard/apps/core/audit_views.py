@@ -24,6 +24,13 @@ from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.records import AuditedModel
 
 PAGE_SIZE = 50
+# events written outside the model's Action choices (the DICOM listener, backup and restore); adding them
+# to the choices would need a migration of the append-only table for no change of data
+OTHER_ACTIONS = (
+    ("dicom_received", "DICOM received"),
+    ("backup_written", "Backup written"),
+    ("backup_restored", "Backup restored"),
+)
 
 
 def record_types() -> list[tuple[str, str]]:
@@ -50,7 +57,7 @@ class AuditFilter(ListFilter):
         kwargs.setdefault("auto_id", "id_audit_%s")
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", "any"), *record_types()]
-        self.fields["action"].choices = [("", "any"), *AuditEvent.Action.choices]
+        self.fields["action"].choices = [("", "any"), *AuditEvent.Action.choices, *OTHER_ACTIONS]
 
     def filter_extra(self, queryset: QuerySet, data: dict) -> QuerySet:
         if data.get("user"):
