@@ -104,7 +104,7 @@ def generator_list(request: HttpRequest) -> HttpResponse:
 
 class ElutionFilter(ListFilter):
     search_fields = ("generator__name", "generator__lot", "generator__parent")
-    search_label = "Generator"
+    search_label = "Generator name, lot or nuclide"
     date_field = "eluted_at"
     # an elution has no status of its own: its tests made it usable or not (annotated in the query)
     status_field = "usability"
