@@ -10,10 +10,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.department import now_minute
 
 from nmguard.apps.core.actor import acting_as
+from tests.conftest import PASSWORD
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 
@@ -118,7 +118,7 @@ def test_service_log_documents_and_not_in_use(dept, camera):
     assert reverse("qc-report", args=[device.pk, today.year, today.month]) in docs
 
 
-def test_unknown_device_is_404_and_pages_link_to_the_device(dept, camera):
+def test_unknown_device_is_404_and_the_register_and_qc_pages_link_to_the_device(dept, camera):
     from nmguard.apps.equipment import qc_services
 
     device, schedule = camera
@@ -132,6 +132,8 @@ def test_unknown_device_is_404_and_pages_link_to_the_device(dept, camera):
         schedule, performed_at=now_minute(), user=dept["technologist"], value=2.0, unit="%"
     )
     assert f'href="{url}"' in client.get(reverse("qc-result", args=[result.pk])).content.decode()
+    assert f'href="{url}"' in client.get(reverse("qc-schedule", args=[schedule.pk])).content.decode()
+    assert f'href="{url}"' in client.get(reverse("qc-today")).content.decode()
 
 
 def test_device_page_needs_the_view_permission(dept, camera, make_user):
