@@ -41,8 +41,8 @@ class DecisionValue:
 
 
 def _text(value: Any) -> str:
-    if isinstance(value, SourcedValue):
-        return f"{value.value:g} {value.unit}".strip()
+    if isinstance(value, SourcedValue):  # a dimensionless "1" unit is not printed
+        return f"{value.value:g} {'' if value.unit == '1' else value.unit}".strip()
     return str(value)
 
 
@@ -101,6 +101,7 @@ def _roots() -> list[tuple[str, str, Callable[[], Iterable[tuple[str, Any]]]]]:
         earl,
         hotlab_plausibility,
         jurisdictions,
+        paediatric_cards,
         qc_drift_rules,
         qc_tests,
         release_specs,
@@ -137,6 +138,18 @@ def _roots() -> list[tuple[str, str, Callable[[], Iterable[tuple[str, Any]]]]]:
             "Administrations",
             "Jurisdiction profiles: tolerances, medical-event thresholds, reporting deadlines",
             lambda: [(p.id, p) for p in jurisdictions.profiles()],
+        ),
+        (
+            "Administrations",
+            "Paediatric activities (EANM card and North American consensus: the activity a protocol gives a child)",
+            lambda: [
+                *((f"eanm.{b.label}", b) for b in paediatric_cards.eanm_weight_bands()),
+                *((f"eanm.{b.radiopharmaceutical_id}.{b.indication}", b) for b in paediatric_cards.eanm_baselines()),
+                *(
+                    (f"na.{e.radiopharmaceutical_id}.{e.indication}", e)
+                    for e in paediatric_cards.na_consensus_entries()
+                ),
+            ],
         ),
         (
             "Administrations",
