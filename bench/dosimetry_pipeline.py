@@ -33,7 +33,8 @@ from _harness import best_of  # noqa: E402
 from nmguard.dosimetry.ct_density import hu_to_density_material  # noqa: E402
 from nmguard.dosimetry.dose_stats import voi_statistics  # noqa: E402
 from nmguard.dosimetry.kernels import dvk_dose, voxel_kernel  # noqa: E402
-from nmguard.dosimetry.pipeline import AIR_BELOW_G_CM3, RunOptions, run_dosimetry  # noqa: E402
+from nmguard.dosimetry.pipeline import run_dosimetry  # noqa: E402
+from nmguard.dosimetry.run_options import AIR_BELOW_G_CM3, RunOptions  # noqa: E402
 from nmguard.dosimetry.tia import physical_decay_constant_per_h  # noqa: E402
 from nmguard.dosimetry.voxel_tia import scale_to_voi_totals, voxel_tia_Bq_h  # noqa: E402
 from nmguard.imaging.registration import ct_density_grid, register_time_points  # noqa: E402

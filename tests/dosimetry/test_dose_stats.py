@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nmguard.dosimetry.dose_stats import dose_at_volume_percent, dvh, dvh_svg, energy_balance, voi_statistics
+from nmguard.dosimetry.dose_stats import dose_at_volume_percent, dvh, energy_balance, voi_statistics
 from nmguard.errors import InputError
+from nmguard.reporting.plots import dvh_svg
 
 
 def _ramp():

@@ -12,7 +12,8 @@ import math
 import pydicom
 import pytest
 
-from nmguard.dosimetry.pipeline import RunOptions, run_dosimetry
+from nmguard.dosimetry.pipeline import run_dosimetry
+from nmguard.dosimetry.run_options import RunOptions
 from nmguard.errors import InputError
 from nmguard.synthetic.patient import write_synthetic_study
 

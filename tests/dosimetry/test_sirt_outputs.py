@@ -138,7 +138,7 @@ def test_existing_non_empty_folder_is_refused_before_planning(maa, tmp_path, cap
 def test_a_failed_write_leaves_nothing(maa, tmp_path, monkeypatch):
     import nmguard.reporting.sirt_report as report
     from nmguard.dosimetry.sirt import SirtOptions
-    from nmguard.dosimetry.sirt_outputs import plan_study_result, write_sirt_outputs
+    from nmguard.outputs.sirt_plan import plan_study_result, write_sirt_outputs
 
     result = plan_study_result(maa.folder, SirtOptions(activity_GBq=1.0))
 
@@ -154,7 +154,7 @@ def test_a_failed_write_leaves_nothing(maa, tmp_path, monkeypatch):
 def test_default_folder_is_beside_the_study_and_never_reused(maa, tmp_path):
     import datetime as dt
 
-    from nmguard.dosimetry.outputs import default_out_dir
+    from nmguard.outputs.dosimetry_run import default_out_dir
 
     when = dt.datetime(2026, 1, 2, 3, 4, 5)
     first = default_out_dir(tmp_path / "study", "sirt", when)

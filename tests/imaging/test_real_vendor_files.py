@@ -159,7 +159,7 @@ def test_dosimetry_run_cli_end_to_end(tmp_path):
 def test_injection_time_option_stands_in_for_the_missing_one(tmp_path):
     """The files give no injection time (the study start stands in, with a warning); --injection-time,
     written without an offset, is read in the zone of the files' times and moves every time point."""
-    from nmguard.dosimetry.pipeline import RunOptions
+    from nmguard.dosimetry.run_options import RunOptions
     from nmguard.imaging.study import load_study as load
 
     given = load(STUDY, injection_time="2020-12-22T12:14:02.856")
@@ -245,7 +245,7 @@ def test_sirt_on_the_real_study_reads_and_normalises_the_maa_counts(sirt_plans, 
     """Count fractions recomputed here from the reader's image and masks, with the body mask written out
     (CT density >= 0.05 g/cm3): 0.12 % of the counts lie outside the body and are masked."""
     from nmguard.dosimetry.ct_density import hu_to_density_material
-    from nmguard.imaging.study import ct_density_grid
+    from nmguard.imaging.registration import ct_density_grid
 
     plan = sirt_plans["ld"]
     density, _ = hu_to_density_material(ct_density_grid(study).array)

@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.therapy import dosimetry_jobs
 from nmguard.apps.therapy.models import DosimetryJob
-from nmguard.dosimetry.pipeline import RunOptions
+from nmguard.dosimetry.run_options import RunOptions
 from nmguard.errors import InputError
 from nmguard.exchange.dicom.rtdose import read_rt_dose, rt_dose_geometry_problems
 from nmguard.exchange.dosimetry_results import schema

@@ -23,7 +23,7 @@ SUBMIT = textwrap.dedent(
     call_command("migrate", interactive=False, verbosity=0)
     from nmguard.apps.core.users import create_user
     from nmguard.apps.therapy import dosimetry_jobs
-    from nmguard.dosimetry.pipeline import RunOptions
+    from nmguard.dosimetry.run_options import RunOptions
     from nmguard.synthetic.patient import write_synthetic_study
     user = create_user("phys", "a long test password 1", ["physicist"], actor="test")
     study = dosimetry_jobs.inbox_root() / "patient"

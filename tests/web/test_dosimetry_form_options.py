@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from nmguard.apps.therapy.forms import DosimetryJobForm
-from nmguard.dosimetry.pipeline import SINGLE_POINT_MODELS
+from nmguard.dosimetry.run_options import SINGLE_POINT_MODELS
 from nmguard.dosimetry.tia import MODELS
 
 pytestmark = pytest.mark.django_db

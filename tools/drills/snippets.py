@@ -40,7 +40,7 @@ SUBMIT = textwrap.dedent(
     setup_django(None)
     from nmguard.apps.core.models import User
     from nmguard.apps.therapy import dosimetry_jobs
-    from nmguard.dosimetry.pipeline import RunOptions
+    from nmguard.dosimetry.run_options import RunOptions
     job = dosimetry_jobs.submit_folder(study_dir=sys.argv[1], title="drill " + sys.argv[1],
                                        options=RunOptions(method="dvk"), user=User.objects.get(username="physicist"))
     print(job.pk)

@@ -14,6 +14,9 @@ UIDs NMGuard derives from it, stay valid after a restore). The audit key (``audi
 apart from copies of the database, or whoever holds a backup could rewrite its trail unseen. The manifest
 names it by a fingerprint; a restore needs it in the data folder, in ``NMGUARD_AUDIT_KEY``, or given with
 ``--audit-key``.
+
+Why one module of about 480 lines: backup and restore are one contract (what one writes the other checks and
+restores); kept together so that a change to one is seen against the other.
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def _options(
     nuclide=None,
     injection_time=None,
 ):
-    from nmguard.dosimetry.pipeline import RunOptions
+    from nmguard.dosimetry.run_options import RunOptions
 
     return RunOptions(
         method=method,
@@ -132,8 +132,8 @@ def run(
     json: bool = JSON,
 ) -> None:
     """The whole pipeline on a folder of DICOM series: writes RT Dose, a Parametric Map, results.json, report.html."""
-    from nmguard.dosimetry.outputs import check_out_dir, default_out_dir, write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
+    from nmguard.outputs.dosimetry_run import check_out_dir, default_out_dir, write_outputs
 
     options = _options(
         method,

@@ -40,9 +40,9 @@ def sirt(
     """Y-90 microsphere plan: per-VOI doses and DVHs, lung shunt, T/N, partition model, activities for targets;
     writes RT Dose, results.json and report.html."""
     from nmguard.cli.dosimetry_run import read_json
-    from nmguard.dosimetry.outputs import check_out_dir, default_out_dir
     from nmguard.dosimetry.sirt import SirtOptions
-    from nmguard.dosimetry.sirt_outputs import plan_study_result, write_sirt_outputs
+    from nmguard.outputs.dosimetry_run import check_out_dir, default_out_dir
+    from nmguard.outputs.sirt_plan import plan_study_result, write_sirt_outputs
     from nmguard.physics.units import parse_activity
 
     options = SirtOptions(

@@ -6,7 +6,7 @@ With ``NMGUARD_DASK_SCHEDULER=tcp://host:8786`` they go to a Dask distributed cl
 needs the ``distributed`` package on every node, and says so when it is missing.
 
 A study that fails does not stop the batch: its row says why, and its output folder is not created
-(outputs are written atomically, see :mod:`nmguard.dosimetry.outputs`).
+(outputs are written atomically, see :mod:`nmguard.outputs.dosimetry_run`).
 """
 
 from __future__ import annotations
@@ -16,14 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nmguard.dosimetry.pipeline import RunOptions
+from nmguard.dosimetry.run_options import RunOptions
 from nmguard.errors import InputError
 
 
 def run_one(study_dir: str, options: dict[str, Any], out_dir: str) -> dict[str, Any]:
     """One study end to end; returns a summary row (never raises for bad input)."""
-    from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
+    from nmguard.outputs.dosimetry_run import write_outputs
 
     try:
         run = run_dosimetry(study_dir, RunOptions(**options))

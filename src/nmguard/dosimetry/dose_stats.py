@@ -13,7 +13,7 @@ MIRD organ mean) is reported as well.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -132,25 +132,6 @@ def dvh(dose_Gy, mask, bins: int | Sequence[float] = 200) -> tuple[np.ndarray, n
             raise InputError("bins must be an increasing sequence of finite dose levels", field="bins")
     at_or_above = d.size - np.searchsorted(d, levels, side="left")
     return levels, 100.0 * at_or_above / d.size
-
-
-def dvh_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str = "Cumulative DVH") -> str:
-    """Several VOIs' cumulative DVHs (name -> (dose levels Gy, volume %)) as SVG text."""
-    from nmguard.reporting.plots import _svg, plt
-
-    if not curves:
-        raise InputError("no DVH to plot", field="curves")
-    fig, ax = plt.subplots(figsize=(6.0, 3.2))
-    for name, (levels, percent) in curves.items():
-        ax.step(np.asarray(levels), np.asarray(percent), where="post", linewidth=1.3, label=str(name))
-    ax.set_xlabel("Absorbed dose (Gy)")
-    ax.set_ylabel("Volume (%)")
-    ax.set_ylim(0, 102)
-    ax.set_xlim(left=0)
-    ax.grid(True, linewidth=0.4, alpha=0.5)
-    ax.set_title(title, fontsize=10, loc="left")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return _svg(fig)
 
 
 def energy_balance(dose_Gy, density_g_per_mL, voxel_volume_mL: float, expected_energy_J: float) -> AnalysisResult:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit, prange
 
-from nmguard.dosimetry.montecarlo.cpu import CHUNK, chunk_seed
+from nmguard.dosimetry.montecarlo.cpu import chunk_seed
 from nmguard.dosimetry.montecarlo.physics import (
     ELECTRON_REST_KEV,
     TWO_PI,
@@ -33,8 +33,9 @@ from nmguard.dosimetry.montecarlo.physics import (
     thomson_cosine,
     uniform,
 )
-from nmguard.dosimetry.montecarlo.simulate import DEFAULT_CUTOFF_KEV, QUANTUM_KEV
+from nmguard.dosimetry.montecarlo.simulate import DEFAULT_CUTOFF_KEV
 from nmguard.dosimetry.montecarlo.tables import transport_tables
+from nmguard.dosimetry.montecarlo.tally import CHUNK, QUANTUM_KEV
 from nmguard.reference.photon_cross_sections import photon_materials
 
 #: shell edges in mean free paths of the primary: 0, then log-spaced; the last shell is open-ended.

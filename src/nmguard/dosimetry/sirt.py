@@ -23,6 +23,9 @@ Assumptions, each a choice that changes numbers (all written into the result):
   the VOI mass (half the boundary voxels' volume: a ±½-voxel delineation) and the VOI count fraction (half
   the counts in the boundary voxels). Not included: how well MAA predicts the spheres, SPECT resolution and
   partial volume, scatter, the kernel model, the default lung mass, a user-given LSF.
+
+Why one module of about 570 lines: the partition model, lung shunt and voxel doses of one plan share its assumptions,
+which are written into every result from this one place.
 """
 
 from __future__ import annotations
@@ -294,7 +297,7 @@ def plan_sirt(
     """Plan on arrays: MAA ``counts`` (any scale), boolean VOI masks, voxel spacing (z, y, x) and CT density."""
     from nmguard.dosimetry.dose_stats import dvh, voi_statistics
     from nmguard.dosimetry.kernels import dvk_dose, local_deposition_dose, voxel_kernel
-    from nmguard.dosimetry.pipeline import AIR_BELOW_G_CM3
+    from nmguard.dosimetry.run_options import AIR_BELOW_G_CM3
     from nmguard.reference.nuclides import get_nuclide
 
     options = options.checked()
@@ -536,7 +539,8 @@ def _planning(options, lsf, share, m_t, m_n, m_lung, K, tumour, normal, vv, warn
 def plan_study(study_dir: str | Path, options: SirtOptions) -> tuple[SirtPlan, dict[str, Any]]:
     """Read an MAA SPECT/CT study folder (SPECT, CT, RTSTRUCT/SEG) and plan; returns the plan and study facts."""
     from nmguard.dosimetry.ct_density import hu_to_density_material
-    from nmguard.imaging.study import ct_density_grid, load_study
+    from nmguard.imaging.registration import ct_density_grid
+    from nmguard.imaging.study import load_study
 
     options = options.checked()
     folder = Path(study_dir)

@@ -41,7 +41,7 @@ def _plain(value: Any) -> Any:
 
 
 def sirt_document(result, rt_dose_file: str | None = None, created: dt.datetime | None = None) -> dict[str, Any]:
-    """The exchange document of a :class:`~nmguard.dosimetry.sirt_outputs.SirtResult`."""
+    """The exchange document of a :class:`~nmguard.outputs.sirt_plan.SirtResult`."""
     head = document_header(SCHEMA_ID, result, created)
     facts = result.facts
     head["study"].update(

@@ -32,7 +32,10 @@ What :func:`load_study` does, and the choices it makes:
   TimezoneOffsetFromUTC, else UTC. All times are returned in UTC.
 * VOIs: SEG segments and RTSTRUCT ROIs on time point 0's frame of reference become masks on its SPECT grid;
   those on a later time point's frame are kept in ``deferred_vois`` and mapped by
-  :func:`nmguard.imaging.registration.register_time_points`.
+  :func:`nmguard.imaging.registration.register_time_points` (which imports this module, never the reverse).
+
+Why one module of about 870 lines: one reader of a whole study (time points, CT, injection, VOIs), whose choices are
+listed above and depend on each other (frames of reference, units, times).
 """
 
 from __future__ import annotations
@@ -77,16 +80,6 @@ __all__ = [
     "Volume",
     "load_study",
 ]
-
-
-def __getattr__(name: str):
-    """``register_time_points`` and ``ct_density_grid`` live in :mod:`nmguard.imaging.registration` (which
-    imports this module); they are offered here too, imported on first use."""
-    if name in ("register_time_points", "ct_density_grid"):
-        from nmguard.imaging import registration
-
-        return getattr(registration, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 Progress = Callable[[str, float], None]

@@ -4,6 +4,9 @@ Every analysis returns one :class:`~nmguard.analysis.AnalysisResult`; activities
 reported values. Each point is evaluated against the catalogue test's bands (``am-constancy``,
 ``am-accuracy``, ``am-linearity``, ``am-geometry``) or the department's (``bands=``, with a reason). The
 worst point decides the result's ``outcome``; ``passed`` is true only when every point is ``ok``.
+
+Why one module of about 610 lines: the activity-meter tests (constancy, accuracy, linearity, geometry) share the band
+evaluation and the result shape; each test is a short function.
 """
 
 from __future__ import annotations

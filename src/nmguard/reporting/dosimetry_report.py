@@ -11,9 +11,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nmguard.dosimetry.dose_stats import dvh_svg
 from nmguard.physics.display import format_sig
-from nmguard.reporting.plots import _svg, plt
+from nmguard.reporting.plots import _svg, dvh_svg, plt
 
 METHOD_NAMES = {
     "ld": "local deposition of the electron energy (photons ignored)",

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
-from nmguard.physics.display import format_sig
+from nmguard.errors import InputError  # noqa: E402
+from nmguard.physics.display import format_sig  # noqa: E402
+from nmguard.rules.therapy_course import OrganCourse  # noqa: E402
 
 
 def _svg(fig) -> str:
@@ -70,4 +74,45 @@ def control_chart(
     """A QC control chart: results over time, coloured by outcome, with tolerance and action bands."""
     fig, ax = plt.subplots(figsize=(7.0, 2.6))
     _control_chart_axes(ax, title, times, values, unit, bands, outcomes)
+    return _svg(fig)
+
+
+def dvh_svg(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]], title: str = "Cumulative DVH") -> str:
+    """Several VOIs' cumulative DVHs (name -> (dose levels Gy, volume %)) as SVG text."""
+    if not curves:
+        raise InputError("no DVH to plot", field="curves")
+    fig, ax = plt.subplots(figsize=(6.0, 3.2))
+    for name, (levels, percent) in curves.items():
+        ax.step(np.asarray(levels), np.asarray(percent), where="post", linewidth=1.3, label=str(name))
+    ax.set_xlabel("Absorbed dose (Gy)")
+    ax.set_ylabel("Volume (%)")
+    ax.set_ylim(0, 102)
+    ax.set_xlim(left=0)
+    ax.grid(True, linewidth=0.4, alpha=0.5)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    return _svg(fig)
+
+
+def course_plot(courses: Sequence[OrganCourse], title: str) -> str:
+    """Cumulative organ dose per cycle with each organ's constraint (SVG)."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.0))
+    for course in courses:
+        if not course.cumulative_Gy:
+            continue
+        cycles = list(range(1, len(course.cumulative_Gy) + 1))
+        line = ax.plot(cycles, course.cumulative_Gy, marker="o", label=course.organ)[0]
+        if course.limit_Gy:
+            ax.axhline(
+                course.limit_Gy,
+                color=line.get_color(),
+                linestyle="--",
+                linewidth=1,
+                label=f"{course.organ} constraint {course.limit_Gy:g} Gy",
+            )
+    ax.set_xlabel("cycle")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # cycles are whole numbers
+    ax.set_ylabel("cumulative absorbed dose (Gy)")
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     return _svg(fig)

@@ -6,8 +6,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from nmguard.dosimetry.dose_stats import dvh_svg
 from nmguard.reporting.dosimetry_report import _f, dose_slices_svg, html_page, versions_text
+from nmguard.reporting.plots import dvh_svg
 
 METHOD_NAMES = {
     "ld": "local deposition of the Y-90 electron energy in the voxel of decay, divided by the CT density",
@@ -109,7 +109,7 @@ in its row: the tumour target's unless a limit allows less.</p>"""
 
 
 def sirt_report_html(result) -> str:
-    """The whole report of a :class:`~nmguard.dosimetry.sirt_outputs.SirtResult` as an HTML document."""
+    """The whole report of a :class:`~nmguard.outputs.sirt_plan.SirtResult` as an HTML document."""
     e = html.escape
     plan = result.plan
     doc = plan.to_dict()

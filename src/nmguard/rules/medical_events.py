@@ -28,6 +28,9 @@ individual, wrong radiopharmaceutical, wrong route, a therapy activity differing
 prescription by the configured percent (over or under), a diagnostic activity above the prescription
 by the configured percent, or an inadvertent embryo/fetus exposure make an event. The percent values
 are national and ship as unverified placeholders.
+
+Why one module of about 470 lines: the event rules of each jurisdiction profile side by side, so that a reviewer
+compares them in one place.
 """
 
 from __future__ import annotations

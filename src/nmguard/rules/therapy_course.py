@@ -165,28 +165,3 @@ def cumulative_organ_doses(
             )
         )
     return out
-
-
-def course_plot(courses: Sequence[OrganCourse], title: str) -> str:
-    """Cumulative organ dose per cycle with each organ's constraint (SVG)."""
-    from nmguard.reporting.plots import _svg, plt
-
-    fig, ax = plt.subplots(figsize=(6.5, 3.0))
-    for course in courses:
-        if not course.cumulative_Gy:
-            continue
-        cycles = list(range(1, len(course.cumulative_Gy) + 1))
-        line = ax.plot(cycles, course.cumulative_Gy, marker="o", label=course.organ)[0]
-        if course.limit_Gy:
-            ax.axhline(
-                course.limit_Gy,
-                color=line.get_color(),
-                linestyle="--",
-                linewidth=1,
-                label=f"{course.organ} constraint {course.limit_Gy:g} Gy",
-            )
-    ax.set_xlabel("cycle")
-    ax.set_ylabel("cumulative absorbed dose (Gy)")
-    ax.set_title(title, fontsize=10, loc="left")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    return _svg(fig)

@@ -3,6 +3,9 @@
 Sealing and checkpoints (:mod:`nmguard.integrity.seal`) use a key kept outside the database, so that the
 database's owner cannot rewrite, cut or empty the trail unseen; ``verify`` also checks that the append-only
 triggers are still in place and that a database with users has a trail at all.
+
+Why one module of about 420 lines: append, seal, checkpoint and verify share the canonical form of an event and the
+chain's rules; kept together so that one reading shows what makes the trail trustworthy.
 """
 
 from __future__ import annotations

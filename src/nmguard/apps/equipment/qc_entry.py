@@ -3,6 +3,9 @@
 A test's catalogue id picks its entry: a check-source reading for activity-meter constancy, a
 DICOM image for the image analyses, a plain number for the rest. Each adapter runs the pure
 analysis and hands (value, unit, AnalysisResult) to :func:`qc_services.record_result`.
+
+Why one module of about 430 lines: one adapter per kind of QC entry (reading, image, number), each small; together
+they are the single table of how a catalogue test is entered.
 """
 
 from __future__ import annotations

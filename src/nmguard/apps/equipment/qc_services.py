@@ -6,6 +6,9 @@ only makes the device *eligible* for return: a physicist returns it with an e-si
 periodic test's latest result must be a pass still in date (:func:`qc_refusal`); ``qc_valid_until``
 stores the earliest such date for the queries that need it. Drift rules warn while a trend still
 passes (:mod:`nmguard.qc.drift`). Every change is attributed and audited.
+
+Why one module of about 530 lines: the QC programme's business actions share one set of invariants (lock-out, return
+to service, approval); one module keeps each action's transaction next to the rules it enforces.
 """
 
 from __future__ import annotations

@@ -2,6 +2,9 @@
 
 Views and API handlers call these; the decisions themselves live in the pure layer
 (:mod:`nmguard.rules`, :mod:`nmguard.dosimetry`, :mod:`nmguard.physics`).
+
+Why one module of about 810 lines: the administration path's actions (register, prescribe, measure, check, administer,
+correct) share the checks that guard each step; one module keeps the order of the path visible.
 """
 
 from __future__ import annotations

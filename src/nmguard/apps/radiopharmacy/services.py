@@ -2,6 +2,9 @@
 store waste. Each action is one transaction and attributed; a refused dispensing is audited too.
 
 The decisions live in the pure layer (:mod:`nmguard.hotlab`); this module stores and enforces them.
+
+Why one module of about 600 lines: the hot-lab day's business actions share the batch's state rules (release before
+dispensing, expiry, activity balance); one module keeps them consistent.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from nmguard.apps.core.web import require_perm
 from nmguard.apps.therapy import dosimetry_jobs
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
-from nmguard.dosimetry.pipeline import RunOptions
+from nmguard.dosimetry.run_options import RunOptions
 from nmguard.dosimetry.sirt import SirtOptions
 from nmguard.web.input_bounds import BoundedSchema, object_or_404
 

@@ -13,7 +13,7 @@ from nmguard.apps.patients.models import Patient
 from nmguard.apps.radiopharmacy.models import Radiopharmaceutical
 from nmguard.apps.therapy import dosimetry_jobs, services
 from nmguard.apps.therapy.models import TherapyProtocol
-from nmguard.dosimetry.pipeline import RunOptions
+from nmguard.dosimetry.run_options import RunOptions
 
 DEMO_SOURCE = "demo value: enter the criterion or constraint of your protocol and its source"
 

@@ -2,7 +2,7 @@
 
 Two kinds share the queue, the worker, the stored inputs and the audit: a dosimetry run
 (:func:`~nmguard.dosimetry.pipeline.run_dosimetry`) and a Y-90 microsphere plan from an MAA SPECT/CT
-(:func:`~nmguard.dosimetry.sirt_outputs.plan_study_result`, kind ``sirt``, queued from a Y-90 therapy cycle).
+(:func:`~nmguard.outputs.sirt_plan.plan_study_result`, kind ``sirt``, queued from a Y-90 therapy cycle).
 
 ``submit_*`` stores the inputs (copied under the data folder, SHA-256 kept) and queues a job;
 :func:`run_next_job` claims the oldest queued job atomically (so two workers never run the same one),
@@ -18,6 +18,9 @@ Surviving restarts: a running attempt holds a lease that its worker renews (a he
 thread, and with every progress step). :func:`recover_interrupted_jobs`, called when a server or worker starts and
 by workers as they poll, puts back in the queue every running job whose lease ran out or whose process on this
 host is gone (kill -9, a power cut), up to the attempt limit; files an abandoned attempt wrote are set aside.
+
+Why one module of about 660 lines: the durable queue's claim, lease, heartbeat, retry and output writing are one
+protocol; split, its invariants would be read in pieces.
 """
 
 from __future__ import annotations
@@ -45,7 +48,8 @@ from nmguard.apps.core.guards import require_role
 from nmguard.apps.therapy import study_match
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCycle
 from nmguard.apps.therapy.services import ROLES
-from nmguard.dosimetry.pipeline import RunOptions, input_digest
+from nmguard.dosimetry.pipeline import input_digest
+from nmguard.dosimetry.run_options import RunOptions
 from nmguard.dosimetry.sirt import SirtOptions
 from nmguard.errors import InputError
 
@@ -499,15 +503,15 @@ def _progress_writer(job_pk: int):
 
 
 def _run_dosimetry(job: DosimetryJob, out_dir: Path) -> dict[str, Path]:
-    from nmguard.dosimetry.outputs import write_outputs
     from nmguard.dosimetry.pipeline import run_dosimetry
+    from nmguard.outputs.dosimetry_run import write_outputs
 
     run = run_dosimetry(job.input_dir, job_options(job), progress=_progress_writer(job.pk))
     return write_outputs(run, out_dir)
 
 
 def _plan_sirt(job: DosimetryJob, out_dir: Path) -> dict[str, Path]:
-    from nmguard.dosimetry.sirt_outputs import plan_study_result, write_sirt_outputs
+    from nmguard.outputs.sirt_plan import plan_study_result, write_sirt_outputs
 
     progress = _progress_writer(job.pk)
     result = plan_study_result(job.input_dir, job_options(job), progress=progress)

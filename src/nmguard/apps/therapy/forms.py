@@ -184,7 +184,7 @@ class DosimetryJobForm(forms.Form):
         return text
 
     def options(self):
-        from nmguard.dosimetry.pipeline import RunOptions
+        from nmguard.dosimetry.run_options import RunOptions
 
         d = self.cleaned_data
         return RunOptions(

@@ -23,7 +23,7 @@ from nmguard.apps.therapy.forms import (
 )
 from nmguard.apps.therapy.models import DosimetryJob, TherapyCourse, TherapyCycle
 from nmguard.errors import InputError
-from nmguard.rules.therapy_course import course_plot
+from nmguard.reporting.plots import course_plot
 
 
 @requires("therapy.view_therapycourse", "viewing therapy courses")

@@ -6,13 +6,15 @@ are integers, so the result is the same whatever the number of threads or their 
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+
 import numba
 import numpy as np
 from numba import njit, prange
 
 from nmguard.dosimetry.montecarlo.physics import sample_start, track_photon
-
-CHUNK = 512  # histories per chunk (one random stream each)
+from nmguard.dosimetry.montecarlo.tally import CHUNK, RawRun, add_batch
 
 
 @njit(cache=True)
@@ -59,3 +61,37 @@ def run_chunks(
 def n_rows() -> int:
     """Rows of the per-thread tally (one per numba thread)."""
     return numba.get_num_threads()
+
+
+def run_batches(
+    p, n_histories: int, seed: int, batches, quantum: float, progress: Callable[[float], None] | None, regions=None
+) -> RawRun:
+    """Run the batches on the CPU threads; same signature as the GPU back-end's ``run_batches``."""
+    nz, ny, nx = p.shape
+    dz, dy, dx = p.spacing_cm
+    nvox = nz * ny * nx
+    tally = np.zeros((n_rows(), nvox), dtype=np.int64)
+
+    def call(first: int, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        emitted = np.zeros(count, dtype=np.int64)
+        escaped = np.zeros(count, dtype=np.int64)
+        counts = np.zeros((count, 5), dtype=np.int64)
+        run_chunks(
+            first, count, n_histories, seed, p.source_cdf, p.line_cdf, p.line_keV, p.density, p.material,
+            nx, ny, nz, dx, dy, dz, p.xs, p.majorant, p.log_e0, p.inv_dlog, p.e_cut_keV, quantum,
+            tally, emitted, escaped, counts,
+        )  # fmt: skip
+        return emitted, escaped, counts
+
+    call(0, 0)  # compile or load the cached machine code before the clock starts
+    acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
+    acc.regions = regions or {}
+    start = time.perf_counter()
+    for b, (first, count) in enumerate(batches):
+        tally[:] = 0
+        emitted, escaped, counts = call(first, count)
+        add_batch(acc, tally.sum(axis=0), int(emitted.sum()), int(escaped.sum()), counts.sum(axis=0))
+        if progress is not None:
+            progress((b + 1) / len(batches))
+    acc.seconds = time.perf_counter() - start
+    return acc

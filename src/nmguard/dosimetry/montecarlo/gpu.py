@@ -16,7 +16,8 @@ from functools import cache
 
 import numpy as np
 
-from nmguard.dosimetry.montecarlo import cpu, physics
+from nmguard.dosimetry.montecarlo import physics
+from nmguard.dosimetry.montecarlo.tally import CHUNK, RawRun, add_batch
 from nmguard.errors import InputError
 
 THREADS_PER_BLOCK = 128
@@ -107,8 +108,6 @@ def run_batches(
     regions=None,
 ):
     """Run the batches on the GPU; same batch split (in histories) as the CPU so uncertainties compare."""
-    from nmguard.dosimetry.montecarlo.simulate import RawRun, add_batch
-
     reason = cuda_problem()
     if reason is not None:
         raise InputError(f"device='gpu' needs a usable CUDA GPU: {reason}; use device='cpu'", "device")
@@ -125,7 +124,7 @@ def run_batches(
     tally = cuda.device_array((1, nvox), dtype=np.int64)
     acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
     acc.regions = regions or {}
-    sizes = [min((c0 + nc) * cpu.CHUNK, n_histories) - c0 * cpu.CHUNK for c0, nc in batches]
+    sizes = [min((c0 + nc) * CHUNK, n_histories) - c0 * CHUNK for c0, nc in batches]
     states = create_xoroshiro128p_states(max(sizes), seed=seed)  # each batch continues the streams
     args = (source_cdf, line_cdf, line_keV, density, material, nx, ny, nz, dx, dy, dz, xs, majorant,
             p.log_e0, p.inv_dlog, p.e_cut_keV, quantum, tally)  # fmt: skip

@@ -10,7 +10,6 @@ photons emitted = Σ decays × Σ yields.
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ import numpy as np
 
 from nmguard.dosimetry.montecarlo import cpu
 from nmguard.dosimetry.montecarlo.tables import transport_tables
+from nmguard.dosimetry.montecarlo.tally import QUANTUM_KEV, RawRun, batches
 from nmguard.errors import InputError
 from nmguard.reference.nuclides import get_nuclide
 from nmguard.reference.photon_cross_sections import photon_materials
@@ -25,9 +25,6 @@ from nmguard.reference.photon_cross_sections import photon_materials
 KEV_J = 1.602176634e-16  # J per keV (exact, SI 2019)
 #: default cut-off: photons below it deposit their energy where they are (≈ 1 mm range in water at 10 keV).
 DEFAULT_CUTOFF_KEV = 10.0
-#: energy tally unit (keV): 10 meV, so that 1e9 histories of 3 MeV still fit an int64.
-QUANTUM_KEV = 1e-5
-N_BATCHES = 10
 DEVICES = ("cpu", "gpu")
 
 
@@ -100,13 +97,12 @@ def simulate_photons(
         raise InputError("seed must be a whole number >= 0", "seed")
     weights = _region_weights(problem, regions or {})
     if device == "gpu":
-        from nmguard.dosimetry.montecarlo import gpu
-
-        run = gpu.run_batches(
-            problem, int(n_histories), int(seed), _batches(int(n_histories)), QUANTUM_KEV, progress, weights
-        )
+        from nmguard.dosimetry.montecarlo import gpu as backend  # numba.cuda only when asked for
     else:
-        run = _run_cpu(problem, int(n_histories), int(seed), progress, weights)
+        backend = cpu
+    run = backend.run_batches(
+        problem, int(n_histories), int(seed), batches(int(n_histories)), QUANTUM_KEV, progress, weights
+    )
     return _result(problem, run, int(n_histories), device)
 
 
@@ -209,71 +205,7 @@ def _spacing(spacing_mm: tuple[float, float, float]) -> tuple[float, float, floa
     return tuple(s / 10.0 for s in values)  # type: ignore[return-value]
 
 
-def _batches(n_histories: int) -> list[tuple[int, int]]:
-    """(first chunk, number of chunks) per batch: consecutive chunks, as equal as whole chunks allow."""
-    n_chunks = -(-n_histories // cpu.CHUNK)
-    edges = np.linspace(0, n_chunks, min(N_BATCHES, n_chunks) + 1).round().astype(int)
-    return [(int(a), int(b - a)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
-
-
 # --------------------------------------------------------------------------- runs
-
-
-@dataclass
-class RawRun:
-    """Integer tallies (quanta) of a run: per-batch voxel energy, totals and first-interaction counts."""
-
-    batch_sum: np.ndarray  # int64 [voxel], Σ over batches
-    batch_sum_sq: np.ndarray  # float64 [voxel], Σ over batches of (batch energy)²
-    n_batches: int
-    emitted: int
-    escaped: int
-    first_counts: np.ndarray  # [escaped uncollided, photo, Compton, Rayleigh, below cut-off at birth]
-    seconds: float
-    regions: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)  # name -> (indices, weights)
-    region_batches: dict[str, list[float]] = field(default_factory=dict)  # name -> Σ E_i w_i per batch (quanta/kg)
-
-
-def _run_cpu(p: Problem, n_histories: int, seed: int, progress: Callable[[float], None] | None, regions=None) -> RawRun:
-    nz, ny, nx = p.shape
-    dz, dy, dx = p.spacing_cm
-    nvox = nz * ny * nx
-    tally = np.zeros((cpu.n_rows(), nvox), dtype=np.int64)
-
-    def call(first: int, count: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        emitted = np.zeros(count, dtype=np.int64)
-        escaped = np.zeros(count, dtype=np.int64)
-        counts = np.zeros((count, 5), dtype=np.int64)
-        cpu.run_chunks(
-            first, count, n_histories, seed, p.source_cdf, p.line_cdf, p.line_keV, p.density, p.material,
-            nx, ny, nz, dx, dy, dz, p.xs, p.majorant, p.log_e0, p.inv_dlog, p.e_cut_keV, QUANTUM_KEV,
-            tally, emitted, escaped, counts,
-        )  # fmt: skip
-        return emitted, escaped, counts
-
-    call(0, 0)  # compile or load the cached machine code before the clock starts
-    batches = _batches(n_histories)
-    acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
-    acc.regions = regions or {}
-    start = time.perf_counter()
-    for b, (first, count) in enumerate(batches):
-        tally[:] = 0
-        emitted, escaped, counts = call(first, count)
-        add_batch(acc, tally.sum(axis=0), int(emitted.sum()), int(escaped.sum()), counts.sum(axis=0))
-        if progress is not None:
-            progress((b + 1) / len(batches))
-    acc.seconds = time.perf_counter() - start
-    return acc
-
-
-def add_batch(acc: RawRun, voxels: np.ndarray, emitted: int, escaped: int, counts: np.ndarray) -> None:
-    acc.batch_sum += voxels
-    acc.batch_sum_sq += voxels.astype(np.float64) ** 2
-    acc.emitted += emitted
-    acc.escaped += escaped
-    acc.first_counts += counts
-    for name, (idx, w) in acc.regions.items():
-        acc.region_batches.setdefault(name, []).append(float(voxels[idx] @ w))
 
 
 def _result(p: Problem, run: RawRun, n_histories: int, device: str) -> PhotonMCResult:

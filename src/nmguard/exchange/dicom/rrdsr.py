@@ -46,6 +46,9 @@ Document General and SR Document Content modules, fills the Enhanced General Equ
 (mandatory in this IOD: Manufacturer, Manufacturer's Model Name, Device Serial Number, Software
 Versions) and checks the IOD's content constraints (PS3.3 A.35.14: value types TEXT, CODE, NUM,
 DATETIME, UIDREF, PNAME, CONTAINER only; by-value relationships only).
+
+Why one module of about 790 lines: building and parsing TID 10021 use the same content tree and codes; kept together
+so that what NMGuard writes it can read back.
 """
 
 from __future__ import annotations

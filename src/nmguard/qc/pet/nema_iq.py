@@ -19,6 +19,9 @@ Method (stated in each result's ``parameters``):
 - Background (NEMA NU 2 §7, recalled, unverified): twelve 37 mm ROIs 15 mm from the phantom edge on the sphere plane,
   copied to ±10 and ±20 mm, with concentric 10–28 mm ROIs; N_j = SD_j / C_B,j × 100 over the 60 ROIs (SD with K−1).
   Lung residual: 30 mm ROI on the lung insert on the same slices, ΔC_lung = mean(C_lung,i / C_B,i) × 100.
+
+Why one module of about 430 lines: one standard's procedure (NEMA NU 2 image quality) from sphere localisation to the
+lung residual; its steps share the phantom geometry and are checked against the standard together.
 """
 
 from __future__ import annotations

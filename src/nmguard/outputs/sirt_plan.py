@@ -18,9 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from nmguard.dosimetry.outputs import REPORT, RESULTS, RT_DOSE, write_atomically
 from nmguard.dosimetry.sirt import Y90, SirtOptions, SirtPlan
 from nmguard.errors import InputError
+from nmguard.outputs.dosimetry_run import REPORT, RESULTS, RT_DOSE, write_atomically
 
 Progress = Callable[[str, float], None]
 
