@@ -113,6 +113,22 @@ class DispenseForm(BoundedFormMixin, forms.Form):
     measured_at = LocalDateTimeField(initial=_NOW)
 
 
+class OwnIdsMixin:
+    """Element ids that start with the form's ``id_prefix``: the hot-lab day and the waste page show two
+    forms with the same field names, and a label's ``for`` (and a test's selector) must name one element."""
+
+    id_prefix = ""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"id_{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
+
+
+def container_ids(container_pk: int) -> str:
+    """Element ids of one waste container's disposal form (the page shows one form per container)."""
+    return f"id_w{container_pk}_%s"
+
+
 class WasteForm(BoundedFormMixin, forms.Form):
     label = forms.CharField(max_length=60)
     nuclide = forms.CharField(max_length=16)
@@ -131,7 +147,8 @@ class DisposalForm(BoundedFormMixin, forms.Form):
     surveyor = forms.CharField()
 
 
-class DeliveryForm(BoundedFormMixin, forms.Form):
+class DeliveryForm(OwnIdsMixin, BoundedFormMixin, forms.Form):
+    id_prefix = "delivery"
     nuclide = forms.CharField(max_length=16)
     product = forms.CharField(max_length=160)
     activity = ActivityField(label="Activity at calibration")
@@ -147,7 +164,8 @@ class DeliveryForm(BoundedFormMixin, forms.Form):
     receipt_note = forms.CharField(required=False)
 
 
-class DischargeForm(BoundedFormMixin, forms.Form):
+class DischargeForm(OwnIdsMixin, BoundedFormMixin, forms.Form):
+    id_prefix = "discharge"
     at = LocalDateTimeField(initial=_NOW, label="Released at")
     pathway = forms.ChoiceField(choices=[_CHOOSE, ("sewer", "Sewer"), ("air", "Air")])
     nuclide = forms.CharField(max_length=16)

@@ -21,6 +21,7 @@ from nmguard.apps.radiopharmacy.forms import (
     ElutionForm,
     ReleaseForm,
     WasteForm,
+    container_ids,
 )
 from nmguard.apps.radiopharmacy.models import Batch, Dispensing, Generator, WasteContainer
 from nmguard.errors import InputError
@@ -291,16 +292,17 @@ def label_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires(VIEW, "viewing the hot lab")
 def waste(request: HttpRequest, form=None, disposal_form=None, disposal_pk=None, discharge_form=None) -> HttpResponse:
+    containers = list(WasteContainer.objects.all())
+    for c in containers:  # one form per container: its own element ids; the refused one keeps its errors
+        c.disposal_form = disposal_form if c.pk == disposal_pk else DisposalForm(auto_id=container_ids(c.pk))
     return render(
         request,
         "radiopharmacy/waste.html",
         {
-            "containers": WasteContainer.objects.all(),
+            "containers": containers,
             "form": form or WasteForm(),
             "now": timezone.now(),
-            "disposal_form": disposal_form or DisposalForm(),
             "disposal_pk": disposal_pk,
-            "blank_disposal_form": DisposalForm(),
             "discharge_form": discharge_form or DischargeForm(),
             "discharge_totals": services.discharge_totals(),
             "can": services.permitted(request.user),
@@ -342,7 +344,7 @@ def waste_dispose(request: HttpRequest, pk: int) -> HttpResponse:
 
     return _act(
         request,
-        DisposalForm(request.POST),
+        DisposalForm(request.POST, auto_id=container_ids(pk)),
         action,
         "hotlab-waste",
         lambda f: waste(request, disposal_form=f, disposal_pk=pk),

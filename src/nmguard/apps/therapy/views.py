@@ -26,6 +26,12 @@ from nmguard.errors import InputError
 from nmguard.reporting.plots import course_plot
 
 
+def _cycle_ids(cycle_pk: int) -> str:
+    """Element ids of a cycle's forms: the course page shows the same forms once per cycle, and a label's
+    ``for`` must name one element."""
+    return f"id_c{cycle_pk}_%s"
+
+
 @requires("therapy.view_therapycourse", "viewing therapy courses")
 def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) -> HttpResponse:
     course = get_object_or_404(TherapyCourse.objects.select_related("patient", "protocol"), pk=pk)
@@ -42,8 +48,8 @@ def course_detail(request: HttpRequest, pk: int, forms_for: dict | None = None) 
     rows = [
         (
             c,
-            forms_for.get(("elig", c.pk)) or EligibilityForm(course.protocol.criteria),
-            forms_for.get(("dose", c.pk)) or CycleDosesForm(),
+            forms_for.get(("elig", c.pk)) or EligibilityForm(course.protocol.criteria, auto_id=_cycle_ids(c.pk)),
+            forms_for.get(("dose", c.pk)) or CycleDosesForm(auto_id=_cycle_ids(c.pk)),
             services.eligibility_checks(c)[:-1] if c.eligibility else [],
             # a refused plan shows its form with the reason, even where the page would not offer one
             forms_for.get(("sirt", c.pk)) or (SirtPlanForm(studies=studies, prefix=f"sirt{c.pk}") if sirt else None),
@@ -84,7 +90,7 @@ def _cycle_action(request, pk, cycle_pk, form, key, action):
 def eligibility(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
     _require(request, "check_eligibility")
     course = get_object_or_404(TherapyCourse, pk=pk)
-    form = EligibilityForm(course.protocol.criteria, request.POST)
+    form = EligibilityForm(course.protocol.criteria, request.POST, auto_id=_cycle_ids(cycle_pk))
     return _cycle_action(
         request, pk, cycle_pk, form, "elig", lambda cycle, d: services.check_eligibility(cycle, d, request.user)
     )
@@ -97,7 +103,7 @@ def cycle_doses(request: HttpRequest, pk: int, cycle_pk: int) -> HttpResponse:
         request,
         pk,
         cycle_pk,
-        CycleDosesForm(request.POST),
+        CycleDosesForm(request.POST, auto_id=_cycle_ids(cycle_pk)),
         "dose",
         lambda cycle, d: services.record_cycle_doses(
             cycle, organ_doses_Gy=d["doses"], method=d["method"], user=request.user, reason=d["reason"]
