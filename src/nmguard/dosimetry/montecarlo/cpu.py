@@ -45,6 +45,7 @@ def run_chunks(
         stop = min(start + CHUNK, n_histories)
         em = 0
         es = 0
+        counts = np.zeros(5, np.int64)  # local: neighbouring chunks' rows of first_counts share cache lines
         for _ in range(start, stop):
             x, y, z, u, v, w, e = sample_start(source_cdf, line_cdf, line_keV, nx, ny, dx, dy, dz, states, 0)
             em += int(e / quantum + 0.5)
@@ -53,9 +54,21 @@ def run_chunks(
                 xs, majorant, log_e0, inv_dlog, e_cut, quantum, tally, row, states, 0,
             )  # fmt: skip
             es += out
-            first_counts[c, first + 1] += 1
+            counts[first + 1] += 1
         emitted[c] = em
         escaped[c] = es
+        first_counts[c, :] = counts
+
+
+@njit(parallel=True, cache=True)
+def collect_rows(tally, out):
+    """``out`` = Σ over the threads' rows of ``tally``, and the rows back to zero, in one pass over memory."""
+    for v in prange(tally.shape[1]):
+        total = 0
+        for r in range(tally.shape[0]):
+            total += tally[r, v]
+            tally[r, v] = 0
+        out[v] = total
 
 
 def n_rows() -> int:
@@ -76,21 +89,24 @@ def run_batches(
         emitted = np.zeros(count, dtype=np.int64)
         escaped = np.zeros(count, dtype=np.int64)
         counts = np.zeros((count, 5), dtype=np.int64)
-        run_chunks(
-            first, count, n_histories, seed, p.source_cdf, p.line_cdf, p.line_keV, p.density, p.material,
-            nx, ny, nz, dx, dy, dz, p.xs, p.majorant, p.log_e0, p.inv_dlog, p.e_cut_keV, quantum,
-            tally, emitted, escaped, counts,
-        )  # fmt: skip
+        with numba.parallel_chunksize(1):  # chunks handed out one by one: a thread slowed by load takes fewer
+            run_chunks(
+                first, count, n_histories, seed, p.source_cdf, p.line_cdf, p.line_keV, p.density, p.material,
+                nx, ny, nz, dx, dy, dz, p.xs, p.majorant, p.log_e0, p.inv_dlog, p.e_cut_keV, quantum,
+                tally, emitted, escaped, counts,
+            )  # fmt: skip
         return emitted, escaped, counts
 
+    voxels = np.zeros(nvox, np.int64)
     call(0, 0)  # compile or load the cached machine code before the clock starts
+    collect_rows(tally, voxels)  # (the same for the reduction; the tally is still all zeros)
     acc = RawRun(np.zeros(nvox, np.int64), np.zeros(nvox), len(batches), 0, 0, np.zeros(5, np.int64), 0.0)
     acc.regions = regions or {}
     start = time.perf_counter()
     for b, (first, count) in enumerate(batches):
-        tally[:] = 0
         emitted, escaped, counts = call(first, count)
-        add_batch(acc, tally.sum(axis=0), int(emitted.sum()), int(escaped.sum()), counts.sum(axis=0))
+        collect_rows(tally, voxels)  # also zeroes the rows for the next batch
+        add_batch(acc, voxels, int(emitted.sum()), int(escaped.sum()), counts.sum(axis=0))
         if progress is not None:
             progress((b + 1) / len(batches))
     acc.seconds = time.perf_counter() - start

@@ -164,9 +164,10 @@ def track_photon(
     if e < e_cut:
         deposit(tally, row, voxel_of(x, y, z, nx, ny, nz, dx, dy, dz), eq)
         return 0, LOCAL
+    # the energy's bin changes only at a Compton scatter: looked up there, not at every (mostly virtual) step
+    i, f = energy_bin(e, log_e0, inv_dlog, n_nodes)
+    mu_max = majorant[i]
     while True:
-        i, f = energy_bin(e, log_e0, inv_dlog, n_nodes)
-        mu_max = majorant[i]
         step = -math.log(1.0 - uniform(states, tid)) / mu_max
         x += u * step
         y += v * step
@@ -198,6 +199,8 @@ def track_photon(
             new_eq = int(e / quantum + 0.5)
             deposit(tally, row, vox, eq - new_eq)
             eq = new_eq
+            i, f = energy_bin(e, log_e0, inv_dlog, n_nodes)
+            mu_max = majorant[i]
         else:
             if first < 0:
                 first = RAYLEIGH
