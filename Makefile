@@ -6,9 +6,9 @@ PORT  ?= 8000
 
 .PHONY: install system-deps demo test bench drills lint clean
 
-install: $(VENV)/.installed  ## Python environment in .venv from uv.lock (installs uv with pip if missing)
+install: $(VENV)/.installed  ## Python environment in .venv from uv.lock, bytecode compiled (installs uv with pip if missing)
 
-$(VENV)/.installed: pyproject.toml uv.lock
+$(VENV)/.installed: pyproject.toml uv.lock scripts/install.sh
 	scripts/install.sh
 	@touch $@
 

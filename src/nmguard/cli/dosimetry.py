@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import typer
 
-from nmguard.calculators import dosimetry as calc
 from nmguard.cli import dosimetry_run, sirt
 from nmguard.cli.output import emit_json, emit_table
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
+
+
+def _calc() -> ModuleType:
+    """The dosimetry façade, imported when a command runs: it pulls in SciPy's fitting and statistics
+    (seconds without bytecode), which ``nmguard --help`` and the other commands must not pay for."""
+    from nmguard.calculators import dosimetry
+
+    return dosimetry
 
 
 def _g(value, fmt: str = ".4g", none: str = "—") -> str:
@@ -30,7 +39,7 @@ def tia(
     json: bool = JSON,
 ) -> None:
     """Time-integrated activity from a time-activity curve: exponential fits chosen by AICc, or trapezoid."""
-    r = calc.tia(nuclide, times_h, activities_MBq, model, uncertainty)
+    r = _calc().tia(nuclide, times_h, activities_MBq, model, uncertainty)
     if json:
         emit_json(r)
         return
@@ -75,7 +84,7 @@ def stp(
     json: bool = JSON,
 ) -> None:
     """Time-integrated activity from a single measurement (Hänscheid 2018 or Madsen 2018)."""
-    r = calc.stp(nuclide, time_h, activity, method, effective_half_life_h)
+    r = _calc().stp(nuclide, time_h, activity, method, effective_half_life_h)
     if json:
         emit_json(r)
         return
@@ -98,7 +107,7 @@ def sphere(
     json: bool = JSON,
 ) -> None:
     """Self-dose S-value of a uniform sphere (electrons + photons, point kernels in water)."""
-    r = calc.sphere(nuclide, mass_g, density)
+    r = _calc().sphere(nuclide, mass_g, density)
     if json:
         emit_json(r)
         return
@@ -124,7 +133,7 @@ def kernel(
     json: bool = JSON,
 ) -> None:
     """Dose voxel kernel generated from the point kernels: centre-voxel S-value and energy kept inside."""
-    r = calc.kernel(nuclide, voxel_mm, radius_mm)
+    r = _calc().kernel(nuclide, voxel_mm, radius_mm)
     if json:
         emit_json(r)
         return
