@@ -38,6 +38,9 @@ PAGES = [
     Page("dashboard (physicist)", "physicist", "dashboard"),
     Page("dashboard (physician)", "physician", "dashboard"),
     Page("dashboard (administrator)", "administrator", "dashboard"),
+    Page("dashboard (RPO)", "rpo", "dashboard"),
+    Page("dashboard (quality manager)", "quality-manager", "dashboard"),
+    Page("dashboard (read-only)", "read-only", "dashboard"),
     Page("equipment register", "physicist", "equipment"),
     Page("QC today", "technologist", "qc-today"),
     Page("QC schedule", "physicist", "qc-schedule", "equipment.QCSchedule"),
@@ -136,7 +139,7 @@ def demo_site(django_db_setup, django_db_blocker):
     from nmguard.apps.core.demo import load_demo
 
     with django_db_blocker.unblock():
-        load_demo()
+        assert load_demo(), "the database held a department already: the demo users and records are missing"
         paths = {entry.label: page_url(entry) for entry in PAGES}
         server = LiveServer("localhost")
         server._live_server_modified_settings.enable()
