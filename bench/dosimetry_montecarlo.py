@@ -1,43 +1,78 @@
-"""Photon Monte Carlo throughput: numba CPU kernel against a vectorised pure-NumPy version of the same physics.
+"""Photon Monte Carlo throughput: the numba CPU kernel against a vectorised NumPy version of the same transport.
 
-Phantom: 64³ voxels of 5 mm (32 cm cube) of water with a lung block (0.3 g/cm³) and a bone slab
-(1.85 g/cm³); sources Lu-177 and I-131 in a central 16³ region. Both implementations use the same
-tables, Woodcock tracking, Kahn Klein–Nishina sampling, Thomson Rayleigh and local deposition; NumPy
-runs fewer histories. Printed: histories/s of each and their ratio, the energy deposited fraction of
-each (they must agree within noise), and a 'gpu' line when a CUDA device is usable.
+Baseline: the strongest simple version a competent NumPy user would write of the *same* physics and
+tables — all live photons advanced together, one array operation per Woodcock step (flight, voxel
+lookup, interaction choice, Kahn Klein–Nishina and Thomson sampling by vectorised rejection,
+``np.add.at`` deposits). NumPy's array operations run on one thread, so the numba kernel is timed
+at one thread against it; numba at N threads (``NUMBA_NUM_THREADS``, default: the cores) is
+reported in total and per core.
 
-Run: ``python bench/dosimetry_montecarlo.py [--histories 400000] [--numpy-histories 20000]``.
+Phantom: a 32 cm cube of water with a lung block (0.3 g/cm³) and a bone slab (1.85 g/cm³), a
+uniform source in the central eighth of the edge, at 64³ (5 mm) and 128³ (2.5 mm). Both sides
+start from the same prepared problem (``prepare``: tables, majorant), which is timed once apart.
+Rounds are interleaved (numba 1 thread, NumPy, numba N threads, then again); each figure is the
+best and the median over rounds, as histories per wall-clock second and per CPU-second of the
+process (the per-core figure that a loaded machine does not halve). The load average is printed
+before and after. The deposited energy fractions of the two sides must agree within noise.
+
+The rounds helper is local (``bench/_harness.py`` had no interleaved runner when this was written).
+
+Run: ``python bench/dosimetry_montecarlo.py [--sizes 64 128] [--rounds 3] [--histories 200000]
+[--numpy-histories N] [--gpu]``; ``--gpu`` also runs the CUDA back-end (10× the histories)
+and exits with status 2 and one line when no CUDA device is usable.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import numba
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from nmguard.dosimetry.montecarlo import simulate_photons  # noqa: E402
+from nmguard.dosimetry.montecarlo import cpu, simulate_photons  # noqa: E402
 from nmguard.dosimetry.montecarlo.gpu import cuda_problem  # noqa: E402
 from nmguard.dosimetry.montecarlo.physics import ELECTRON_REST_KEV  # noqa: E402
 from nmguard.dosimetry.montecarlo.simulate import prepare  # noqa: E402
+from nmguard.dosimetry.montecarlo.tally import QUANTUM_KEV, batches  # noqa: E402
 
-N = 64
-SPACING_MM = (5.0, 5.0, 5.0)
+EDGE_MM = 320.0
 WATER, LUNG, BONE = 5, 1, 4
+NUCLIDE = "Lu-177"
 
 
-def phantom() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    density = np.ones((N, N, N))
-    material = np.full((N, N, N), WATER, np.int8)
-    density[:, 8:28, 8:56], material[:, 8:28, 8:56] = 0.3, LUNG
-    density[:, 44:52, :], material[:, 44:52, :] = 1.85, BONE
-    source = np.zeros((N, N, N))
-    source[24:40, 24:40, 24:40] = 1.0
-    return source, density, material
+def phantom(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[float, float, float]]:
+    """Source, density, material and spacing of the test phantom at n³ (same anatomy at every n)."""
+    density = np.ones((n, n, n))
+    material = np.full((n, n, n), WATER, np.int8)
+    a, b, c, d = (round(n * f) for f in (8 / 64, 28 / 64, 56 / 64, 44 / 64))
+    density[:, a:b, a:c], material[:, a:b, a:c] = 0.3, LUNG
+    density[:, d : d + n // 8, :], material[:, d : d + n // 8, :] = 1.85, BONE
+    source = np.zeros((n, n, n))
+    lo, hi = 3 * n // 8, 5 * n // 8
+    source[lo:hi, lo:hi, lo:hi] = 1.0
+    return source, density, material, (EDGE_MM / n,) * 3
+
+
+def timed(fn: Callable[..., float], *args) -> tuple[float, float, float]:
+    """(wall s, process CPU s, value) of ``fn(*args)``."""
+    wall, cpu_s = time.perf_counter(), time.process_time()
+    value = fn(*args)
+    return time.perf_counter() - wall, time.process_time() - cpu_s, value
+
+
+def numba_transport(p, n: int, seed: int, threads: int) -> float:
+    """The product's CPU back-end (transport and batch tallies) at ``threads``; the deposited fraction."""
+    numba.set_num_threads(threads)
+    run = cpu.run_batches(p, n, seed, batches(n), QUANTUM_KEV, None)
+    return float(run.batch_sum.sum() / run.emitted)
 
 
 def numpy_transport(p, n: int, seed: int) -> float:
@@ -139,35 +174,67 @@ def _rotate(d: np.ndarray, cos_t: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1)[:, None]
 
 
+def rates(name: str, n: int, runs: list[tuple[float, float, float]], per: int = 1) -> str:
+    """One line: best and median histories/s over the rounds, by wall clock (÷ ``per`` cores) and by CPU time."""
+    wall = [n / w for w, _, _ in runs]
+    by_cpu = [n / c for _, c, _ in runs]
+    per_core = f", {max(wall) / per:,.0f}/{statistics.median(wall) / per:,.0f} per core" if per > 1 else ""
+    return (
+        f"  {name}: {max(wall):,.0f} best / {statistics.median(wall):,.0f} median histories/s{per_core}; "
+        f"per CPU-second {max(by_cpu):,.0f} / {statistics.median(by_cpu):,.0f}; "
+        f"deposited fraction {statistics.mean(v for _, _, v in runs):.4f}"
+    )
+
+
+def bench_size(n: int, args: argparse.Namespace, threads: int) -> None:
+    source, density, material, spacing = phantom(n)
+    wall, _, p = timed(prepare, source, density, material, spacing, NUCLIDE)
+    print(f"{n}³ ({spacing[0]:g} mm), {NUCLIDE}: prepare (tables, majorant) {wall:.2f} s")
+    sides: dict[str, list[tuple[float, float, float]]] = {"numba1": [], "numpy": [], "numbaN": []}
+    for r in range(args.rounds):
+        seed = r + 1
+        sides["numba1"].append(timed(numba_transport, p, args.histories, seed, 1))
+        sides["numpy"].append(timed(numpy_transport, p, args.numpy_histories, seed))
+        sides["numbaN"].append(timed(numba_transport, p, args.histories, seed, threads))
+    print(rates("numba, 1 thread", args.histories, sides["numba1"]))
+    print(rates("NumPy, 1 thread", args.numpy_histories, sides["numpy"]))
+    print(rates(f"numba, {threads} threads", args.histories, sides["numbaN"], threads))
+    ratio = [args.histories * w1 / (args.numpy_histories * w0) for (w1, _, _), (w0, _, _) in
+             zip(sides["numpy"], sides["numba1"], strict=True)]  # fmt: skip
+    print(
+        f"  numba / NumPy at 1 thread (wall, per round): best {max(ratio):.1f}×, median {statistics.median(ratio):.1f}×"
+    )
+    if args.gpu:
+        g = simulate_photons(source, density, material, spacing, NUCLIDE, args.histories * 10, seed=1, device="gpu")
+        print(f"  gpu: {g.histories_per_second:,.0f} histories/s ({args.histories * 10:,} histories, compile excluded)")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--histories", type=int, default=400_000, help="histories per nuclide for numba")
-    parser.add_argument("--numpy-histories", type=int, default=20_000, help="histories per nuclide for NumPy")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128], help="grid edges in voxels")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best and median reported)")
+    parser.add_argument("--histories", type=int, default=200_000, help="histories per numba run")
+    parser.add_argument("--numpy-histories", type=int, help="histories per NumPy run (default: --histories)")
+    parser.add_argument("--gpu", action="store_true", help="also run the CUDA back-end")
     args = parser.parse_args()
-    source, density, material = phantom()
-    print(f"photon MC, {N}³ voxels of {SPACING_MM[0]:g} mm, water + lung + bone, central 16³ source")
-    simulate_photons(source, density, material, SPACING_MM, "Lu-177", 1000)  # compile / load the cache
-    gpu_reason = cuda_problem()
-    for nuclide in ("Lu-177", "I-131"):
-        r = simulate_photons(source, density, material, SPACING_MM, nuclide, args.histories, seed=1)
-        p = prepare(source, density, material, SPACING_MM, nuclide)
-        start = time.perf_counter()
-        af_numpy = numpy_transport(p, args.numpy_histories, seed=1)
-        numpy_rate = args.numpy_histories / (time.perf_counter() - start)
-        af_numba = r.energy_deposited_J / r.energy_emitted_J
-        print(
-            f"{nuclide}: numba CPU {r.histories_per_second:,.0f} histories/s, NumPy {numpy_rate:,.0f} histories/s "
-            f"→ {r.histories_per_second / numpy_rate:.1f}× the NumPy baseline; deposited fraction "
-            f"numba {af_numba:.4f}, NumPy {af_numpy:.4f}"
-        )
-        if gpu_reason is None:
-            g = simulate_photons(source, density, material, SPACING_MM, nuclide, args.histories * 10, seed=1,
-                                 device="gpu")  # fmt: skip
-            print(f"{nuclide}: gpu {g.histories_per_second:,.0f} histories/s "
-                  f"({g.histories_per_second / r.histories_per_second:.1f}× numba CPU)")  # fmt: skip
-    if gpu_reason is not None:
-        print(f"gpu: skipped ({gpu_reason})")
+    args.numpy_histories = args.numpy_histories or args.histories
+    if min(args.sizes) < 8 or args.rounds < 1 or args.histories < 1 or args.numpy_histories < 1:
+        parser.error("sizes must be >= 8, rounds and histories >= 1")
+    if args.gpu and (reason := cuda_problem()) is not None:
+        print(f"--gpu: {reason}", file=sys.stderr)
+        return 2
+    threads = numba.config.NUMBA_NUM_THREADS
+    wall, _, _ = timed(simulate_photons, *phantom(16)[:3], (20.0,) * 3, NUCLIDE, 1000)
+    print(f"photon MC: first call in this process (numba cache load or compile) {wall:.2f} s; "
+          f"{threads} numba threads ({numba.threading_layer()}); load {_load()}")  # fmt: skip
+    for n in args.sizes:
+        bench_size(n, args, threads)
+    print(f"load after: {_load()}")
     return 0
+
+
+def _load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" (1/5/15 min) on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":
