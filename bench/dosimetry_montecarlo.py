@@ -10,22 +10,20 @@ reported in total and per core.
 Phantom: a 32 cm cube of water with a lung block (0.3 g/cm³) and a bone slab (1.85 g/cm³), a
 uniform source in the central eighth of the edge, at 64³ (5 mm) and 128³ (2.5 mm). Both sides
 start from the same prepared problem (``prepare``: tables, majorant), which is timed once apart.
-Rounds are interleaved (numba 1 thread, NumPy, numba N threads, then again); each figure is the
-best and the median over rounds, as histories per wall-clock second and per CPU-second of the
-process (the per-core figure that a loaded machine does not halve). The load average is printed
-before and after. The deposited energy fractions of the two sides must agree within noise.
-
-The rounds helper is local (``bench/_harness.py`` had no interleaved runner when this was written).
+Rounds are interleaved by ``bench/_harness.interleave`` (order rotated each round, one seed per
+round shared by the sides, no warm-up round: the first call, made before, loads the numba cache);
+the harness prints min and median time, CPU time, ratios to the baseline and the load; per side
+also histories per CPU-second (the per-core figure that a loaded machine does not halve), numba at
+N threads per core, and the deposited energy fraction (the sides must agree within noise).
 
 Run: ``python bench/dosimetry_montecarlo.py [--sizes 64 128] [--rounds 3] [--histories 200000]
-[--numpy-histories N] [--gpu]``; ``--gpu`` also runs the CUDA back-end (10× the histories)
+[--gpu]``; ``--gpu`` also runs the CUDA back-end (10× the histories)
 and exits with status 2 and one line when no CUDA device is usable.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import time
@@ -37,6 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+from _harness import interleave, print_report  # noqa: E402
 from nmguard.dosimetry.montecarlo import cpu, simulate_photons  # noqa: E402
 from nmguard.dosimetry.montecarlo.gpu import cuda_problem  # noqa: E402
 from nmguard.dosimetry.montecarlo.physics import ELECTRON_REST_KEV  # noqa: E402
@@ -174,72 +173,63 @@ def _rotate(d: np.ndarray, cos_t: np.ndarray, phi: np.ndarray) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1)[:, None]
 
 
-def rates(name: str, n: int, runs: list[tuple[float, float, float]], per: int = 1) -> str:
-    """One line: best and median histories/s over the rounds, by wall clock (÷ ``per`` cores) and by CPU time."""
-    wall = [n / w for w, _, _ in runs]
-    by_cpu = [n / c for _, c, _ in runs]
-    per_core = f", {max(wall) / per:,.0f}/{statistics.median(wall) / per:,.0f} per core" if per > 1 else ""
-    return (
-        f"  {name}: {max(wall):,.0f} best / {statistics.median(wall):,.0f} median histories/s{per_core}; "
-        f"per CPU-second {max(by_cpu):,.0f} / {statistics.median(by_cpu):,.0f}; "
-        f"deposited fraction {statistics.mean(v for _, _, v in runs):.4f}"
-    )
-
-
 def bench_size(n: int, args: argparse.Namespace, threads: int) -> None:
     source, density, material, spacing = phantom(n)
     wall, _, p = timed(prepare, source, density, material, spacing, NUCLIDE)
-    print(f"{n}³ ({spacing[0]:g} mm), {NUCLIDE}: prepare (tables, majorant) {wall:.2f} s")
-    sides: dict[str, list[tuple[float, float, float]]] = {"numba1": [], "numpy": [], "numbaN": []}
-    for r in range(args.rounds):
-        seed = r + 1
-        sides["numba1"].append(timed(numba_transport, p, args.histories, seed, 1))
-        sides["numpy"].append(timed(numpy_transport, p, args.numpy_histories, seed))
-        sides["numbaN"].append(timed(numba_transport, p, args.histories, seed, threads))
-    print(rates("numba, 1 thread", args.histories, sides["numba1"]))
-    print(rates("NumPy, 1 thread", args.numpy_histories, sides["numpy"]))
-    print(rates(f"numba, {threads} threads", args.histories, sides["numbaN"], threads))
+    h = args.histories
+    seed = [0]
+    fractions: dict[str, list[float]] = {}
 
-    def ratio(k: int) -> list[float]:  # numba rate / NumPy rate per round; k = 0: wall clock, 1: CPU time
-        return [args.histories * np_[k] / (args.numpy_histories * nb[k]) for nb, np_ in
-                zip(sides["numba1"], sides["numpy"], strict=True)]  # fmt: skip
+    def side(name: str, fn: Callable[..., float], *extra) -> Callable[[], None]:
+        return lambda: fractions.setdefault(name, []).append(fn(p, h, seed[0], *extra))
 
-    wall, by_cpu = ratio(0), ratio(1)
-    print(
-        f"  numba / NumPy at 1 thread: best {max(wall):.1f}×, median {statistics.median(wall):.1f}× (wall); "
-        f"best {max(by_cpu):.1f}×, median {statistics.median(by_cpu):.1f}× (CPU time)"
+    many = f"numba_{threads}threads"
+    sides = {"numpy_1thread": side("numpy_1thread", numpy_transport), "numba_1thread": side("numba_1thread",
+             numba_transport, 1), many: side(many, numba_transport, threads)}  # fmt: skip
+    result = interleave(sides, rounds=args.rounds, warmup=0, before_round=lambda r: seed.__setitem__(0, r + 1))
+    print_report(
+        f"photon Monte Carlo {n}³ ({spacing[0]:g} mm voxels), {NUCLIDE}, {h:,} histories per call "
+        f"(prepare {wall:.2f} s, apart)",
+        result,
+        baseline="numpy_1thread",
+        baseline_text="vectorised NumPy of the same transport and tables (all live photons one array step at a time)",
+        threads=f"NumPy 1 (array operations), numba 1 and {threads} ({numba.threading_layer()} layer)",
+        per=(h, "histories"),
     )
+    for name, s in result.sides.items():
+        cores = threads if name == many else 1
+        per_core = (
+            f"; wall per core {h / s.min / cores:,.0f} / {h / s.median / cores:,.0f} (min / median time)"
+            if cores > 1
+            else ""
+        )
+        print(
+            f"  {name}: {h / s.cpu_median:,.0f} histories per CPU-second (median){per_core}; "
+            f"deposited fraction {statistics.mean(fractions[name]):.4f}"
+        )
     if args.gpu:
-        g = simulate_photons(source, density, material, spacing, NUCLIDE, args.histories * 10, seed=1, device="gpu")
-        print(f"  gpu: {g.histories_per_second:,.0f} histories/s ({args.histories * 10:,} histories, compile excluded)")
+        g = simulate_photons(source, density, material, spacing, NUCLIDE, h * 10, seed=1, device="gpu")
+        print(f"  gpu: {g.histories_per_second:,.0f} histories/s ({h * 10:,} histories, compile excluded)")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128], help="grid edges in voxels")
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best and median reported)")
-    parser.add_argument("--histories", type=int, default=200_000, help="histories per numba run")
-    parser.add_argument("--numpy-histories", type=int, help="histories per NumPy run (default: --histories)")
+    parser.add_argument("--histories", type=int, default=200_000, help="histories per call, every side")
     parser.add_argument("--gpu", action="store_true", help="also run the CUDA back-end")
     args = parser.parse_args()
-    args.numpy_histories = args.numpy_histories or args.histories
-    if min(args.sizes) < 8 or args.rounds < 1 or args.histories < 1 or args.numpy_histories < 1:
+    if min(args.sizes) < 8 or args.rounds < 1 or args.histories < 1:
         parser.error("sizes must be >= 8, rounds and histories >= 1")
     if args.gpu and (reason := cuda_problem()) is not None:
         print(f"--gpu: {reason}", file=sys.stderr)
         return 2
     threads = numba.config.NUMBA_NUM_THREADS
     wall, _, _ = timed(simulate_photons, *phantom(16)[:3], (20.0,) * 3, NUCLIDE, 1000)
-    print(f"photon MC: first call in this process (numba cache load or compile) {wall:.2f} s; "
-          f"{threads} numba threads ({numba.threading_layer()}); load {_load()}")  # fmt: skip
+    print(f"photon MC: first call in this process (numba cache load or compile) {wall:.2f} s")
     for n in args.sizes:
         bench_size(n, args, threads)
-    print(f"load after: {_load()}")
     return 0
-
-
-def _load() -> str:
-    return " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" (1/5/15 min) on {os.cpu_count()} cores"
 
 
 if __name__ == "__main__":
