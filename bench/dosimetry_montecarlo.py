@@ -17,7 +17,7 @@ also histories per CPU-second (the per-core figure that a loaded machine does no
 N threads per core, and the deposited energy fraction (the sides must agree within noise).
 
 Run: ``python bench/dosimetry_montecarlo.py [--sizes 64 128] [--rounds 3] [--histories 200000]
-[--gpu]``; ``--gpu`` also runs the CUDA back-end (10× the histories)
+[--gpu]``; ``--gpu`` also runs the CUDA back-end (``--gpu-histories``, default 2e7)
 and exits with status 2 and one line when no CUDA device is usable.
 """
 
@@ -208,8 +208,12 @@ def bench_size(n: int, args: argparse.Namespace, threads: int) -> None:
             f"deposited fraction {statistics.mean(fractions[name]):.4f}"
         )
     if args.gpu:
-        g = simulate_photons(source, density, material, spacing, NUCLIDE, h * 10, seed=1, device="gpu")
-        print(f"  gpu: {g.histories_per_second:,.0f} histories/s ({h * 10:,} histories, compile excluded)")
+        hg = args.gpu_histories
+        g = simulate_photons(source, density, material, spacing, NUCLIDE, hg, seed=1, device="gpu")
+        print(
+            f"  gpu: {g.histories_per_second:,.0f} histories/s ({hg:,} histories, compile excluded); deposited "
+            f"fraction {g.energy_deposited_J / g.energy_emitted_J:.4f}"
+        )
 
 
 def main() -> int:
@@ -218,8 +222,9 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (best and median reported)")
     parser.add_argument("--histories", type=int, default=200_000, help="histories per call, every side")
     parser.add_argument("--gpu", action="store_true", help="also run the CUDA back-end")
+    parser.add_argument("--gpu-histories", type=int, default=20_000_000, help="histories of the GPU run")
     args = parser.parse_args()
-    if min(args.sizes) < 8 or args.rounds < 1 or args.histories < 1:
+    if min(args.sizes) < 8 or args.rounds < 1 or args.histories < 1 or args.gpu_histories < 1:
         parser.error("sizes must be >= 8, rounds and histories >= 1")
     if args.gpu and (reason := cuda_problem()) is not None:
         print(f"--gpu: {reason}", file=sys.stderr)
