@@ -107,6 +107,10 @@ def _fmt_time(seconds: float) -> str:
     )
 
 
+def _fmt_rate(per_second: float) -> str:
+    return f"{per_second:,.0f}" if per_second >= 100 else f"{per_second:.3g}"
+
+
 def _load(values: tuple[float, float, float]) -> str:
     return "/".join(f"{v:.2f}" for v in values)
 
@@ -135,7 +139,7 @@ def format_report(
         )
         if per is not None:
             n, unit = per
-            line += f"  ({n / side.min:.4g} / {n / side.median:.4g} {unit}/s at min / median)"
+            line += f"  ({_fmt_rate(n / side.min)} / {_fmt_rate(n / side.median)} {unit}/s at min / median)"
         lines.append(line)
     for name in result.sides:
         if name != baseline:

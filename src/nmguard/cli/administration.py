@@ -1,11 +1,14 @@
 """Administration calculators: ``radiopharmaceuticals``, ``effective-dose``, ``paediatric-activity``,
-``medical-event`` (shared logic in :mod:`nmguard.calculators.administration`)."""
+``medical-event`` (shared logic in :mod:`nmguard.calculators.administration`).
+
+The façade is imported inside each command: every ``nmguard`` process imports this module to list
+its commands, and should not pay for what only these commands use (tests/cli/test_startup_imports.py).
+"""
 
 from __future__ import annotations
 
 import typer
 
-from nmguard.calculators import administration as calc
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.physics.display import format_sig
 
@@ -23,6 +26,8 @@ def _warnings(rows: list[tuple[str, str]], warnings: list[str]) -> None:
 
 def radiopharmaceuticals(json: bool = JSON) -> None:
     """The radiopharmaceutical catalogue: id, name, nuclide, route, therapy and aliases."""
+    from nmguard.calculators import administration as calc  # the rules and reference tables load only when run
+
     result = calc.radiopharmaceuticals()
     if json:
         emit_json(result)
@@ -50,6 +55,8 @@ def effective_dose(
     json: bool = JSON,
 ) -> None:
     """Patient effective dose: coefficient for the age group x administered activity (publication named)."""
+    from nmguard.calculators import administration as calc  # the rules and reference tables load only when run
+
     r = calc.effective_dose(radiopharmaceutical, activity, age, publication)
     if json:
         emit_json(r)
@@ -77,6 +84,8 @@ def paediatric_activity(
     json: bool = JSON,
 ) -> None:
     """Paediatric administered activity from the EANM dosage card 2016 or North American consensus 2016."""
+    from nmguard.calculators import administration as calc  # the rules and reference tables load only when run
+
     r = calc.paediatric_activity(radiopharmaceutical, weight, card, indication)
     if json:
         emit_json(r)
@@ -125,6 +134,8 @@ def medical_event(
     json: bool = JSON,
 ) -> None:
     """Is an administration outside tolerance, and a medical event / unintended exposure under the profile?"""
+    from nmguard.calculators import administration as calc  # the rules and reference tables load only when run
+
     r = calc.medical_event(
         radiopharmaceutical,
         prescribed,

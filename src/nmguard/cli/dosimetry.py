@@ -1,8 +1,10 @@
-"""``nmguard dosimetry tia | stp | sphere | kernel`` (shared logic in :mod:`nmguard.calculators.dosimetry`)."""
+"""``nmguard dosimetry tia | stp | sphere | kernel`` (shared logic in :mod:`nmguard.calculators.dosimetry`).
+
+The façade is imported inside each command: every ``nmguard`` process imports this module to list
+its commands, and should not pay for what only these commands use (tests/cli/test_startup_imports.py).
+"""
 
 from __future__ import annotations
-
-from types import ModuleType
 
 import typer
 
@@ -10,14 +12,6 @@ from nmguard.cli import dosimetry_run, sirt
 from nmguard.cli.output import emit_json, emit_table
 
 JSON = typer.Option(False, "--json", help="Print one JSON object instead of a table.")
-
-
-def _calc() -> ModuleType:
-    """The dosimetry façade, imported when a command runs: it pulls in SciPy's fitting and statistics
-    (seconds without bytecode), which ``nmguard --help`` and the other commands must not pay for."""
-    from nmguard.calculators import dosimetry
-
-    return dosimetry
 
 
 def _g(value, fmt: str = ".4g", none: str = "—") -> str:
@@ -39,7 +33,9 @@ def tia(
     json: bool = JSON,
 ) -> None:
     """Time-integrated activity from a time-activity curve: exponential fits chosen by AICc, or trapezoid."""
-    r = _calc().tia(nuclide, times_h, activities_MBq, model, uncertainty)
+    from nmguard.calculators import dosimetry as calc  # SciPy (fits, statistics) only when run
+
+    r = calc.tia(nuclide, times_h, activities_MBq, model, uncertainty)
     if json:
         emit_json(r)
         return
@@ -84,7 +80,9 @@ def stp(
     json: bool = JSON,
 ) -> None:
     """Time-integrated activity from a single measurement (Hänscheid 2018 or Madsen 2018)."""
-    r = _calc().stp(nuclide, time_h, activity, method, effective_half_life_h)
+    from nmguard.calculators import dosimetry as calc  # SciPy (fits, statistics) only when run
+
+    r = calc.stp(nuclide, time_h, activity, method, effective_half_life_h)
     if json:
         emit_json(r)
         return
@@ -107,7 +105,9 @@ def sphere(
     json: bool = JSON,
 ) -> None:
     """Self-dose S-value of a uniform sphere (electrons + photons, point kernels in water)."""
-    r = _calc().sphere(nuclide, mass_g, density)
+    from nmguard.calculators import dosimetry as calc  # SciPy (fits, statistics) only when run
+
+    r = calc.sphere(nuclide, mass_g, density)
     if json:
         emit_json(r)
         return
@@ -133,7 +133,9 @@ def kernel(
     json: bool = JSON,
 ) -> None:
     """Dose voxel kernel generated from the point kernels: centre-voxel S-value and energy kept inside."""
-    r = _calc().kernel(nuclide, voxel_mm, radius_mm)
+    from nmguard.calculators import dosimetry as calc  # SciPy (fits, statistics) only when run
+
+    r = calc.kernel(nuclide, voxel_mm, radius_mm)
     if json:
         emit_json(r)
         return
