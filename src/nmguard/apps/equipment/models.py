@@ -181,6 +181,8 @@ class QCResult(AuditedModel):
     class Meta:
         ordering = ["-performed_at"]
         verbose_name = "QC result"
+        # the QC results list sorts newest first
+        indexes = [models.Index(fields=["performed_at", "id"], name="qc_result_performed_idx")]
 
 
 class ServiceLogEntry(AuditedModel):

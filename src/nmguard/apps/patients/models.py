@@ -29,6 +29,8 @@ class Patient(AuditedModel):
 
     class Meta:
         ordering = ["family_name", "given_name"]
+        # the patient list sorts on the name: at a million records an unindexed sort reads the whole table
+        indexes = [models.Index(fields=["family_name", "given_name", "id"], name="patient_name_idx")]
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()}, {self.given_name} ({self.mrn})"
@@ -108,6 +110,8 @@ class Prescription(AuditedModel):
 
     class Meta:
         ordering = ["scheduled_for"]
+        # the worklist (one day) and the prescription list (newest first) filter and sort on the schedule
+        indexes = [models.Index(fields=["scheduled_for", "id"], name="prescription_scheduled_idx")]
 
     def __str__(self) -> str:
         return f"{self.protocol} for {self.patient}"
@@ -186,6 +190,8 @@ class Administration(AuditedModel):
 
     class Meta:
         ordering = ["-administered_at"]
+        # the DRL audit selects a period of administrations
+        indexes = [models.Index(fields=["administered_at"], name="administration_at_idx")]
 
     def __str__(self) -> str:
         return f"{self.prescription} at {self.administered_at:%Y-%m-%d %H:%M}"
@@ -209,6 +215,7 @@ class MedicalEvent(AuditedModel):
 
     class Meta:
         ordering = ["-detected_at"]
+        indexes = [models.Index(fields=["detected_at", "id"], name="medical_event_detected_idx")]
 
 
 class ImportedDoseReport(AuditedModel):

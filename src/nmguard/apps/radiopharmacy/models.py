@@ -115,6 +115,7 @@ class Elution(AuditedModel):
 
     class Meta:
         ordering = ["-eluted_at"]
+        indexes = [models.Index(fields=["eluted_at", "id"], name="elution_eluted_idx")]
 
     def __str__(self) -> str:
         from nmguard.physics.units import format_activity
@@ -192,6 +193,8 @@ class Batch(AuditedModel):
     class Meta:
         ordering = ["-prepared_at"]
         verbose_name_plural = "batches"
+        # the batch list sorts newest first
+        indexes = [models.Index(fields=["prepared_at", "id"], name="batch_prepared_idx")]
 
     def __str__(self) -> str:
         return f"{self.number} {self.recipe.radiopharmaceutical}"

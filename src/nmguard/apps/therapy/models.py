@@ -39,6 +39,7 @@ class TherapyCourse(AuditedModel):
 
     class Meta:
         ordering = ["-started_on"]
+        indexes = [models.Index(fields=["started_on", "id"], name="therapy_course_started_idx")]
 
     def __str__(self) -> str:
         return f"{self.protocol} for {self.patient}"
