@@ -21,7 +21,7 @@ def case(tmp_path_factory):
         folder, shape=(40, 48, 48), times_h=(4, 24, 96), shift_mm_per_timepoint=SHIFT, rtstruct_time_points=(0, 2)
     )
     study = load_study(folder)
-    return truth, study, register_time_points(study)
+    return truth, study, register_time_points(study, workers=2)
 
 
 def test_ct_registration_recovers_the_shift(case):
@@ -52,7 +52,21 @@ def test_activity_is_conserved_and_aligned(case):
         if index == 2:
             assert unregistered < recovery_0 - 0.1  # 2 voxels off: the unregistered VOI misses much of the liver
     assert not any("total activity changed" in w for w in registered.warnings)
-    assert registered.time_points[2].ct_hu.same_grid(registered.time_points[0].ct_hu)
+    # later CTs served the alignment only: dropped, not resampled onto a grid nothing reads
+    assert registered.time_points[0].ct_hu is study.time_points[0].ct_hu
+    assert all(tp.ct_hu is None for tp in registered.time_points[1:])
+
+
+def test_concurrent_registration_equals_one_after_the_other(case):
+    truth, study, registered = case
+    sequential = register_time_points(study, workers=1)
+    assert [r.translation_mm for r in sequential.registrations] == [r.translation_mm for r in registered.registrations]
+    assert [r.metric for r in sequential.registrations] == [r.metric for r in registered.registrations]
+    for a, b in zip(sequential.time_points, registered.time_points, strict=True):
+        assert np.array_equal(a.activity_Bq.array, b.activity_Bq.array)
+    assert sequential.warnings == registered.warnings
+    assert sequential.vois.keys() == registered.vois.keys()
+    assert all(np.array_equal(sequential.vois[k], registered.vois[k]) for k in sequential.vois)
 
 
 def test_rois_drawn_on_a_later_time_point_are_mapped(case):
