@@ -108,6 +108,7 @@ class VoxelKernel:
     method: str = METHOD
     sources: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    cache_key: str = ""  # set when the kernel is keyed in the disk cache (its FFTs are cached under it)
 
     @property
     def half_width(self) -> tuple[int, int, int]:
@@ -189,6 +190,35 @@ def _radius(radius_mm: float | None) -> float | None:
 def _voxel_kernel(
     name: str, spacing: tuple[float, float, float], radius_mm: float | None, component: str
 ) -> VoxelKernel:
+    """The kernel from the disk cache (:mod:`nmguard.dosimetry.kernel_cache`) or generated, then kept in memory."""
+    from nmguard.dosimetry.kernel_cache import cache_key, cached_arrays
+
+    parts = {
+        "nuclide": name,
+        "voxel_mm": list(spacing),
+        "radius_mm": radius_mm,
+        "component": component,
+        "sampling": [SEED, SAMPLES_TOTAL, MIN_SAMPLES_PER_SHELL, MAX_SHELLS, MAX_HALF_WIDTH],
+    }
+    key = cache_key(parts)
+    arrays = cached_arrays("dvk", key, lambda: _generate_kernel(name, spacing, radius_mm, component))
+    return VoxelKernel(
+        nuclide=name,
+        values_Gy_per_decay=arrays["values"],
+        voxel_mm=spacing,
+        energy_fraction_within_kernel=float(arrays["energy_fraction"]),
+        mass_g=float(np.prod(spacing)) / 1000.0,
+        energy_per_decay_MeV=float(arrays["energy_MeV"]),
+        sources=tuple(str(v) for v in arrays["sources"]),
+        notes=tuple(str(v) for v in arrays["notes"]),
+        cache_key=key,
+    )
+
+
+def _generate_kernel(
+    name: str, spacing: tuple[float, float, float], radius_mm: float | None, component: str
+) -> dict[str, np.ndarray]:
+    """The kernel's numbers as arrays (what the disk cache stores)."""
     pk = nuclide_kernels(name)
     cumulative, energy = {
         "all": (pk.cumulative, pk.energy_MeV),
@@ -205,17 +235,30 @@ def _voxel_kernel(
         )
     energy_map = _shell_energy(cumulative, float(cumulative(0.0)), d, half)
     mass_g = float(np.prod(d)) / 1000.0
-    values = energy_map * energy * J_PER_MeV / (mass_g / 1000.0)
-    return VoxelKernel(
-        nuclide=name,
-        values_Gy_per_decay=values,
-        voxel_mm=spacing,
-        energy_fraction_within_kernel=float(energy_map.sum()),
-        mass_g=mass_g,
-        energy_per_decay_MeV=energy,
-        sources=tuple(c.id for c in pk.sources),
-        notes=pk.notes,
-    )
+    return {
+        "values": energy_map * energy * J_PER_MeV / (mass_g / 1000.0),
+        "energy_fraction": np.array(float(energy_map.sum())),
+        "energy_MeV": np.array(float(energy)),
+        "sources": np.array([c.id for c in pk.sources], dtype=str),
+        "notes": np.array(list(pk.notes), dtype=str),
+    }
+
+
+def kernel_fft(kernel: VoxelKernel, shape: tuple[int, ...]) -> np.ndarray:
+    """The kernel's float32 real FFT zero-padded to ``shape`` (complex64), from the disk cache when the
+    kernel came from it (same key), else computed."""
+    k = np.asarray(kernel.values_Gy_per_decay, dtype=np.float32)
+
+    def make() -> dict[str, np.ndarray]:
+        return {"values": scipy.fft.rfftn(k, s=shape, workers=-1).astype(np.complex64, copy=False)}
+
+    if not kernel.cache_key:
+        return make()["values"]
+    from nmguard.dosimetry.kernel_cache import cached_arrays
+
+    expected = (*shape[:-1], shape[-1] // 2 + 1)
+    name = "fft-" + "x".join(str(n) for n in shape)
+    return cached_arrays(name, kernel.cache_key, make, shape=expected)["values"]
 
 
 def _shell_energy(cumulative, local: float, d: np.ndarray, half: np.ndarray) -> np.ndarray:
@@ -315,11 +358,11 @@ def _convolve(
     """The raw FFT convolution (round-off negatives included)."""
     a = _array(tia_decays, "tia_decays")
     rho = _density(density_g_cm3, a.shape)
-    k = np.asarray(kernel.values_Gy_per_decay, dtype=np.float32)
+    k = kernel.values_Gy_per_decay
     full = [n + m - 1 for n, m in zip(a.shape, k.shape, strict=True)]
-    fast = [scipy.fft.next_fast_len(n, real=True) for n in full]
+    fast = tuple(scipy.fft.next_fast_len(n, real=True) for n in full)
     fa = scipy.fft.rfftn(a.astype(np.float32), s=fast, workers=-1)
-    fk = scipy.fft.rfftn(k, s=fast, workers=-1)
+    fk = kernel_fft(kernel, fast)
     conv = scipy.fft.irfftn(fa * fk, s=fast, workers=-1)
     start = [m // 2 for m in k.shape]
     dose = conv[tuple(slice(s, s + n) for s, n in zip(start, a.shape, strict=True))].astype(np.float64)
