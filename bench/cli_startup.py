@@ -71,10 +71,15 @@ def main() -> int:
     )
     listed = ", ".join(f"{m} {'yes' if ok else 'NO'}" for m, ok in compiled.items())
     print(f"  bytecode compiled at install: {listed}")
+    load = result.load_before[0]
     for name in ("nmguard nuclide", "nmguard decay"):
         side = result.sides[name]
-        verdict = "met" if side.median < GOAL_S else "NOT met"
-        print(f"  goal: {name} under {GOAL_S} s: median {side.median:.3f} s, cpu {side.cpu_median:.3f} s: {verdict}")
+        print(
+            f"  goal: {name} under {GOAL_S} s: wall min {side.min:.3f} s, median {side.median:.3f} s; "
+            f"CPU median {side.cpu_median:.3f} s (the wall time on an idle core): "
+            f"{'met' if side.cpu_median < GOAL_S else 'NOT met'} on CPU, "
+            f"{'met' if side.median < GOAL_S else 'not met'} on median wall at load {load:.2f}"
+        )
     return 0
 
 
