@@ -43,31 +43,6 @@ def drl_plot(title: str, activities_MBq: Sequence[float], median_MBq: float, drl
     return _svg(fig)
 
 
-def drl_histogram_plot(
-    title: str,
-    edges_MBq: Sequence[float],
-    counts: Sequence[int],
-    quartiles_MBq: tuple[float, float, float],
-    drl_MBq: float | None,
-) -> str:
-    """Administered activities as a histogram (counts per bin, drawn once whatever the number of
-    administrations) with the quartile box, the median and the DRL line."""
-    q1, median, q3 = quartiles_MBq
-    fig, ax = plt.subplots(figsize=(6.0, 2.2))
-    widths = np.diff(np.asarray(edges_MBq, dtype=float))
-    ax.bar(edges_MBq[:-1], counts, width=widths, align="edge", color="#0b6e75", alpha=0.6, label="administrations")
-    ax.axvspan(q1, q3, color="#1d2733", alpha=0.08, label="interquartile range")
-    ax.axvline(median, color="#1d2733", linestyle="-", linewidth=1.5, label=f"median {format_sig(median, 4)} MBq")
-    if drl_MBq:
-        ax.axvline(drl_MBq, color="#a4262c", linestyle="--", linewidth=1.5, label=f"DRL {format_sig(drl_MBq, 4)} MBq")
-    ax.set_ylabel("n")
-    ax.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))
-    ax.set_xlabel("Administered activity (MBq)")
-    ax.set_title(title, fontsize=10, loc="left")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.38), ncol=2, fontsize=8, frameon=False)
-    return _svg(fig)
-
-
 def _control_chart_axes(ax, title, times, values, unit, bands, outcomes=None):
     colours = {"ok": "#1e7b34", "tolerance": "#c77c02", "action": "#a4262c"}
     ax.plot(times, values, color="#1d2733", linewidth=1, zorder=1)

@@ -23,7 +23,8 @@ from django.db.models.functions import Cast, Floor, Least, TruncDate
 from django.utils import timezone
 
 from nmguard.apps.patients.models import Administration, Protocol
-from nmguard.reporting.plots import drl_histogram_plot
+from nmguard.physics.display import format_sig
+from nmguard.reporting.svg_histogram import histogram_svg
 from nmguard.rules.protocol_activity import ADULT_AGE_YEARS
 
 # bins of the histogram drawn per protocol; enough to show the shape, small enough to read
@@ -134,6 +135,16 @@ def _children(rows: QuerySet) -> tuple:
     return drl_audit([a for a, _ in kids], weights_kg=[w for _, w in kids]).bands
 
 
+def _plot(title: str, hist: Histogram, quartiles_MBq: tuple[float, float, float], drl: float | None) -> str:
+    q1, median, q3 = quartiles_MBq
+    lines = [(median, f"median {format_sig(median, 4)} MBq", "#1d2733", "")]
+    if drl:
+        lines.append((drl, f"DRL {format_sig(drl, 4)} MBq", "#a4262c", "6 4"))
+    return histogram_svg(
+        title, hist.edges_MBq, hist.counts, lines, (q1, q3, "interquartile range"), "Administered activity (MBq)"
+    )
+
+
 def drl_overview(days: int) -> list[DrlRow]:
     since = timezone.now() - dt.timedelta(days=days)
     result = []
@@ -149,7 +160,7 @@ def drl_overview(days: int) -> list[DrlRow]:
         q1, median, q3 = quartiles(adults, hist)
         drl = protocol.drl_MBq
         message = f"only {hist.n} administrations (fewer than 10): the median is uncertain" if hist.n < 10 else ""
-        svg = drl_histogram_plot(protocol.name, hist.edges_MBq, hist.counts, (q1, median, q3), drl)
+        svg = _plot(protocol.name, hist, (q1, median, q3), drl)
         ratio = median / drl if drl else None
         result.append(DrlRow(protocol, hist.n, median, ratio, bool(drl and median > drl), svg, message, bands))
     return result
