@@ -13,10 +13,12 @@ time is from A-ASSOCIATE to A-RELEASE (every file is written before its C-STORE 
 answers once the file is kept and imports after (``nmguard.dicomnet.imports``), so its time runs on
 until the round's last import line is in its record: the rate is that of reports in the database, not
 of answers (both are printed). The client's socket has TCP_NODELAY (see ``_send``).
-Reported: objects per second, best (min time) and median over the rounds, for each receiver, the
-ratio NMGuard imported / bare (goal: at least 0.5), the transfer syntax each receiver accepted (the reports are
-Implicit VR Little Endian files; a receiver that accepts another syntax makes the client re-encode every
-report, which is then charged to that receiver), and the machine's load average before and after.
+Reported through bench/_harness (rounds interleaved, a fresh batch shared by both receivers each round): each
+receiver's time per association and objects per second at the min and median, the time ratio, the rounds and
+the load; then the rate ratio NMGuard imported / bare (goal: at least 0.5) and the transfer syntax each receiver
+accepted (the reports are Implicit VR Little Endian files; a receiver that accepts another syntax makes the
+client re-encode every report, which is then charged to that receiver). The harness's CPU column is the
+client's only: the receivers are other processes, not waited for until the end.
 
     .venv/bin/python bench/dicom_ingest.py [--rounds 5] [--per-round 40]
 """
@@ -34,6 +36,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from _harness import interleave, print_report  # noqa: E402
 
 RRDSR = "1.2.840.10008.5.1.4.1.1.88.68"
 AE_TITLE = "NMG_BENCH"
@@ -182,7 +188,6 @@ def main() -> None:
     if args.bare_receiver:
         bare_receiver(int(args.bare_receiver[0]), Path(args.bare_receiver[1]))
         return
-    print(f"load average before: {os.getloadavg()}")
     with tempfile.TemporaryDirectory(prefix="nmguard-bench-") as tmp:
         data = Path(tmp) / "data"
         env = {k: v for k, v in os.environ.items() if k != "NMGUARD_DATABASE_URL"} | {"NMGUARD_DATA_DIR": str(data)}
@@ -213,54 +218,64 @@ def main() -> None:
         try:
             for name, proc in procs.items():
                 _wait(proc, ports[name], name)
-            times: dict[str, list[float]] = {"nmguard": [], "bare": [], "nmguard answered": []}
             syntaxes: dict[str, set[str]] = {"nmguard": set(), "bare": set()}
+            answered: list[float] = []
             outgoing = Path(tmp) / "outgoing"
             outgoing.mkdir()
             watcher = ImportWatcher(data / "dicom" / "received.jsonl")
-            sent = 3
             # warm-up (first imports load code paths), not timed
             _send(ports["nmguard"], _reports(3, outgoing), until=lambda: watcher.wait_for(3))
             _send(ports["bare"], _reports(3, outgoing))
-            for r in range(args.rounds):
-                batch = _reports(args.per_round, outgoing)
-                sent += len(batch)
-                order = ("bare", "nmguard") if r % 2 == 0 else ("nmguard", "bare")
-                for name in order:
-                    until = (lambda total=sent: watcher.wait_for(total)) if name == "nmguard" else None
-                    answered, done, syntax = _send(ports[name], batch, until)
-                    times[name].append(done)
-                    syntaxes[name].add(syntax)
-                    if name == "nmguard":
-                        times["nmguard answered"].append(answered)
+            state = {"batch": [], "sent": 3}
+
+            def new_batch(_round: int) -> None:  # the same fresh reports (unique UIDs) for both receivers
+                state["batch"] = _reports(args.per_round, outgoing)
+                state["sent"] += args.per_round
+
+            def to_bare() -> None:
+                syntaxes["bare"].add(_send(ports["bare"], state["batch"])[2])
+
+            def to_nmguard() -> None:
+                answer, _, syntax = _send(ports["nmguard"], state["batch"], lambda: watcher.wait_for(state["sent"]))
+                answered.append(answer)
+                syntaxes["nmguard"].add(syntax)
+
+            result = interleave(
+                {"bare receiver": to_bare, "nmguard imported": to_nmguard},
+                rounds=args.rounds,
+                warmup=0,
+                before_round=new_batch,
+            )
             imported = watcher.imported
         finally:
             for proc in procs.values():
                 proc.terminate()
                 proc.wait(timeout=30)
     n = args.per_round
-    rates = {k: {"best": n / min(v), "median": n / statistics.median(v)} for k, v in times.items()}
-    for name, what in (
-        ("bare", "bare receiver, file written and answered"),
-        ("nmguard answered", "NMGuard, C-STORE answered (file kept)"),
-        ("nmguard", "NMGuard, imported (last report in the database)"),
-    ):
-        print(
-            f"{what:48s}: best {rates[name]['best']:6.1f} objects/s, median {rates[name]['median']:6.1f} objects/s "
-            f"({args.rounds} rounds of {n} RRDSRs)"
-        )
-    print(
-        f"NMGuard imported / bare: best {rates['nmguard']['best'] / rates['bare']['best']:.2f}, "
-        f"median {rates['nmguard']['median'] / rates['bare']['median']:.2f} (goal >= 0.5)"
+    print_report(
+        f"RRDSR ingest, {n} reports per association",
+        result,
+        baseline="bare receiver",
+        baseline_text="pynetdicom storage SCP writing each object's bytes (no parsing, no database)",
+        threads="each receiver its own process (pynetdicom's threads); one client, one association at a time",
+        per=(n, "objects"),
     )
-    print(f"dose reports imported by NMGuard: {imported} of {args.rounds * n + 3}")
+    bare = result.sides["bare receiver"]
+    print(
+        f"  NMGuard C-STORE answered (file kept): best {n / min(answered):.1f}, "
+        f"median {n / statistics.median(answered):.1f} objects/s"
+    )
+    print(
+        f"  NMGuard imported / bare (rate): best {bare.min / result.sides['nmguard imported'].min:.2f}, "
+        f"median {bare.median / result.sides['nmguard imported'].median:.2f} (goal >= 0.5)"
+    )
+    print(f"  dose reports imported by NMGuard: {imported} of {args.rounds * n + 3}")
     from pydicom.uid import UID
 
     for name in ("bare", "nmguard"):
-        print(f"transfer syntax accepted by {name}: {', '.join(UID(s).name for s in sorted(syntaxes[name]))}")
+        print(f"  transfer syntax accepted by {name}: {', '.join(UID(s).name for s in sorted(syntaxes[name]))}")
     if syntaxes["bare"] != syntaxes["nmguard"]:  # else the client transcodes for one of them: not like for like
-        print("WARNING: the receivers accepted different transfer syntaxes: the ratio includes client transcoding")
-    print(f"load average after: {os.getloadavg()}")
+        print("  WARNING: the receivers accepted different transfer syntaxes: the ratio includes client transcoding")
 
 
 if __name__ == "__main__":
