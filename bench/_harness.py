@@ -162,13 +162,3 @@ def print_report(
 ) -> None:
     """Print :func:`format_report`; every bench ends with this, so all read alike."""
     print(format_report(title, result, baseline, baseline_text, threads, per), flush=True)
-
-
-def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
-    """Shortest of ``repeat`` calls; kept for benches not yet moved onto :func:`interleave`."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
