@@ -21,8 +21,8 @@ demo: install  ## start the demo department on SQLite and print the URL and logi
 test: install system-deps  ## the whole suite on SQLite and on a temporary PostgreSQL server
 	scripts/run-tests.sh
 
-bench: install  ## benchmarks: ratios against a baseline run in the same process
-	@for b in bench/[!_]*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+bench: install  ## benchmarks: each against its baseline, interleaved; min/median, ratio, rounds, load (docs/benchmarks.md)
+	@for b in bench/[!_]*.py; do echo "== $$b ($$(date -u +%FT%TZ))"; $(BIN)/python $$b || exit 1; done
 
 drills: install system-deps  ## reliability drills on PostgreSQL: 50 users, kill -9, restarts, full disk (DRILL_SECONDS=300)
 	$(BIN)/python -m tools.drills.drill --out out/drills
