@@ -1,6 +1,6 @@
 """Start-up: ``nmguard --help`` and the trivial calculators load none of the heavy packages.
 
-Each of SciPy, SimpleITK, numba, matplotlib, Django, pydicom and highdicom costs from a tenth of a second
+Each of SciPy, SimpleITK, numba, matplotlib, Django, pydicom, highdicom, pandas and dask costs from a tenth of a second
 to seconds to import; a command that does not use them must not pay for them. Each case runs in a fresh
 interpreter (this test process has most of them loaded already) and lists what the CLI left in
 ``sys.modules``.
@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-HEAVY = ("scipy", "SimpleITK", "numba", "matplotlib", "django", "pydicom", "highdicom")
+HEAVY = ("scipy", "SimpleITK", "numba", "matplotlib", "django", "pydicom", "highdicom", "pandas", "dask")
 
 PROBE = """
 import contextlib, io, json, sys
