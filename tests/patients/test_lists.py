@@ -359,3 +359,45 @@ def test_medical_events_query_count_does_not_grow_with_the_rows(client, dept):
     _events(dept, 45, start + dt.timedelta(hours=1))
     assert _rows(client.get(EVENTS), "medical-events") == 50
     assert _queries(client, EVENTS, {}) == few
+
+
+def test_each_events_step_form_has_its_own_element_ids_and_a_refusal_stays_by_its_event(client, dept):
+    """One reporting-step form per event: ids must not repeat (a label's ``for`` names one element), and a
+    refused signature shows its error on the form of the event that was signed, not on every form."""
+    import re
+    from collections import Counter
+
+    from nmguard.apps.patients.models import MedicalEvent
+
+    client.force_login(dept["physician"])
+    _events(dept, 3, dt.datetime(2026, 8, 1, 8, 0, tzinfo=VIENNA))
+    html = client.get(EVENTS).content.decode()
+    ids = Counter(re.findall(r'\sid="([^"]+)"', html))
+    assert [i for i, n in ids.items() if n > 1] == []
+    events = list(MedicalEvent.objects.order_by("pk"))
+    assert all(f'id="id_event{e.pk}_password"' in html for e in events)
+    refused = client.post(f"/administrations/medical-events/{events[1].pk}/advance/", {"note": "", "password": "wrong"})
+    page = refused.content.decode()
+    assert refused.status_code == 200
+    errors = [m.start() for m in re.finditer(r'class="error" data-field="\w+"', page)]
+    forms = {e.pk: page.index(f'id="id_event{e.pk}_password"') for e in events}
+    assert errors, "the refusal is shown"
+    # the signed event's form spans from the form before it (newest first) to the form after it
+    order = sorted(forms.values())
+    mine = order.index(forms[events[1].pk])
+    start, end = order[mine - 1] if mine else 0, order[mine + 1] if mine + 1 < len(order) else len(page)
+    assert all(start < at < end for at in errors), "the refusal shows on the signed event's form only"
+
+
+def test_signing_a_reporting_step_on_the_page_advances_that_event_only(client, dept):
+    from nmguard.apps.patients.models import MedicalEvent
+
+    client.force_login(dept["physician"])
+    _events(dept, 2, dt.datetime(2026, 8, 1, 8, 0, tzinfo=VIENNA))
+    first, second = MedicalEvent.objects.order_by("pk")
+    form = {"note": "NRC told", "password": PASSWORD}
+    done = client.post(f"/administrations/medical-events/{second.pk}/advance/", form)
+    assert done.status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("open", "reported")

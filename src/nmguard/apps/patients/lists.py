@@ -3,6 +3,7 @@ the patient picker of the prescription form. Every page uses :mod:`nmguard.apps.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -176,8 +177,10 @@ MEDICAL_EVENT_COLUMNS = [
 ]
 
 
-def medical_event_list(request: HttpRequest, extra: dict[str, Any]) -> HttpResponse:
-    """The medical-events page (``views.medical_events`` passes its step forms in ``extra``)."""
+def medical_event_list(
+    request: HttpRequest, extra: dict[str, Any], rows: Callable[[Sequence[Any]], Sequence[Any]] | None = None
+) -> HttpResponse:
+    """The medical-events page (``views.medical_events`` passes rows with their step forms)."""
     from nmguard.apps.patients import services
 
     events = MedicalEvent.objects.select_related(
@@ -191,7 +194,7 @@ def medical_event_list(request: HttpRequest, extra: dict[str, Any]) -> HttpRespo
         columns=MEDICAL_EVENT_COLUMNS,
         filename="medical-events.csv",
         context=extra,
-        rows=services.medical_event_rows,
+        rows=rows or services.medical_event_rows,
     )
 
 

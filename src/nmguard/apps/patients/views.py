@@ -252,23 +252,38 @@ def check_override(request: HttpRequest, pk: int, check_pk: int) -> HttpResponse
     return prescription_detail(request, pk, override_form=form, override_check_pk=check.pk)
 
 
+def _event_ids(event_pk: int) -> str:
+    """Element ids of one event's reporting-step form: the page shows one form per event, and a label's
+    ``for`` must name one element."""
+    return f"id_event{event_pk}_%s"
+
+
 @requires(VIEW)
 def medical_events(request: HttpRequest, step_form=None, step_event_pk=None) -> HttpResponse:
-    """The list (filters, pages, CSV: ``lists.medical_event_list``) with the reporting-step forms."""
-    extra = {
-        "can": allowed(request.user),
-        "step_form": step_form or MedicalEventStepForm(),
-        "step_event_pk": step_event_pk,
-        "blank_step_form": MedicalEventStepForm(),
-    }
-    return medical_event_list(request, extra)
+    """The list (filters, pages, CSV: ``lists.medical_event_list``), each event with its reporting-step form
+    (the refused one, with its errors, for the event just signed)."""
+
+    def with_step_forms(events) -> list[dict]:
+        return [
+            {
+                "event": row.event,
+                "steps": row.steps,
+                "step_form": step_form
+                if step_form is not None and row.event.pk == step_event_pk
+                else MedicalEventStepForm(auto_id=_event_ids(row.event.pk)),
+            }
+            for row in services.medical_event_rows(events)
+        ]
+
+    extra = {"can": allowed(request.user), "step_event_pk": step_event_pk}
+    return medical_event_list(request, extra, rows=with_step_forms)
 
 
 @login_required
 @action_required("report_medical_event")
 def medical_event_advance(request: HttpRequest, pk: int) -> HttpResponse:
     event = get_object_or_404(MedicalEvent, pk=pk)
-    form = MedicalEventStepForm(request.POST)
+    form = MedicalEventStepForm(request.POST, auto_id=_event_ids(pk))
     if form.is_valid():
         try:
             services.advance_medical_event(
