@@ -18,8 +18,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from django.db.models import Count, DurationField, ExpressionWrapper, F, FloatField, Max, Min, QuerySet, Value
-from django.db.models.functions import Cast, Floor, Least, TruncDate
+from django.db.models import Count, F, FloatField, Max, Min, Q, QuerySet, Value
+from django.db.models.functions import Floor, Least
 from django.utils import timezone
 
 from nmguard.apps.patients.models import Administration, Protocol
@@ -47,15 +47,28 @@ class DrlRow:
 
 
 def _period(protocol: Protocol, since: dt.datetime) -> QuerySet:
-    """The protocol's administrations in the period, each with the patient's age in days at the time."""
-    age = ExpressionWrapper(
-        TruncDate("administered_at") - F("prescription__patient__birth_date"), output_field=DurationField()
+    """The protocol's administrations in the period."""
+    return Administration.objects.filter(prescription__protocol=protocol, administered_at__gte=since).order_by()
+
+
+def _adults_and_children(rows: QuerySet, since: dt.datetime) -> tuple[QuerySet, list[tuple[float, float]]]:
+    """Adults as a queryset, children as (MBq, kg), split by the age on the day of administration.
+
+    Why not an age column computed per row: on SQLite the date arithmetic runs as a Python function for
+    every row (seconds at 100,000 rows). A patient born ADULT_DAYS before the period's first day is an
+    adult at every administration in it; only the other rows (children and those turning 18 within the
+    period, few) are fetched and classified here, by the rule itself."""
+    surely_adult = Q(prescription__patient__birth_date__lte=timezone.localdate(since) - dt.timedelta(days=ADULT_DAYS))
+    also_adult, children = [], []
+    others = rows.exclude(surely_adult).values_list(
+        "pk", _ACTIVITY, "administered_at", "prescription__patient__birth_date", "prescription__weight_kg"
     )
-    return (
-        Administration.objects.filter(prescription__protocol=protocol, administered_at__gte=since)
-        .annotate(age=age)
-        .order_by()
-    )
+    for pk, activity, at, birth, weight in others:
+        if (timezone.localdate(at) - birth).days >= ADULT_DAYS:
+            also_adult.append(pk)
+        elif weight:
+            children.append((activity / 1e6, weight))
+    return rows.filter(surely_adult | Q(pk__in=also_adult)), children
 
 
 @dataclass(frozen=True)
@@ -75,7 +88,7 @@ class Histogram:
 def _bin_expression(low: float, width: float, bins: int):
     if width <= 0:
         return Value(0.0, output_field=FloatField())
-    raw = Floor((Cast(_ACTIVITY, FloatField()) - Value(low)) / Value(width))
+    raw = Floor((F(_ACTIVITY) - Value(low)) / Value(width))
     return Least(raw, Value(float(bins - 1)), output_field=FloatField())
 
 
@@ -123,16 +136,12 @@ def quartiles(rows: QuerySet, hist: Histogram) -> tuple[float, float, float]:
     return out[0], out[1], out[2]
 
 
-def _children(rows: QuerySet) -> tuple:
+def _child_bands(children: list[tuple[float, float]]) -> tuple:
     from nmguard.rules.drl import drl_audit
 
-    kids = rows.filter(age__lt=dt.timedelta(days=ADULT_DAYS), prescription__weight_kg__isnull=False).values_list(
-        _ACTIVITY, "prescription__weight_kg"
-    )
-    kids = [(a / 1e6, w) for a, w in kids if w]
-    if not kids:
+    if not children:
         return ()
-    return drl_audit([a for a, _ in kids], weights_kg=[w for _, w in kids]).bands
+    return drl_audit([a for a, _ in children], weights_kg=[w for _, w in children]).bands
 
 
 def _plot(title: str, hist: Histogram, quartiles_MBq: tuple[float, float, float], drl: float | None) -> str:
@@ -150,9 +159,8 @@ def drl_overview(days: int) -> list[DrlRow]:
     result = []
     diagnostic = Protocol.objects.filter(active=True, radiopharmaceutical__is_therapy=False)
     for protocol in diagnostic.select_related("radiopharmaceutical"):
-        rows = _period(protocol, since)
-        bands = _children(rows)
-        adults = rows.filter(age__gte=dt.timedelta(days=ADULT_DAYS))
+        adults, children = _adults_and_children(_period(protocol, since), since)
+        bands = _child_bands(children)
         hist = histogram(adults)
         if hist is None:
             result.append(DrlRow(protocol, 0, None, None, False, None, "no adult administrations in the period", bands))
