@@ -30,10 +30,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
-def _setup(postgres: bool) -> None:
+def _setup(postgres: bool, data_dir: str) -> None:
     if not postgres:
         os.environ.pop("NMGUARD_DATABASE_URL", None)
-    os.environ["NMGUARD_DATA_DIR"] = tempfile.mkdtemp(prefix="nmguard-records-")
+    os.environ["NMGUARD_DATA_DIR"] = data_dir or tempfile.mkdtemp(prefix="nmguard-records-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "nmguard.web.settings")
     import django
 
@@ -124,6 +124,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--postgres", action="store_true", help="run against a throw-away PostgreSQL server")
     parser.add_argument("--only", default="", help="comma-separated page names (default: all)")
+    parser.add_argument(
+        "--data-dir", default="", help="SQLite: time the database an earlier run built in this folder (no build)"
+    )
     args = parser.parse_args(argv)
     if args.n < 1 or args.rounds < 2:
         print("error: --n must be at least 1 and --rounds at least 2", file=sys.stderr)
@@ -131,7 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.postgres and not os.environ.get("NMGUARD_DATABASE_URL"):
         script = ROOT / "scripts" / "with-postgres.sh"
         os.execv(str(script), [str(script), sys.executable, *sys.argv])
-    _setup(args.postgres)
+    reuse = bool(args.data_dir) and (Path(args.data_dir) / "nmguard.sqlite3").exists()
+    if args.data_dir and (args.postgres or not reuse):
+        print("error: --data-dir needs a folder holding nmguard.sqlite3 from an earlier run (SQLite)", file=sys.stderr)
+        return 2
+    _setup(args.postgres, args.data_dir)
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client
@@ -144,9 +151,15 @@ def main(argv: list[str] | None = None) -> int:
 
     t0 = time.perf_counter()
     call_command("migrate", verbosity=0)
-    load_demo()
-    t1 = time.perf_counter()
-    counts = build(args.n)
+    if reuse:
+        from nmguard.apps.patients.models import Administration
+
+        counts, t1 = {"administrations (reused)": Administration.objects.count()}, time.perf_counter()
+        args.n = counts["administrations (reused)"]
+    else:
+        load_demo()
+        t1 = time.perf_counter()
+        counts = build(args.n)
     t2 = time.perf_counter()
     print(
         f"== records at N={args.n:,} on {connection.vendor} ({connection.settings_dict['NAME']})\n"
