@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
-from nmguard.apps.patients.drl import ADULT_DAYS, DRL_BINS, _period, drl_overview, histogram, quartiles
+from nmguard.apps.patients.drl import ADULT_DAYS, DRL_BINS, _period, drl_overview, histograms, quartiles
 from nmguard.apps.patients.models import Administration, Patient, Prescription
 from nmguard.rules.drl import drl_audit
 
@@ -54,10 +54,13 @@ def test_quartiles_from_the_database_equal_the_pure_audit(dept, n):
     values = [round(rng.uniform(250, 450), 3) for _ in range(n)]
     values[0] = values[-1]  # a tie
     _give(dept, dept["man"], values)
-    rows = _period(dept["fdg_protocol"], timezone.now() - dt.timedelta(days=365))
-    hist = histogram(rows)
-    assert hist.n == n and sum(hist.counts) == n
-    q1, median, q3 = quartiles(rows, hist)
+    _give(dept, dept["man"], [600.0, 610.0, 650.0], protocol="mdp_protocol")  # another protocol, same queries
+    pid = dept["fdg_protocol"].pk
+    rows = _period([pid, dept["mdp_protocol"].pk], timezone.now() - dt.timedelta(days=365))
+    hists = histograms(rows)
+    assert hists[pid].n == n and sum(hists[pid].counts) == n
+    q1, median, q3 = quartiles(rows, hists)[pid]
+    assert quartiles(rows, hists)[dept["mdp_protocol"].pk] == pytest.approx((605.0, 610.0, 630.0), rel=1e-12)
     ref = drl_audit(values, drl_MBq=400).overall
     assert (q1, median, q3) == pytest.approx((ref.q1_MBq, ref.median_MBq, ref.q3_MBq), rel=1e-12)
     row = _row("FDG PET")
@@ -105,4 +108,4 @@ def test_page_size_and_queries_do_not_grow_with_the_administrations(client, dept
     html = many.content.decode()
     assert html.count('fill="#0b6e75"') <= DRL_BINS
     assert len(many.content) - len(few.content) < DRL_BINS * 150
-    assert len(many_q) <= len(few_q) + 3  # at most three quartile bins read, however many rows
+    assert len(many_q) == len(few_q)  # four queries for all protocols, however many rows
