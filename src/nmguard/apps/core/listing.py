@@ -40,7 +40,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from nmguard.input_bounds import EARLIEST_DATE, LATEST_DATE
+from nmguard.input_bounds import EARLIEST_DATE, LATEST_DATE, id_in_range
 
 PER_PAGE = 50
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # OWASP "CSV injection": what a spreadsheet evaluates
@@ -97,8 +97,14 @@ class RecordFilterField(forms.ModelChoiceField):
         self.error_messages["invalid_choice"] = "No such record: choose one from the list."
 
     def to_python(self, value: Any) -> models.Model | None:
-        if self.code_field and value not in self.empty_values and not str(value).isdigit():
-            found = self.queryset.filter(**{self.code_field: str(value)}).first()
+        if value in self.empty_values:
+            return None
+        text = str(value)
+        if "\x00" in text or (text.isdigit() and not id_in_range(text)):
+            # PostgreSQL refuses NUL in text and ids beyond its integer: no such record, not a server error
+            raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        if self.code_field and not text.isdigit():
+            found = self.queryset.filter(**{self.code_field: text}).first()
             if found is None:
                 raise forms.ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
             return found
