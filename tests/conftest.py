@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+
 import pytest
 
 pytest_plugins = ["tests.department"]
+
+# Generated dose kernels are cached on disk (nmguard.dosimetry.kernel_cache): a test run keeps its own cache,
+# cold at the start, instead of writing into the user's cache folder (subprocesses inherit the variable).
+os.environ.setdefault("NMGUARD_CACHE_DIR", tempfile.mkdtemp(prefix="nmguard-test-cache-"))
 
 PASSWORD = "correct-horse-battery-7"
 

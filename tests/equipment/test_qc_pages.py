@@ -9,12 +9,12 @@ import re
 import pytest
 from django.test import Client
 from django.utils import timezone
-from tests.department import now_minute
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.roles import Role
 from nmguard.apps.equipment import qc_services
 from nmguard.apps.equipment.models import CheckSource, Equipment
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.department import now_minute
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import AuditEvent, Signature
@@ -17,6 +15,8 @@ from nmguard.apps.equipment.attention import qc_attention
 from nmguard.apps.equipment.models import CheckSource, Equipment, QCExemption
 from nmguard.errors import InputError
 from nmguard.reference import get_nuclide
+from tests.conftest import PASSWORD
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 

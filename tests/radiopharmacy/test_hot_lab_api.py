@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.department import now_minute
 
 from nmguard.apps.radiopharmacy.models import Batch, Generator
+from tests.conftest import PASSWORD
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 

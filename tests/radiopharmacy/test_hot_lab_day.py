@@ -6,8 +6,6 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.department import now_minute
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import AuditEvent, Signature
@@ -16,6 +14,8 @@ from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.models import Batch, Dispensing, Recipe
 from nmguard.errors import InputError
 from nmguard.reference import get_nuclide
+from tests.conftest import PASSWORD
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.utils import timezone
-from tests.conftest import PASSWORD
-from tests.department import now_minute
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.radiopharmacy import services
 from nmguard.apps.radiopharmacy.models import Batch, BatchTest, Delivery, Elution, Recipe
 from nmguard.errors import InputError
 from nmguard.reference import get_nuclide
+from tests.conftest import PASSWORD
+from tests.department import now_minute
 
 pytestmark = pytest.mark.django_db
 

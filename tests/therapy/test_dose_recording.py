@@ -7,14 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from tests.conftest import PASSWORD
-from tests.therapy.recording_fixtures import SYNTH_STUDY_DAY, succeeded_job
 
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.core.signatures import signature_still_valid
 from nmguard.apps.therapy import dosimetry_jobs, services, study_match
 from nmguard.apps.therapy.models import CycleDoseRecord
 from nmguard.errors import InputError
+from tests.conftest import PASSWORD
+from tests.therapy.recording_fixtures import SYNTH_STUDY_DAY, succeeded_job
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from django.utils import timezone
-from tests.conftest import PASSWORD
 
 from nmguard.apps.core.models import AuditEvent
 from nmguard.apps.therapy import dosimetry_jobs
@@ -20,6 +19,7 @@ from nmguard.dosimetry.run_options import RunOptions
 from nmguard.errors import InputError
 from nmguard.exchange.dicom.rtdose import read_rt_dose, rt_dose_geometry_problems
 from nmguard.exchange.dosimetry_results import schema
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

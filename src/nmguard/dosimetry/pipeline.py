@@ -131,7 +131,8 @@ def _electron_energy_MeV(nuclide: str) -> float:
 def run_dosimetry(
     study_dir: str | Path, options: RunOptions | None = None, progress: Progress | None = None
 ) -> DosimetryRun:
-    """Run the whole pipeline on a folder of DICOM series; nothing is written (see :mod:`nmguard.outputs.dosimetry_run`)."""
+    """Run the whole pipeline on a folder of DICOM series; nothing is written here
+    (:mod:`nmguard.outputs.dosimetry_run` writes the files)."""
     from nmguard.dosimetry.dose_stats import dvh, voi_statistics
     from nmguard.dosimetry.tia import physical_decay_constant_per_h
     from nmguard.dosimetry.voxel_tia import scale_to_voi_totals, voxel_tia_Bq_h
