@@ -176,3 +176,29 @@ def test_reference_page_lists_every_unverified_value_with_its_source(client, bus
     assert html.count('data-testid="unverified-row"') == len(values)
     assert "intended-nema-nu1-uniformity" in html  # the daily flood's action band, cited by its source id
     assert f"<strong>{len(values)}</strong>" in html
+
+
+def test_area_counts_are_exact_up_to_the_cap_then_about_the_highest_id(busy_dept, monkeypatch):
+    """A table beyond the cap is not counted row by row: the count stops at cap + 1 rows and the highest id
+    (three figures) is shown as "about"; below the cap the count is exact."""
+    from nmguard.apps.core import dashboard
+    from nmguard.apps.patients.models import Prescription
+
+    exact = Prescription.objects.count()
+    assert exact > 3
+    assert dashboard.record_count(Prescription) == f"{exact:,}"
+    monkeypatch.setattr(dashboard, "EXACT_COUNT_UP_TO", exact - 1)
+    top = Prescription.objects.order_by("-pk").values_list("pk", flat=True).first()
+    assert dashboard.record_count(Prescription) == f"about {dashboard._three_figures(top):,}"
+    with CaptureQueriesContext(connection) as queries:
+        dashboard.record_count(Prescription)
+    assert len(queries) == 2 and "LIMIT" in queries[0]["sql"].upper()
+
+
+@pytest.mark.parametrize(
+    ("n", "shown"), [(0, 0), (999, 999), (1_234, 1_230), (1_235_678, 1_240_000), (1_134_567, 1_130_000)]
+)
+def test_three_figures(n, shown):
+    from nmguard.apps.core.dashboard import _three_figures
+
+    assert _three_figures(n) == shown

@@ -175,3 +175,25 @@ def test_column_path_through_a_missing_relation_is_empty():
         parent = None
 
     assert Column("x", "parent.name").read(Row()) is None
+
+
+def test_a_count_beyond_the_cap_stops_there_and_pages_end_at_it(patients, monkeypatch):
+    from nmguard.apps.core import listing
+
+    monkeypatch.setattr(listing, "COUNT_UP_TO", 2)
+    page = paginate(Patient.objects.order_by("mrn"), 99, per_page=1)
+    assert page.paginator.capped and page.paginator.count == 2 and page.paginator.num_pages == 2
+    assert page.number == 2 and [p.mrn for p in page.object_list] == ["A-2"]
+    monkeypatch.setattr(listing, "COUNT_UP_TO", 3)
+    assert not paginate(Patient.objects.all(), 1).paginator.capped  # exactly at the cap: an exact count
+
+
+def test_the_page_says_more_than_and_the_csv_keeps_every_row(client, admin_user, patients, monkeypatch):
+    from nmguard.apps.core import listing
+
+    monkeypatch.setattr(listing, "COUNT_UP_TO", 2)
+    client.force_login(admin_user)
+    html = client.get("/administrations/patients/").content.decode()
+    assert 'data-testid="list-count">more than 2 found' in html and 'data-testid="list-capped"' in html
+    body = b"".join(client.get("/administrations/patients/", {"format": "csv"}).streaming_content).decode()
+    assert sum(1 for line in body.splitlines()[1:] if line) == 3

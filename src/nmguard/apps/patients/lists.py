@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Exists, Func, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -48,11 +48,22 @@ PATIENT_COLUMNS = [
 ]
 
 
+def _prescription_summary() -> dict[str, Subquery]:
+    """Each patient's prescription count and latest scheduled time as correlated subqueries: the database
+    evaluates them for the page's rows only. A ``Count``/``Max`` over the join grouped the whole patient
+    table before the page was cut (1.2-1.6 s at 100,000 administrations on SQLite)."""
+    theirs = Prescription.objects.filter(patient=OuterRef("pk")).order_by()
+    return {
+        "n_prescriptions": Subquery(
+            theirs.annotate(n=Func("pk", function="COUNT")).values("n"), output_field=IntegerField()
+        ),
+        "last_scheduled": Subquery(theirs.order_by("-scheduled_for").values("scheduled_for")[:1]),
+    }
+
+
 @requires(VIEW)
 def patient_list(request: HttpRequest) -> HttpResponse:
-    patients = Patient.objects.annotate(
-        n_prescriptions=Count("prescriptions"), last_scheduled=Max("prescriptions__scheduled_for")
-    ).order_by("family_name", "given_name", "pk")
+    patients = Patient.objects.annotate(**_prescription_summary()).order_by("family_name", "given_name", "pk")
     return list_page(
         request,
         PatientFilter,
