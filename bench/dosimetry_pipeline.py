@@ -163,13 +163,17 @@ def whole_run(folder: Path, rounds: int, shape: int) -> None:
 
 
 def monte_carlo(folder: Path, histories: int) -> None:
-    """Helper H3's section, as it was."""
+    """One Monte Carlo run through the whole pipeline, against the kernel method's doses per VOI (not a
+    speed ratio: ``bench/dosimetry_montecarlo.py`` times the transport against its NumPy baseline)."""
     run = run_dosimetry(folder, RunOptions(method="dvk"))
     start = time.perf_counter()
     mc = run_dosimetry(folder, RunOptions(method="mc", mc_histories=histories))
     seconds = time.perf_counter() - start
     rate = mc.energy.get("mc_histories_per_second", float("nan"))
-    print(f"whole run_dosimetry (mc, {histories:,} photon histories): {seconds:.1f} s, {rate:,.0f} histories/s")
+    print(
+        f"whole run_dosimetry (mc, {histories:,} photon histories): {seconds:.1f} s, "
+        f"{rate:,.0f} histories/s (wall clock, all threads)"
+    )
     for v in mc.vois:
         if v.name in ("Liver", "Left kidney", "Right kidney", "Lesion 1") and v.mc_relative_uncertainty_percent:
             print(

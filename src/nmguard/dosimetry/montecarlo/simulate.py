@@ -38,7 +38,7 @@ class PhotonMCResult:
     energy_deposited_J: float
     energy_escaped_J: float
     histories: int
-    histories_per_second: float
+    histories_per_second: float  # wall clock, all threads together (not per core): what a user waits for
     device: str
     first_interactions: dict[str, int] = field(default_factory=dict)
     notes: tuple[str, ...] = ()
