@@ -53,6 +53,8 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "nmguard.apps.core.middleware.ActorMiddleware",
     "axes.middleware.AxesMiddleware",
+    # last, so that it wraps the view as ATOMIC_REQUESTS did: unsafe requests in one transaction, reads in none
+    "nmguard.web.transactions.UnsafeRequestTransactionMiddleware",
 ]
 
 ROOT_URLCONF = "nmguard.web.urls"
@@ -81,17 +83,18 @@ def _database() -> dict:
     url = os.environ.get("NMGUARD_DATABASE_URL")
     if url:
         # connections kept for 60 s are checked before reuse: after a PostgreSQL restart a dead one answered 500
-        db = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
-        db["ATOMIC_REQUESTS"] = True
-        return db
+        # no ATOMIC_REQUESTS: web.transactions wraps unsafe requests (POST, ...) in one transaction, reads in none
+        return dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": DATA_DIR / "nmguard.sqlite3",
-        "ATOMIC_REQUESTS": True,
         "OPTIONS": {
             # WAL lets readers and one writer work together; foreign keys are on by default in
             # Django's SQLite backend, and the init command makes that explicit.
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;",
+            # every transaction (web.transactions' per unsafe request, record_event's, the services') takes the
+            # write lock when it begins, so one that reads then writes waits (timeout) instead of failing at once
+            # with "database is locked"; page views run in autocommit and take no lock (web.transactions)
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },
