@@ -85,7 +85,7 @@ def test_the_rule_lets_other_imports_through(module):
 LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"errors", "analysis", "input_bounds", "physics", "integrity", "__init__"}),
     frozenset({"reference"}),
-    frozenset({"imaging", "hotlab", "rules", "qc"}),
+    frozenset({"imaging", "hotlab", "rules", "qc", "protection"}),
     frozenset({"dosimetry"}),
     frozenset({"exchange"}),
     frozenset({"reporting"}),

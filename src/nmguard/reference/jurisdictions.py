@@ -3,7 +3,8 @@
 A profile holds the activity tolerance (diagnostic / therapy), the event model and its thresholds
 (``nrc-35.3045`` dose-based medical events, or ``unintended-exposure`` criteria of GSR Part 3 para.
 3.180 / Directive 2013/59/Euratom Art. 63 with national thresholds as placeholders), the reporting
-steps with their deadlines, the age range in which pregnancy is asked, and a DRL note.
+steps with their deadlines, the age range in which pregnancy is asked, a DRL note, and the planned-exposure
+dose limits of ``data/dose_limits.toml`` (``dose_limits``; see :mod:`nmguard.reference.dose_limits`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from nmguard.errors import InputError
 from nmguard.reference._files import ReferenceDataError, read_toml
 from nmguard.reference._sourced import sourced_entry
 from nmguard.reference.citations import Citation, SourcedValue, Status, get_citation
+from nmguard.reference.dose_limits import DOSE_LIMITS_FILE, DoseLimits, all_dose_limits
 
 JURISDICTIONS_FILE = "jurisdictions.toml"
 EVENT_MODELS = frozenset({"nrc-35.3045", "unintended-exposure"})
@@ -73,6 +75,7 @@ class JurisdictionProfile:
     drl_note: str
     drl_source: Citation
     drl_status: Status
+    dose_limits: DoseLimits | None = None  # set for every shipped profile (data/dose_limits.toml)
 
     def tolerance_percent(self, therapy: bool) -> SourcedValue:
         return self.therapy_tolerance_percent if therapy else self.diagnostic_tolerance_percent
@@ -84,7 +87,7 @@ class JurisdictionProfile:
             raise ReferenceDataError(f"{JURISDICTIONS_FILE}: profile {self.id} has no threshold {key!r}") from None
 
 
-def _profile(pid: str, table: dict[str, Any]) -> JurisdictionProfile:
+def _profile(pid: str, table: dict[str, Any], limits: DoseLimits) -> JurisdictionProfile:
     where = f"{JURISDICTIONS_FILE} [{pid}]"
     model = table.get("event_model")
     if model not in EVENT_MODELS:
@@ -125,12 +128,18 @@ def _profile(pid: str, table: dict[str, Any]) -> JurisdictionProfile:
         drl_note=drl["note"],
         drl_source=get_citation(drl["source"], f"{where}.drl"),
         drl_status=Status.parse(drl["status"], f"{where}.drl"),
+        dose_limits=limits,
     )
 
 
 @cache
 def _profiles() -> dict[str, JurisdictionProfile]:
-    return {pid: _profile(pid, table) for pid, table in read_toml(JURISDICTIONS_FILE).items()}
+    tables, limits = read_toml(JURISDICTIONS_FILE), all_dose_limits()
+    if set(tables) != set(limits):
+        raise ReferenceDataError(
+            f"{JURISDICTIONS_FILE} and {DOSE_LIMITS_FILE} name different profiles: {sorted(tables)} vs {sorted(limits)}"
+        )
+    return {pid: _profile(pid, table, limits[pid]) for pid, table in tables.items()}
 
 
 def profiles() -> tuple[JurisdictionProfile, ...]:
