@@ -162,3 +162,33 @@ def test_a_bad_mapping_is_an_input_error_naming_the_mapping(mapping, words):
     with pytest.raises(InputError, match=words) as err:
         apply_column_mapping(OTHER, mapping)
     assert err.value.field == "mapping"
+
+
+def test_overlaps_are_found_in_a_file_out_of_date_order():
+    rows = (
+        "W1,,whole_body,2026-03-01,2026-03-31,0.1,,",
+        "W1,,whole_body,2026-01-01,2026-01-31,0.1,,",
+        "W1,,whole_body,2026-02-15,2026-03-10,0.1,,",  # overlaps row 2 (March)
+        "W1,,whole_body,2026-01-20,2026-02-10,0.1,,",  # overlaps row 3 (January)
+        "W1,,whole_body,2026-02-01,2026-02-28,0.1,,",  # fits between January and March
+        "W1,,whole_body,2025-12-01,2026-04-30,0.1,,",  # spans all the kept periods
+    )
+    result = parse_readings(csv(*rows))
+    assert [(b.row, b.message.split("overlaps ")[1][:6]) for b in result.bad_rows] == [
+        (4, "row 2 "),
+        (5, "row 3 "),
+        (7, "row 2 "),  # the latest-starting period it overlaps (March)
+    ]
+    assert [r.period_start.month for r in result.readings] == [3, 1, 2]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        HEAD + "W1," + "x" * 200_000 + ",whole_body,2026-01-01,2026-01-31,1,,\n",  # beyond csv's field limit
+    ],
+)
+def test_a_file_csv_cannot_read_is_an_input_error_not_a_traceback(text):
+    with pytest.raises(InputError) as err:
+        parse_readings(text)
+    assert err.value.field == "file" and "row 2" in err.value.message

@@ -17,6 +17,7 @@ reasoned step of the records layer, not an import. Pure: no Django.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
@@ -33,6 +34,7 @@ DOSIMETERS = ("whole_body", "extremity", "eye")
 MAX_ROWS = 50_000  # readings in one file: a large department's five years of monthly badges, rings and eye dosimeters
 MAX_CELL = 200  # characters in one cell
 MAX_DOSE_MSV = 1.0e6  # representation bound (1000 Sv): a larger number is a unit or typing error, not a dose
+MAX_CHARS = MAX_ROWS * (len(HEADER) * (MAX_CELL + 3))  # every row full, quoted: about 81 million characters
 _NUL_MARK = "\ue000"  # a NUL stands in as a private-use character while csv reads the row (csv refuses NUL)
 
 
@@ -119,14 +121,31 @@ def _decode(data: str | bytes) -> str:
     return data.removeprefix("\ufeff")
 
 
-def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(row number, cells) of each non-blank record; row numbers count records, the header being row 1."""
+def _records(text: str) -> Iterable[tuple[int, list[str]]]:
+    """(row number, cells) of every record, blank ones included; row numbers count records, the header being row 1.
+
+    Bounded: at most :data:`MAX_ROWS` reading rows; a record csv cannot read (a cell beyond csv's field limit)
+    is a file error, not a traceback."""
+    if len(text) > MAX_CHARS:
+        raise InputError(f"file: larger than {MAX_CHARS // 1_000_000} million characters; split the file", "file")
     reader = csv.reader(io.StringIO(text.replace("\x00", _NUL_MARK), newline=""))
-    for number, cells in enumerate(reader, start=1):
+    number = 0
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise InputError(f"file: row {number + 1} cannot be read as CSV ({exc})", "file") from None
+        number += 1
         if number > MAX_ROWS + 1:
             raise InputError(f"file: more than {MAX_ROWS} rows; split the file", "file")
-        if any(c.strip() for c in cells):
-            yield number, cells
+        yield number, cells
+
+
+def _rows(text: str) -> Iterable[tuple[int, list[str]]]:
+    """The non-blank records of :func:`_records`."""
+    return ((n, cells) for n, cells in _records(text) if any(c.strip() for c in cells))
 
 
 def _dose(text: str, name: str) -> float | None:
@@ -168,12 +187,39 @@ def reading_from_cells(cells: Mapping[str, str]) -> DoseReading:
     )
 
 
+class _Periods:
+    """The wear periods held per worker and dosimeter, sorted by start: a duplicate or an overlap is found in
+    O(log n), so a file of 50,000 rows for one badge is not a quadratic scan."""
+
+    def __init__(self) -> None:
+        self._sorted: dict[tuple[str, str], list[tuple[dt.date, dt.date, int | None, DoseReading]]] = {}
+        self._exact: dict[tuple[str, str, dt.date, dt.date], tuple[int | None, DoseReading]] = {}
+
+    def add(self, reading: DoseReading, row: int | None) -> None:
+        item = (reading.period_start, reading.period_end, row, reading)
+        bisect.insort(self._sorted.setdefault(reading.key, []), item, key=lambda t: t[0])
+        self._exact.setdefault((*reading.key, reading.period_start, reading.period_end), (row, reading))
+
+    def clash(self, reading: DoseReading) -> tuple[int | None, DoseReading] | None:
+        """(row or None for a held reading, reading) of a held reading with the same period or an overlapping one."""
+        same = self._exact.get((*reading.key, reading.period_start, reading.period_end))
+        if same is not None:
+            return same
+        periods = self._sorted.get(reading.key, [])
+        # the kept periods do not overlap one another, so only the last one starting by this end can overlap
+        i = bisect.bisect_right(periods, reading.period_end, key=lambda t: t[0])
+        if i and periods[i - 1][1] >= reading.period_start:
+            return periods[i - 1][2], periods[i - 1][3]
+        return None
+
+
 def parse_readings(
     data: str | bytes,
     held: Iterable[DoseReading] = (),
     known_workers: Iterable[str] | None = None,
 ) -> ParsedReadings:
-    """Read a file in the generic format, judging each row against the file so far and the ``held`` readings.
+    """Read a file in the generic format, judging each row against the file so far and the ``held`` readings
+    (the current ones: a superseded reading is not held).
 
     A header that is not the format is one bad row (row 1) and nothing else is read. ``known_workers`` (the
     register's ids) lets the result list the worker ids that the file would add."""
@@ -185,9 +231,9 @@ def parse_readings(
     if tuple(header) != HEADER:
         message = f"the header must be {','.join(HEADER)} (got {','.join(header)[:120]})"
         return ParsedReadings((), (), (BadRow(first[0], "header", message),), 0)
-    by_key: dict[tuple[str, str], list[tuple[int | None, DoseReading]]] = {}
+    periods = _Periods()
     for reading in held:
-        by_key.setdefault(reading.key, []).append((None, reading))
+        periods.add(reading, None)
     good: list[DoseReading] = []
     duplicates: list[DoseReading] = []
     bad: list[BadRow] = []
@@ -202,27 +248,26 @@ def parse_readings(
         except InputError as exc:
             bad.append(BadRow(number, exc.field or "row", exc.message))
             continue
-        others = by_key.setdefault(reading.key, [])
-        if any(other == reading for _, other in others):
+        found = periods.clash(reading)
+        if found is None:
+            periods.add(reading, number)
+            good.append(reading)
+            continue
+        row, other = found
+        if other == reading:
             duplicates.append(reading)
             continue
-        clash = next(((row, other) for row, other in others if reading.overlaps(other)), None)
-        if clash is not None:
-            row, other = clash
-            where = "a reading already held" if row is None else f"row {row}"
-            same = (other.period_start, other.period_end) == (reading.period_start, reading.period_end)
-            hint = "; a changed value is a correction with a reason, not an import" if same else ""
-            bad.append(
-                BadRow(
-                    number,
-                    "period_start",
-                    f"{reading.dosimeter} period {reading.period_start}..{reading.period_end} of worker "
-                    f"{reading.worker_id} overlaps {where} ({other.period_start}..{other.period_end}){hint}",
-                )
+        where = "a reading already held" if row is None else f"row {row}"
+        same = (other.period_start, other.period_end) == (reading.period_start, reading.period_end)
+        hint = "; a changed value is a correction with a reason, not an import" if same else ""
+        bad.append(
+            BadRow(
+                number,
+                "period_start",
+                f"{reading.dosimeter} period {reading.period_start}..{reading.period_end} of worker "
+                f"{reading.worker_id} overlaps {where} ({other.period_start}..{other.period_end}){hint}",
             )
-            continue
-        others.append((number, reading))
-        good.append(reading)
+        )
     new: tuple[str, ...] = ()
     if known_workers is not None:
         known = set(known_workers)
@@ -245,9 +290,8 @@ def apply_column_mapping(data: str | bytes, mapping: Mapping[str, str]) -> str:
         raise InputError(f"mapping: no column given for {', '.join(missing)}", "mapping")
     if not any(str(mapping.get(f, "")).strip() for f in DOSE_FIELDS):
         raise InputError("mapping: no dose column given (hp10_mSv, hp007_mSv or hp3_mSv)", "mapping")
-    text = _decode(data)
-    reader = csv.reader(io.StringIO(text.replace("\x00", _NUL_MARK), newline=""))
-    header = [c.strip() for c in next(reader, [])]
+    records = _records(_decode(data))
+    header = [c.strip() for c in next(records, (1, []))[1]]
     if not header:
         raise InputError("file: empty", "file")
     index: dict[str, int] = {}
@@ -261,11 +305,6 @@ def apply_column_mapping(data: str | bytes, mapping: Mapping[str, str]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(HEADER)
-    for number, cells in enumerate(reader, start=2):
-        if number > MAX_ROWS + 1:
-            raise InputError(f"file: more than {MAX_ROWS} rows; split the file", "file")
-        if not any(c.strip() for c in cells):
-            writer.writerow([""] * len(HEADER))  # keeps the row numbers
-            continue
+    for _, cells in records:  # blank records are written blank, so the row numbers stay the same
         writer.writerow([cells[index[f]] if f in index and index[f] < len(cells) else "" for f in HEADER])
     return out.getvalue().replace(_NUL_MARK, "\x00")
