@@ -45,7 +45,9 @@ def test_21_mSv_a_year_for_five_years_crosses_the_gsr_five_year_sum_but_not_nrc(
     assert (five.first_year, five.last_year, five.exceeded) == (2022, 2026, True)
     iaea_2025 = one(readings, 2025, "iaea").quantities["effective"]  # four years: 84 mSv
     assert iaea_2025.five_year_mSv == pytest.approx(84.0) and iaea_2025.level == "investigation"
-    assert one(readings, 2026, "nrc").level == "investigation"  # 21 < 50, no five-year rule
+    nrc = one(readings, 2026, "nrc").quantities["effective"]
+    assert nrc.level == "investigation"  # 21 < 50, no five-year rule ...
+    assert nrc.five_year_mSv == pytest.approx(105.0) and [c.limit.value for c in nrc.checks] == [50.0]  # ... sum shown
     assert one(readings, 2026, "euratom").level == "limit_exceeded"  # 21 > 20 in a single year
     assert one(readings, 2026, "euratom", national_option=True).level == "limit_exceeded"  # 105 > 100
 

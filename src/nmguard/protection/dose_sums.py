@@ -100,7 +100,7 @@ class QuantityEvaluation:
     quantity: str
     year: int
     annual_mSv: float | None  # None: not measured this year
-    five_year_mSv: float | None  # the five years ending with ``year``, where a five-year limit applies
+    five_year_mSv: float | None  # the five calendar years ending with ``year`` (reported whatever the rule)
     checks: tuple[LimitCheck, ...]  # empty where the profile sets no limit for the quantity and category
     recording_level_mSv: float | None
     investigation_level_mSv: float | None
@@ -172,13 +172,11 @@ def evaluate_quantity(
     limit = limits.limit(category, quantity)
     this_year = annual.get(year)
     checks: list[LimitCheck] = []
-    five: float | None = None
+    five = window_sum(annual, year, 5)
     recording = investigation = None
     if limit is not None:
         for applied in limit.applicable(national_option):
             dose = this_year if applied.years == 1 else window_sum(annual, year, applied.years)
-            if applied.years == 5:
-                five = dose
             if dose is not None:
                 checks.append(LimitCheck(year - applied.years + 1, year, dose, applied.limit, applied.wording))
         reference = limit.annual_reference(national_option)

@@ -108,8 +108,12 @@ def embryo_fetus_dose(
                 "the dose before the declaration is not included: give the start of the pregnancy to follow the "
                 "limit over the entire pregnancy"
             )
-        elif ef.near_limit_margin is not None and before >= ef.limit.value - ef.near_limit_margin.value:
-            limit = ef.remainder_if_near  # type: ignore[assignment]
+        elif (
+            ef.near_limit_margin is not None
+            and ef.remainder_if_near is not None
+            and before >= ef.limit.value - ef.near_limit_margin.value
+        ):
+            limit = ef.remainder_if_near
             notes.append(
                 f"{before:g} mSv before the declaration is within {ef.near_limit_margin.value:g} mSv of (or over) "
                 f"{ef.limit.value:g} mSv: the remainder allowance {limit.value:g} mSv applies to the dose after it"

@@ -59,15 +59,17 @@ class QuantityLimit:
     option_five_year: SourcedValue | None = None
 
     def applicable(self, national_option: bool = False) -> tuple[AppliedLimit, ...]:
-        """The limits a sum is compared with; ``national_option`` takes the text's five-year option where it has one."""
+        """The limits a sum is compared with; ``national_option`` takes the text's five-year option where it has one.
+
+        The loader guarantees the values each rule needs, so the pairs below hold no None."""
+        pairs: tuple[tuple[int, SourcedValue | None], ...]
         if self.rule == "single-year-or-national-five-year" and national_option:
-            out = [AppliedLimit(5, self.option_five_year, self.wording)]  # type: ignore[arg-type]
-            if self.option_single_year is not None:
-                out.append(AppliedLimit(1, self.option_single_year, self.wording))
-            return tuple(out)
-        if self.rule == "five-year-and-single-year":
-            return (AppliedLimit(5, self.five_year, self.wording), AppliedLimit(1, self.single_year, self.wording))  # type: ignore[arg-type]
-        return (AppliedLimit(1, self.single_year, self.wording),)
+            pairs = ((5, self.option_five_year), (1, self.option_single_year))
+        elif self.rule == "five-year-and-single-year":
+            pairs = ((5, self.five_year), (1, self.single_year))
+        else:
+            pairs = ((1, self.single_year),)
+        return tuple(AppliedLimit(years, value, self.wording) for years, value in pairs if value is not None)
 
     def annual_reference(self, national_option: bool = False) -> float:
         """The yearly dose the levels are fractions of: the five-year sum / 5 where one applies, else the limit."""
