@@ -129,3 +129,21 @@ def test_workers_are_evaluated_separately_and_sorted():
     readings = [wb(2026, 25.0, "W2"), wb(2026, 1.0, "W1")]
     results = evaluate_workers(readings, 2026, "euratom")
     assert [(r.worker_id, r.level) for r in results] == [("W1", "none"), ("W2", "limit_exceeded")]
+
+
+def test_report_row_has_the_keys_of_the_staff_dose_report():
+    readings = [wb(2025, 12.0), wb(2026, 25.0, hp007=30.0)]
+    ring = DoseReading("W1", "", "extremity", dt.date(2026, 1, 1), dt.date(2026, 1, 28), None, 80.0, None)
+    row = one([*readings, ring], 2026, "euratom").report_row()
+    assert row == {
+        "worker_id": "W1",
+        "effective_mSv_year": 25.0,
+        "effective_mSv_5y": 37.0,
+        "lens_mSv_year": None,  # no eye dosimeter: not measured
+        "extremity_mSv_year": 80.0,
+        "status": "limit_exceeded",
+        "reasons": row["reasons"],
+    }
+    assert "effective 25 mSv in 2026 exceeds 20 mSv (Art. 9(2)" in row["reasons"][0]
+    assert row["reasons"][1] == "extremity 80 mSv in 2026 reached the recording level 50 mSv"
+    assert one([wb(2026, 2.5)], 2026, "euratom").report_row()["status"] == "ok"  # recording level only

@@ -145,6 +145,26 @@ class WorkerEvaluation:
     def reasons(self) -> tuple[str, ...]:
         return tuple(r for q in self.quantities.values() for r in q.reasons)
 
+    @property
+    def status(self) -> str:
+        """``ok``, ``investigation`` or ``limit_exceeded``: the alert the issue's report names (a recording level
+        is recorded, not an alert)."""
+        return self.level if self.level in ("investigation", "limit_exceeded") else "ok"
+
+    def report_row(self) -> dict[str, object]:
+        """The row of the annual staff-dose report (the keys of ``nmguard staff-dose report --json``; None = not
+        measured), so the CLI, the API and the pages print the same numbers."""
+        q = self.quantities
+        return {
+            "worker_id": self.worker_id,
+            "effective_mSv_year": q["effective"].annual_mSv,
+            "effective_mSv_5y": q["effective"].five_year_mSv,
+            "lens_mSv_year": q["lens"].annual_mSv,
+            "extremity_mSv_year": q["extremity"].annual_mSv,
+            "status": self.status,
+            "reasons": list(self.reasons),
+        }
+
 
 def _level(
     annual: float | None, checks: tuple[LimitCheck, ...], recording: float | None, investigation: float | None
