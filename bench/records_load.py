@@ -13,10 +13,12 @@ which on SQLite begins IMMEDIATE and takes the write lock) and as it is now ("af
 ``nmguard.web.transactions``, reads in autocommit, unsafe requests in one transaction). "before" is the
 production settings with those two lines put back, written to a settings module in a temporary folder.
 
-Per server start, two phases: the baseline, one user alone requesting the mix back to back (no think time:
-the page's own time on an otherwise idle server), then ``--users`` sessions, each looping over the mix in a
-random order with a think time drawn uniformly from ``--think`` (default 0.5 to 1.5 s, a busy department's
-clicking) for ``--seconds``. Sessions sign in through the real login form (CSRF token from the page,
+Per server start: the baseline, one user alone requesting the mix back to back (no think time: the page's
+own time on an otherwise idle server), then for each think-time range of ``--think`` the ``--users`` sessions
+at once, each looping over the mix in a random order for ``--seconds``, thinking a time drawn uniformly from
+the range between pages (default 0.5 to 1.5 s: every user clicking about once a second, a stress test; e.g.
+``--think 0.5,1.5/5,15`` adds a department's pace, a page every ~10 s).
+Sessions sign in through the real login form (CSRF token from the page,
 ``Client.login`` of tools/drills/drill.py), rotating over the demo users, so the roles' own permissions
 apply (the audit trail only for the roles that may read it). Clients use keep-alive connections
 (http.client). Reported per page and overall: p50/p95/p99, requests/s, errors (any answer but 200, or no
@@ -260,19 +262,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=15.0, help="the users' phase, per round (default 15)")
     parser.add_argument("--single-seconds", type=float, default=5.0, help="the one-user baseline (default 5)")
-    parser.add_argument("--think", default="0.5,1.5", help="think time range in seconds (default 0.5,1.5)")
+    parser.add_argument("--think", default="0.5,1.5", help="think time ranges, s: 'low,high[/low,high]'")
     parser.add_argument("--rounds", type=int, default=1, help="server starts per side (default 1)")
     parser.add_argument("--sides", default="before,after", help="which server settings (default before,after)")
     parser.add_argument("--postgres", action="store_true", help="run against a throw-away PostgreSQL server")
     parser.add_argument("--data-dir", default="", help="SQLite: a folder holding a database built earlier")
     args = parser.parse_args(argv)
     try:
-        think = tuple(float(x) for x in args.think.split(","))
+        thinks = [tuple(float(x) for x in t.split(",")) for t in args.think.split("/")]
         sides = [s.strip() for s in args.sides.split(",") if s.strip()]
-        if len(think) != 2 or not 0 <= think[0] <= think[1] or set(sides) - {"before", "after"} or not sides:
+        if any(len(t) != 2 or not 0 <= t[0] <= t[1] for t in thinks) or set(sides) - {"before", "after"} or not sides:
             raise ValueError
     except ValueError:
-        print("error: --think takes 'low,high' seconds and --sides 'before' and/or 'after'", file=sys.stderr)
+        print("error: --think takes 'low,high' seconds ('a,b/c,d': several), --sides before/after", file=sys.stderr)
         return 2
     if args.n < 1 or args.users < 1 or args.seconds <= 0 or args.single_seconds <= 0 or args.rounds < 1:
         print("error: --n, --users, --rounds at least 1; --seconds, --single-seconds above 0", file=sys.stderr)
@@ -291,20 +293,21 @@ def main(argv: list[str] | None = None) -> int:
     env, pks, today = _prepare(args)
     mix = _mix(today)
     logs = Path(tempfile.mkdtemp(prefix="nmguard-load-logs-"))
-    results = {side: (Tally(), Tally()) for side in sides}
+    results = {side: (Tally(), [Tally() for _ in thinks]) for side in sides}
 
     def run(side: str) -> None:
         server = Server(env, OLD if side == "before" else NEW, logs / f"server-{side}.log")
         try:
             sessions = _sign_in(server.port, args.users, mix)
             single = _phase(server, [max(sessions, key=lambda s: len(s[1]))], pks, args.single_seconds, (0.0, 0.0))
-            many = _phase(server, sessions, pks, args.seconds, think)
+            many = [_phase(server, sessions, pks, args.seconds, think) for think in thinks]
         finally:
             server.stop()
         results[side][0].add(single)
-        results[side][1].add(many)
-        print(f"  round done: {side}, {many.requests / many.seconds:.1f} requests/s, load {os.getloadavg()[0]:.2f}",
-              flush=True)  # fmt: skip
+        for total, tally in zip(results[side][1], many, strict=True):
+            total.add(tally)
+        rates = ", ".join(f"{t.requests / t.seconds:.1f}" for t in many)
+        print(f"  round done: {side}, {rates} requests/s, load {os.getloadavg()[0]:.2f}", flush=True)
 
     result = interleave({side: lambda side=side: run(side) for side in sides}, rounds=args.rounds, warmup=0)
     cores = len(os.sched_getaffinity(0))
@@ -313,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
         what = "every request in a transaction" if side == "before" else "reads in autocommit, writes in one"
         print(f"== {side}: {what}")
         _print_tally("baseline, 1 user back to back", single)
-        _print_tally(f"{args.users} users, think {think[0]}-{think[1]} s", many)
+        for think, tally in zip(thinks, many, strict=True):
+            _print_tally(f"{args.users} users, think {think[0]}-{think[1]} s", tally)
     loads = "/".join(f"{v:.2f}" for v in result.load_before), "/".join(f"{v:.2f}" for v in result.load_after)
     print(f"  rounds: {args.rounds} per side, interleaved; {cores} cores, load before {loads[0]}, after {loads[1]}"
           f" (1/5/15 min); server logs in {logs}")  # fmt: skip
