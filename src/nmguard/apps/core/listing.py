@@ -223,7 +223,8 @@ class BoundedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows = self.object_list
-        return rows[: COUNT_UP_TO + 1].count() if isinstance(rows, QuerySet) else len(rows)
+        # unordered: which rows make up the first cap + 1 does not change the answer, and a sort would read them all
+        return rows.order_by()[: COUNT_UP_TO + 1].count() if isinstance(rows, QuerySet) else len(rows)
 
     @cached_property
     def count(self) -> int:
