@@ -61,6 +61,37 @@ def parse_activity(text: str, field: str = "activity") -> float:
     return value
 
 
+_DOSE_UNITS: dict[str, float] = {"Sv": 1.0, "mSv": 1e-3, "uSv": 1e-6, "µSv": 1e-6, "μSv": 1e-6, "nSv": 1e-9}
+_PERIODS: dict[str, str] = {"h": "h", "hour": "h", "week": "week", "wk": "week", "y": "year", "year": "year"}
+
+
+def parse_dose(text: str, field: str = "dose", per: str | None = None) -> float:
+    """``"20 uSv/week"``, ``"1 mSv/y"``, ``"20 µSv/h"`` → sievert (per ``per``: ``h``, ``week`` or ``year``).
+
+    The text must name the period the caller asks for (a weekly design goal given per year is refused,
+    not converted: the weeks in a year are a modelling choice). Refuses negatives and unknown units."""
+    raw = str(text).strip()
+    body, _, period = raw.partition("/")
+    match = _NUMBER_UNIT.match(body)
+    if not match or not match.group(2):
+        example = "20 uSv/week" if per == "week" else "20 uSv/h" if per == "h" else "1 mSv"
+        raise InputError(f"{field}: cannot read {text!r} as a dose such as '{example}'", field)
+    unit = match.group(2).strip()
+    factor = _DOSE_UNITS.get(unit)
+    if factor is None:
+        raise InputError(f"{field}: unknown dose unit {unit!r}; use one of {', '.join(_DOSE_UNITS)}", field)
+    given = _PERIODS.get(period.strip().lower()) if period else None
+    if period and given is None:
+        raise InputError(f"{field}: unknown period {period!r}; use /h, /week or /y", field)
+    if given != per:
+        wanted = f"per {per} (e.g. '20 uSv/{per}')" if per else "without a period"
+        raise InputError(f"{field}: {text!r} must be a dose {wanted}", field)
+    value = float(match.group(1).replace(",", ".")) * factor
+    if not math.isfinite(value) or value < 0:
+        raise InputError(f"{field}: {text!r} is not a finite dose >= 0", field)
+    return value
+
+
 def format_activity(bq: float, unit: str | None = None, digits: int = 4) -> str:
     """Becquerel → ``"370.1 MBq"``; ``unit`` forces one of :func:`activity_units`."""
     if unit is None:
