@@ -33,7 +33,13 @@ from nmguard.protection.release_restrictions import (
     restrictions,
 )
 from nmguard.reference.citations import SourcedValue, Status
-from nmguard.reference.patient_release import PatientReleaseData, patient_release_data, release_nuclide_name
+from nmguard.reference.patient_release import (
+    IodineCondition,
+    PatientReleaseData,
+    ReleaseNuclide,
+    patient_release_data,
+    release_nuclide_name,
+)
 
 METHODS = ("table", "patient-specific")
 PROFILES = ("nrc", "iaea")
@@ -109,7 +115,7 @@ def iodine131_dose_mSv(activity_mCi: float, condition: str) -> float:
     return factor * gamma * activity_mCi / r**2 * bracket * MSV_PER_REM
 
 
-def _condition(data: PatientReleaseData, condition: str):
+def _condition(data: PatientReleaseData, condition: str) -> IodineCondition:
     if condition not in data.conditions:
         raise InputError(
             f"condition: unknown condition {condition!r}; use one of {', '.join(data.conditions)}", "condition"
@@ -158,6 +164,9 @@ def assess_release(
         raise InputError(f"dose_rate_1m: must be a finite dose rate >= 0 (got {dose_rate_1m_uSv_h!r})", "dose_rate_1m")
     _positive(occupancy, "occupancy", "the occupancy factor", upper=1.0)
     _positive(effective_half_life_d, "effective_half_life", "the effective half-life in days")
+    if method == "table" and (occupancy is not None or effective_half_life_d is not None):
+        key = "occupancy" if occupancy is not None else "effective_half_life"
+        raise InputError(f"{key}: the table carries its own assumptions; use --method patient-specific", key)
     data = patient_release_data()
     name = release_nuclide_name(nuclide)
     inputs: dict[str, object] = {
@@ -287,11 +296,14 @@ def _smaller(si: SourcedValue | None, customary: SourcedValue | None, si_scale: 
     """The SI column is the criterion (the CFR's and the table's primary unit); customary only where no SI print."""
     if si is not None:
         return si.value * si_scale
-    assert customary is not None
+    if customary is None:
+        raise ValueError("a Table U.1 row without either unit")  # the loader requires the customary value
     return customary.value * cu_scale
 
 
-def _by_table(data, row, activity_Bq, rate_mSv_h, dose):
+def _by_table(
+    data: PatientReleaseData, row: ReleaseNuclide, activity_Bq: float, rate_mSv_h: float | None, dose: float
+) -> tuple[bool, bool, str, list[SourcedValue]]:
     """Table U.1 (release) and U.2 (instructions); U.2 as printed for I-131, else Eq. U-1 at 1 mSv."""
     used: list[SourcedValue] = []
     instruction_dose = data.value("criteria.instruction_dose")
@@ -318,7 +330,12 @@ def _by_table(data, row, activity_Bq, rate_mSv_h, dose):
         )
         measured = activity_Bq
     if printed is not None:
-        used.append(row.instruction_dose_rate_mSv_h if rate_mSv_h is not None else row.instruction_activity_GBq)
+        pair = (
+            (row.instruction_dose_rate_mSv_h, row.instruction_dose_rate_mrem_h)
+            if rate_mSv_h is not None
+            else (row.instruction_activity_GBq, row.instruction_activity_mCi)
+        )
+        used += [v for v in pair if v is not None]
         instructions = measured > printed
         rule += "; Table U.2 as printed for instructions"
     else:
