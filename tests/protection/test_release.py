@@ -164,6 +164,7 @@ def test_pure_beta_emitter_has_no_table_limit():
         (("I-131", 1e9, "table"), {"dose_rate_1m_uSv_h": -3.0}, "dose_rate_1m"),
         (("I-131", 1e9, "patient-specific"), {"effective_half_life_d": -1.0}, "effective_half_life"),
         (("I-131", 1e9, "table"), {"occupancy": 0.125}, "occupancy"),
+        (("I-131", 1e9, "patient-specific"), {"effective_half_life_d": 9.0}, "effective_half_life"),
         (("I-131", 1e9, "table"), {"effective_half_life_d": 0.8}, "effective_half_life"),
         (("I-131", 1e9, "patient-specific"), {"condition": "thyroid-cancer", "occupancy": 0.5}, "occupancy"),
     ],

@@ -43,6 +43,11 @@ def test_whole_days_cover_the_exact_duration_and_the_day_before_does_not():
             assert dose_after(0.07, comps, r.hours_per_day, r.distance_m, r.days - 1) > r.constraint_mSv
 
 
+def test_a_restriction_beyond_ten_years_is_reported_as_none_not_infinity():
+    far = restrictions(1e12, (Component(1.0, 119.8),))
+    assert all(r.days is None and r.exact_days is None for r in far)
+
+
 def test_more_activity_never_shortens_a_restriction():
     low = assess_release("I-131", 3.0e9, "patient-specific", condition="thyroid-cancer")
     high = assess_release("I-131", 7.4e9, "patient-specific", condition="thyroid-cancer")

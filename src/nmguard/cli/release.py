@@ -58,7 +58,10 @@ def release(
         ("Sources", ", ".join(f"{c}" for c in decision.basis.citations)),
     ]
     rows += [
-        ("Restriction" if i == 0 else "", f"{r.label}: {r.days} d" if r.days >= 0 else f"{r.label}: not reachable")
+        (
+            "Restriction" if i == 0 else "",
+            f"{r.label}: {r.days} d" if r.days is not None else f"{r.label}: not within 10 years",
+        )
         for i, r in enumerate(decision.restrictions)
     ]
     if decision.breastfeeding:

@@ -220,6 +220,12 @@ def _decide(
     rate_mSv_h = None if rate_uSv_h is None else float(rate_uSv_h) / 1000.0
     t_eff = inputs["effective_half_life_d"]
     half_life = float(t_eff) if t_eff is not None else row.half_life_d.value
+    if half_life > row.half_life_d.value:
+        raise InputError(
+            f"effective_half_life: {half_life:g} d is longer than the physical half-life "
+            f"({row.half_life_d.value:g} d); an effective half-life cannot be",
+            "effective_half_life",
+        )
     used: list[SourcedValue] = [data.value("equation.factor"), row.gamma]
     if t_eff is None:
         used.append(row.half_life_d)

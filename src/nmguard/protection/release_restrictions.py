@@ -38,8 +38,8 @@ class Component:
 class Restriction:
     contact: str
     label: str
-    days: int  # whole days to write in the instructions (rounded up)
-    exact_days: float
+    days: int | None  # whole days to write in the instructions (rounded up); None: not within MAX_DAYS
+    exact_days: float | None
     constraint_mSv: float
     constraint: str  # carer | public
     dose_without_restriction_mSv: float
@@ -100,8 +100,8 @@ def restrictions(rate0_mSv_h: float, components: tuple[Component, ...]) -> tuple
             Restriction(
                 contact=contact.key,
                 label=contact.label,
-                days=math.ceil(exact - 1e-9) if math.isfinite(exact) else -1,
-                exact_days=exact,
+                days=math.ceil(exact - 1e-9) if math.isfinite(exact) else None,
+                exact_days=exact if math.isfinite(exact) else None,
                 constraint_mSv=limit,
                 constraint=contact.constraint,
                 dose_without_restriction_mSv=dose_after(rate0_mSv_h, components, h, d, 0.0),
