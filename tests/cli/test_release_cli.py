@@ -27,8 +27,11 @@ def test_contract_keys_and_table_edge(capsys):
     # Eq. U-1 at 1.2 GBq (32.43 mCi): 34.6 * 2.2 * 32.43 * 8.04 * 0.25 / 1e4 rem = 0.4962 rem
     assert r["dose_to_others_mSv"] == pytest.approx(34.6 * 2.2 * (1.2e9 / 3.7e7) * 8.04 * 0.25 / 1e4 * 10, rel=1e-9)
     assert r["restrictions"] and r["breastfeeding"]["cessation"] is True
+    assert r["record_required"] is False
     over = run_json(capsys, "--nuclide", "I-131", "--activity", "1.21 GBq", "--method", "table")
     assert over["releasable"] is False
+    retained = run_json(capsys, "--nuclide", "I-131", "--activity", "1.0 GBq", "--retained")
+    assert retained["record_required"] is True and retained["inputs"]["retained_activity"] is True
 
 
 def test_measured_dose_rate_in_usv_per_hour(capsys):

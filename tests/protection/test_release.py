@@ -83,7 +83,15 @@ def test_occupancy_default_short_half_life_and_override():
     base = assess_release("I-131", 2e9, "patient-specific")
     reduced = assess_release("I-131", 2e9, "patient-specific", occupancy=0.125)
     assert reduced.dose_to_others_mSv == pytest.approx(base.dose_to_others_mSv / 2, rel=1e-12)
-    assert reduced.record_required and not base.record_required
+    assert reduced.record_required and base.record_required  # every patient-specific release is recorded
+
+
+def test_record_of_the_basis_unless_administered_activity_by_table():
+    # RG 8.39 synopsis: records for retained activity, measured dose rate and patient-specific calculations
+    assert assess_release("I-131", 1e9, "table").record_required is False
+    assert assess_release("I-131", 1e9, "table", retained_activity=True).record_required is True
+    assert assess_release("I-131", 3e9, "table", dose_rate_1m_uSv_h=60.0).record_required is True
+    assert assess_release("I-131", 1e9, "patient-specific", profile="iaea").record_required is False
 
 
 # ---------------------------------------------------------------- I-131 models (RG 8.39 App. B Eq. B-5)

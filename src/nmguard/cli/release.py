@@ -30,6 +30,7 @@ def release(
     radiopharmaceutical: str | None = typer.Option(
         None, "--radiopharmaceutical", help="product id for the breast-feeding advice, e.g. i131-iodide"
     ),
+    retained: bool = typer.Option(False, "--retained", help="the activity is retained, not administered"),
     json: bool = JSON,
 ) -> None:
     """Release after therapy: NUREG-1556 Vol. 9 App. U / RG 8.39 tables or equations, or the IAEA constraints."""
@@ -44,6 +45,7 @@ def release(
         effective_half_life_d=effective_half_life,
         profile=profile,
         radiopharmaceutical=radiopharmaceutical,
+        retained_activity=retained,
     )
     result = decision.as_dict()
     if json:

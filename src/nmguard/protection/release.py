@@ -152,8 +152,10 @@ def assess_release(
     effective_half_life_d: float | None = None,
     profile: str = "nrc",
     radiopharmaceutical: str | None = None,
+    retained_activity: bool = False,
 ) -> ReleaseDecision:
-    """Decide release for ``activity_Bq`` in the patient at release (administered or retained activity)."""
+    """Decide release for ``activity_Bq`` in the patient at release; ``retained_activity`` when it is not the
+    administered activity (measured or decayed: the release must then be recorded, 10 CFR 35.2075(a))."""
     if method not in METHODS:
         raise InputError(f"method: unknown method {method!r}; use one of {', '.join(METHODS)}", "method")
     if profile not in PROFILES:
@@ -180,6 +182,7 @@ def assess_release(
         "occupancy": occupancy,
         "effective_half_life_d": effective_half_life_d,
         "radiopharmaceutical": radiopharmaceutical,
+        "retained_activity": retained_activity,
     }
     if condition is not None:
         if name != "I-131":
@@ -263,11 +266,15 @@ def _decide(
         dose = eq_u1_dose_mSv(row.gamma.value, mci, half_life, occupancy)
         rate0, rule = rate0_from_activity, "Eq. U-1 (NUREG-1556 Vol. 9 App. U; RG 8.39), activity at release"
         components = (Component(1.0, half_life),)
+    # 10 CFR 35.2075(a) and the RG 8.39 synopsis (jnmt-rg839-synopsis): a record of the basis is needed unless
+    # the release rests on the administered activity and the table alone
     record = profile == "nrc" and (
-        condition is not None or t_eff is not None or occupancy < data.value("equation.occupancy_default").value
+        method == "patient-specific" or rate_mSv_h is not None or bool(inputs["retained_activity"])
     )
     if record:
-        warnings.append("10 CFR 35.2075(a): record the basis of this release (model, occupancy or half-life used)")
+        warnings.append(
+            "10 CFR 35.2075(a): record the basis of this release (retained activity, measured dose rate or calculation)"
+        )
     if profile == "iaea":
         if method == "table":
             raise InputError("method: the IAEA approach has no release table; use --method patient-specific", "method")
