@@ -75,9 +75,11 @@ def _half_life_step(name: str, half_life: SourcedValue, hours: float) -> Step:
     return Step("T½", f"{name} half-life", hours, "h", "", half_life.source.id, half_life.status.value)
 
 
-def _check_common(activity_Bq: float, per_week: float, distance_m: float, occupancy: float, goal_uSv: float) -> None:
+def _check_common(
+    activity_Bq: float, per_week: float, distance_m: float, occupancy: float, goal_uSv: float, per_week_field: str
+) -> None:
     check_quantity(activity_Bq, "activity", "activity")
-    check_number(per_week, "patients_per_week", low=1e-9, high=1e5)
+    check_number(per_week, per_week_field, low=1e-9, high=1e5)
     check_number(distance_m, "distance_m", low=0.01, high=1e4, unit="m")
     check_number(occupancy, "occupancy", low=1e-6, high=1.0)
     check_number(goal_uSv, "design_goal", low=1e-9, high=1e9, unit="uSv/week")
@@ -161,7 +163,7 @@ def pet_barrier(
     (the stay is the scan, after the uptake's decay, times the voiding factor when the patient voids first)."""
     if room not in ROOMS:
         raise InputError(f"room: {room!r} is not one of {', '.join(ROOMS)}", "room")
-    _check_common(activity_Bq, patients_per_week, distance_m, occupancy, design_goal_uSv_week)
+    _check_common(activity_Bq, patients_per_week, distance_m, occupancy, design_goal_uSv_week, "patients_per_week")
     check_quantity(uptake_s, "uptake_min", "duration")
     if room == "imaging":
         if imaging_s is None:
@@ -235,7 +237,7 @@ def source_barrier(
     (1 µGy of air kerma counted as 1 µSv). Thicknesses only where a cited fit covers every photon line of the
     nuclide; otherwise ``thickness=True`` is refused ("not yet") and ``thickness=False`` gives B alone."""
     n = get_nuclide(nuclide)
-    _check_common(activity_Bq, sources_per_week, distance_m, occupancy, design_goal_uSv_week)
+    _check_common(activity_Bq, sources_per_week, distance_m, occupancy, design_goal_uSv_week, "per_week")
     check_quantity(stay_s, "stay_min", "duration")
     if delay_s:
         check_quantity(delay_s, "delay_min", "duration")
@@ -273,3 +275,28 @@ def source_barrier(
         materials=MATERIALS if thickness else (),
         energy=energy if thickness else None,
     )
+
+
+def barrier_dict(result: BarrierResult) -> dict[str, object]:
+    """The result as plain JSON-ready values (the CLI's ``--json`` keys; an API or page can use the same)."""
+    return {
+        "weekly_dose_uSv": result.weekly_dose_uSv,
+        "design_goal_uSv_week": result.design_goal_uSv_week,
+        "occupancy": result.occupancy,
+        "transmission_required": result.transmission_required,
+        "shielding_needed": result.shielding_needed,
+        **{f"{m}_mm": result.thickness_mm.get(m) for m in MATERIALS},
+        "steps": [
+            {
+                "symbol": s.symbol,
+                "name": s.name,
+                "value": s.value,
+                "unit": s.unit,
+                "formula": s.formula,
+                "source": s.source,
+                "status": s.status,
+            }
+            for s in result.steps
+        ],
+        "warnings": list(result.warnings),
+    }
