@@ -10,6 +10,7 @@ urlpatterns = [
     path("equipment/", include("nmguard.apps.equipment.urls")),
     path("hotlab/", include("nmguard.apps.radiopharmacy.urls")),
     path("therapy/", include("nmguard.apps.therapy.urls")),
+    path("protection/", include("nmguard.apps.protection.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]
 

@@ -98,3 +98,24 @@ def embryo_fetus(declaration: PregnancyDeclaration, profile: str | None = None) 
     return pregnancy.embryo_fetus_dose(
         readings, worker.worker_id, declaration.declared_on, check_profile(profile), declaration.pregnancy_start
     )
+
+
+def effective_lines(profile: str, category: str = "worker", year: int = 2000) -> list[tuple[float, str, str, str]]:
+    """The plot lines for the annual effective dose: the single-year limit and the investigation level."""
+    limits = dose_sums.limits_of(profile)
+    levels = dose_sums.evaluate_quantity({}, "effective", year, limits, category)
+    limit = limits.limit(category, "effective")
+    lines: list[tuple[float, str, str, str]] = []
+    if limit is not None:
+        for applied in limit.applicable():
+            if applied.years == 1:
+                lines.append((applied.limit.value, f"limit {applied.limit.value:g} mSv in a year", "#b3261e", ""))
+            else:  # a five-year sum drawn as its yearly average, the line a year's bar is read against
+                average = applied.limit.value / applied.years
+                label = f"{applied.limit.value:g} mSv in {applied.years} y = {average:g}/y"
+                lines.append((average, label, "#b3261e", "2 2"))
+    if levels.investigation_level_mSv is not None:
+        lines.append(
+            (levels.investigation_level_mSv, f"investigation {levels.investigation_level_mSv:g} mSv", "#b26a00", "5 3")
+        )
+    return lines

@@ -1,0 +1,64 @@
+"""Forms of the staff dosimetry pages: the year filter, the upload, the confirmation, a pregnancy declaration."""
+
+from __future__ import annotations
+
+from django import forms
+
+from nmguard.apps.core.listing import DATE_INPUT_FORMATS
+from nmguard.apps.protection.staff_sums import PROFILES, WINDOW_YEARS
+from nmguard.input_bounds import EARLIEST_DATE, LATEST_DATE
+
+MAX_UPLOAD_BYTES = 2_000_000  # the page's limit (the preview carries the text back): larger files via the CLI
+
+
+class YearForm(forms.Form):
+    year = forms.IntegerField(
+        required=False, min_value=EARLIEST_DATE.year + WINDOW_YEARS, max_value=LATEST_DATE.year, label="Year"
+    )
+    profile = forms.ChoiceField(
+        required=False,
+        choices=[("", "Department's jurisdiction"), *((p, p.upper()) for p in PROFILES)],
+        label="Profile",
+    )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label="Dosimetry service file (CSV)",
+        error_messages={"required": "Choose the CSV file from the dosimetry service."},
+    )
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        if f.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is larger than {MAX_UPLOAD_BYTES // 1_000_000} MB: import it with "
+                "`nmguard staff-dose import`, or split it."
+            )
+        return f
+
+
+class ConfirmForm(forms.Form):
+    """The previewed file's text, sent back with the choice (the upload is not kept on the server)."""
+
+    file_name = forms.CharField(max_length=255, widget=forms.HiddenInput)
+    content = forms.CharField(widget=forms.HiddenInput, strip=False, max_length=MAX_UPLOAD_BYTES)
+    sha256 = forms.CharField(max_length=64, min_length=64, widget=forms.HiddenInput)
+
+
+class PregnancyForm(forms.Form):
+    declared_on = forms.DateField(
+        label="Declared on", input_formats=DATE_INPUT_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    pregnancy_start = forms.DateField(
+        required=False,
+        label="Start of pregnancy (if known)",
+        input_formats=DATE_INPUT_FORMATS,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class EndPregnancyForm(forms.Form):
+    ended_on = forms.DateField(
+        label="Ended on", input_formats=DATE_INPUT_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
+    )
