@@ -71,6 +71,12 @@ def test_the_page_gives_the_pure_audit_of_the_periods_activities(dept, n):
     assert ("fewer than 10" in row.message) == (n < 10)
 
 
+def test_a_period_without_administrations_says_so_for_every_protocol(client, dept):
+    assert all(r.n == 0 and r.message == "no adult administrations in the period" for r in drl_overview(365))
+    client.force_login(dept["technologist"])
+    assert client.get(DRL).status_code == 200
+
+
 def test_histogram_bins_worked_by_hand():
     """100..200 MBq in 4 bins of 25 MBq: [100, 125), [125, 150), [150, 175), [175, 200] (the largest in the last)."""
     h = histogram(np.array([100, 110, 125, 149.9, 150, 199, 200]) * 1e6, bins=4)

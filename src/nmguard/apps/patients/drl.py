@@ -102,7 +102,9 @@ def _adults_and_children(
 
 
 def _by_protocol(protocols: np.ndarray, activities: np.ndarray) -> dict[int, np.ndarray]:
-    """The activities of each protocol, sorted."""
+    """The activities of each protocol, sorted (none: an empty mapping)."""
+    if not len(protocols):
+        return {}
     order = np.lexsort((activities, protocols))
     protocols, activities = protocols[order], activities[order]
     ids, starts = np.unique(protocols, return_index=True)
