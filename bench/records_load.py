@@ -148,7 +148,9 @@ def _sign_in(port: int, users: int, mix: dict[str, str]) -> list[tuple[Client, d
 
 def _loop(client: Client, pages: dict[str, str], pks: list[int], until: float, think: tuple[float, float],
           tally: Tally, rng: random.Random) -> None:  # fmt: skip
-    """One user: the mix in a random order, again and again until ``until``, thinking between pages."""
+    """One user: the mix in a random order, again and again until ``until``, thinking between pages. Users
+    start at a random moment within one think time, as a department's do, not all in the same instant."""
+    time.sleep(min(rng.uniform(0, think[1]), max(0.0, until - time.monotonic())))
     while True:
         order = list(pages.items())
         rng.shuffle(order)
