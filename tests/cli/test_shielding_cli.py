@@ -115,3 +115,36 @@ def test_source_refuses_thickness_without_cited_data_and_gives_b(capsys):
     assert 0 < r["transmission_required"] < 1
     f18 = run_json(capsys, *[a if a != "Tc-99m" else "F-18" for a in args])
     assert f18["lead_mm"] > 0
+
+
+BAD_NUMBERS = ["nan", "inf", "-inf", "1e309", "-0.0", "5e-324", "-1"]
+BAD_TEXT = ["", "\x00", "\ud800", "x" * 100_000]
+
+
+def _with(args: list[str], option: str, value: str) -> list[str]:
+    i = args.index(option)
+    return [*args[: i + 1], value, *args[i + 2 :]]
+
+
+@pytest.mark.parametrize("option", ["--patients-per-week", "--uptake-min", "--distance-m", "--occupancy"])
+@pytest.mark.parametrize("value", BAD_NUMBERS)
+def test_fuzzed_numbers_exit_2_with_one_line(capsys, option, value):
+    code, out, err = run(capsys, *_with(UPTAKE, option, value), "--design-goal", "20 uSv/week")
+    assert code == 2, err
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1 and lines[0].startswith("error:") and len(lines[0]) < 400
+
+
+@pytest.mark.parametrize(
+    "value", [*BAD_TEXT, "5e-324 MBq", "nan MBq", "1e308 GBq", "nan uSv/week", "1e309 uSv/week", "5e-324 uSv/week"]
+)
+def test_fuzzed_text_exits_2_with_one_line(capsys, value):
+    for args in (
+        [*_with(UPTAKE, "--activity", value), "--design-goal", "20 uSv/week"],
+        [*UPTAKE, "--design-goal", value],
+        [*_with(UPTAKE, "--room", value), "--design-goal", "20 uSv/week"],
+    ):
+        code, out, err = run(capsys, *args)
+        assert code == 2, err[:300]
+        lines = [line for line in err.splitlines() if line.strip()]
+        assert len(lines) == 1 and lines[0].startswith("error:") and len(lines[0]) < 400

@@ -184,3 +184,31 @@ def test_source_barrier_spect_and_hot_lab():
     gamma_air = get_nuclide("F-18").air_kerma_rate_constant.value
     assert vial.weekly_dose_uSv == pytest.approx(patient.weekly_dose_uSv * gamma_air / 0.092, rel=1e-12)
     assert vial.thickness_mm["lead"] > patient.thickness_mm["lead"]
+
+
+def test_one_point_behind_two_rooms_adds_the_weekly_doses_first():
+    from nmguard.protection.shielding import combine_at_point
+
+    uptake = pet_barrier(room="uptake", design_goal_uSv_week=20, **BASE)
+    scan = pet_barrier(room="imaging", imaging_s=1800.0, design_goal_uSv_week=20, **{**BASE, "distance_m": 4.0})
+    both = combine_at_point([("uptake 1", uptake), ("scanner", scan)], occupancy=1.0, design_goal_uSv_week=20)
+    total = uptake.weekly_dose_uSv + scan.weekly_dose_uSv
+    assert both.weekly_dose_uSv == pytest.approx(total, rel=1e-15)
+    assert both.transmission_required == pytest.approx(20 / total, rel=1e-12)
+    assert both.thickness_mm["lead"] > uptake.thickness_mm["lead"]  # more dose, same goal: thicker
+    assert [s.symbol for s in both.steps][:3] == ["D_week[uptake 1]", "D_week[scanner]", "D_week"]
+    tc = source_barrier(
+        nuclide="Tc-99m", activity_Bq=740e6, sources_per_week=50, stay_s=1800.0, distance_m=2.0, occupancy=1.0,
+        design_goal_uSv_week=20, thickness=False,
+    )  # fmt: skip
+    mixed = combine_at_point([("uptake", uptake), ("gamma camera", tc)], occupancy=1.0, design_goal_uSv_week=20)
+    assert mixed.thickness_mm == {}  # no cited fit covers Tc-99m: B alone
+    with pytest.raises(InputError) as err:
+        combine_at_point([], occupancy=1.0, design_goal_uSv_week=20)
+    assert err.value.field == "contributions"
+
+
+def test_activity_decayed_away_before_the_stay_is_bad_input():
+    with pytest.raises(InputError) as err:
+        pet_barrier(room="imaging", imaging_s=1800.0, design_goal_uSv_week=20, **{**BASE, "uptake_s": 9e8})
+    assert err.value.field == "uptake_min"

@@ -7,7 +7,7 @@ import typer
 
 from nmguard.cli.output import emit_json, emit_table
 from nmguard.errors import InputError
-from nmguard.input_bounds import parse_activity
+from nmguard.input_bounds import check_text, parse_activity
 from nmguard.physics.display import format_sig
 from nmguard.physics.units import parse_dose
 from nmguard.protection.shielding import MATERIALS, BarrierResult, barrier_dict, pet_barrier, source_barrier
@@ -27,6 +27,9 @@ shielding_app = typer.Typer(
 
 def _goal(text: str | None, area: str | None, profile: str) -> tuple[float, dict[str, object]]:
     """The weekly design goal in µSv from the user's text or from the profile's data, and where it came from."""
+    for value, name in ((text, "design_goal"), (area, "area"), (profile, "profile")):
+        if value is not None:
+            check_text(value, name, max_length=100)
     if text is not None and area is not None:
         raise InputError("design_goal: give --design-goal or --area, not both", "design_goal")
     if text is not None:

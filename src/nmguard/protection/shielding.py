@@ -17,6 +17,7 @@ is returned as a :class:`Step` (symbol, value, unit, formula, source) so a page 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from nmguard.errors import InputError
@@ -100,13 +101,15 @@ def _barrier(
     factor: float,
     materials: tuple[str, ...],
     energy: str | None,
+    delay_field: str,
 ) -> BarrierResult:
     """The shared chain from a dose-rate constant to B and thicknesses (PET rooms, SPECT rooms, hot lab)."""
     f_delay = math.exp(-LN2 * delay_h / half_life_h)
     r_t = dose_reduction_factor(stay_h, half_life_h)
     per_stay = gamma * activity_MBq * f_delay * stay_h * r_t * factor / distance_m**2
     weekly = per_week * per_stay
-    b = goal_uSv / (occupancy * weekly)
+    if not (math.isfinite(weekly) and weekly > 0):  # decayed to nothing in floating point: no real input does that
+        raise InputError(f"{delay_field}: the activity has decayed away before the stay; check the times", delay_field)
     steps += [
         Step("F_delay", "decay before the stay", f_delay, "1", "exp(-ln2 × t_delay / T½)"),
         Step("R_t", "dose-reduction factor over the stay", r_t, "1", "1.443 × (T½ / t) × (1 − exp(−0.693 × t / T½))"),
@@ -114,6 +117,16 @@ def _barrier(
             "D_1", "dose per patient at the point, unshielded", per_stay, "µSv", "Γ × A0 × F_delay × t × R_t × f / d²"
         ),
         Step("D_week", "weekly dose at the point, unshielded", weekly, "µSv/week", "N × D_1"),
+    ]
+    return _finish(steps, weekly, goal_uSv, occupancy, materials, energy)
+
+
+def _finish(
+    steps: list[Step], weekly: float, goal_uSv: float, occupancy: float, materials: tuple[str, ...], energy: str | None
+) -> BarrierResult:
+    """From the weekly unshielded dose at the point to B and the thicknesses (one place for every caller)."""
+    b = goal_uSv / (occupancy * weekly)
+    steps += [
         Step("P", "design goal", goal_uSv, "µSv/week"),
         Step("T", "occupancy factor", occupancy, "1"),
         Step("B", "transmission required", b, "1", "P / (T × D_week)"),
@@ -147,6 +160,25 @@ def _barrier(
     )
 
 
+def combine_at_point(
+    contributions: Sequence[tuple[str, BarrierResult]], *, occupancy: float, design_goal_uSv_week: float
+) -> BarrierResult:
+    """One point seen by several sources (two uptake rooms and the scanner behind one wall): the weekly doses add
+    before B is formed. Thicknesses only when every contribution had them (all 511 keV); else B alone."""
+    if not contributions:
+        raise InputError("contributions: at least one source is needed", "contributions")
+    check_number(occupancy, "occupancy", low=1e-6, high=1.0)
+    check_number(design_goal_uSv_week, "design_goal", low=1e-9, high=1e9, unit="uSv/week")
+    steps = [
+        Step(f"D_week[{label}]", f"weekly dose from {label}, unshielded", r.weekly_dose_uSv, "µSv/week")
+        for label, r in contributions
+    ]
+    weekly = math.fsum(r.weekly_dose_uSv for _, r in contributions)
+    steps.append(Step("D_week", "weekly dose at the point, all sources, unshielded", weekly, "µSv/week", "Σ D_week[i]"))
+    all_511 = all(set(r.thickness_mm) == set(MATERIALS) for _, r in contributions)
+    return _finish(steps, weekly, design_goal_uSv_week, occupancy, MATERIALS, "511keV" if all_511 else None)
+
+
 def pet_barrier(
     *,
     room: str,
@@ -162,7 +194,7 @@ def pet_barrier(
     """TG-108 for an F-18 patient: the uptake room (the stay is the uptake, from injection) or the imaging room
     (the stay is the scan, after the uptake's decay, times the voiding factor when the patient voids first)."""
     if room not in ROOMS:
-        raise InputError(f"room: {room!r} is not one of {', '.join(ROOMS)}", "room")
+        raise InputError(f"room: {str(room)[:40]!r} is not one of {', '.join(ROOMS)}", "room")
     _check_common(activity_Bq, patients_per_week, distance_m, occupancy, design_goal_uSv_week, "patients_per_week")
     check_quantity(uptake_s, "uptake_min", "duration")
     if room == "imaging":
@@ -210,6 +242,7 @@ def pet_barrier(
         factor=factor,
         materials=MATERIALS,
         energy="511keV",
+        delay_field="uptake_min",
     )
 
 
@@ -274,6 +307,7 @@ def source_barrier(
         factor=1.0,
         materials=MATERIALS if thickness else (),
         energy=energy if thickness else None,
+        delay_field="delay_min",
     )
 
 

@@ -143,11 +143,14 @@ def archer_fit(material: str, energy: str = "511keV") -> ArcherFit:
     fits = shielding_data().fits
     if energy not in fits:
         raise InputError(
-            f"not yet: no cited broad-beam transmission data for {energy} (have: {', '.join(fits)})", field="nuclide"
+            f"not yet: no cited broad-beam transmission data for {str(energy)[:40]} (have: {', '.join(fits)})",
+            field="nuclide",
         )
     if material not in fits[energy]:
         have = ", ".join(fits[energy])
-        raise InputError(f"not yet: no cited {energy} transmission data for {material!r} (have: {have})", "material")
+        raise InputError(
+            f"not yet: no cited {energy} transmission data for {str(material)[:40]!r} (have: {have})", "material"
+        )
     return fits[energy][material]
 
 
@@ -155,9 +158,9 @@ def design_goal(profile: str, area: str) -> DesignGoal:
     """The weekly design goal of ``area`` under ``profile``; the public limit is taken from dose_limits."""
     data = shielding_data()
     if profile not in data.goals:
-        raise InputError(f"unknown profile {profile!r} (choices: {', '.join(data.goals)})", field="profile")
+        raise InputError(f"unknown profile {str(profile)[:40]!r} (choices: {', '.join(data.goals)})", field="profile")
     if area not in AREAS:
-        raise InputError(f"unknown area {area!r} (choices: {', '.join(AREAS)})", field="area")
+        raise InputError(f"unknown area {str(area)[:40]!r} (choices: {', '.join(AREAS)})", field="area")
     table = data.goals[profile][area]
     where = f"{SHIELDING_FILE} [design_goals.{profile}.{area}]"
     if table["basis"] == "public-limit":
