@@ -3,7 +3,7 @@ allow, and the thickness of lead, concrete and iron that gives it (AAPM TG-108 f
 the nuclide's own constant for a SPECT room or the hot lab).
 
 For one patient (or source) that stays ``t`` hours at ``d`` metres, starting ``delay`` hours after the activity
-``A0`` was measured (TG-108's equations (2)-(5) as quoted in docs/shielding.md):
+``A0`` was measured (TG-108's model; the steps and citations in docs/shielding.md):
 
     dose per stay   D1 = Gamma A0 F_delay t R_t / d^2 x f        F_delay = exp(-ln2 delay / T1/2)
     dose reduction  R_t = (T1/2 / (t ln 2)) (1 - exp(-ln2 t / T1/2))   (TG-108: 1.443 and 0.693)
@@ -208,7 +208,9 @@ def pet_barrier(
     pet = shielding_data().pet
     nuclide = get_nuclide(pet.nuclide)
     half_life_h = nuclide.half_life_s / S_PER_H
-    imaging = room == "imaging"
+    imaging = imaging_s is not None  # the imaging room (checked above)
+    delay_h = uptake_s / S_PER_H if imaging_s is not None else 0.0
+    stay_h = (imaging_s if imaging_s is not None else uptake_s) / S_PER_H
     factor = pet.voiding_factor.value if imaging and voiding else 1.0
     steps = [
         _sourced_step("Γ_air", f"{pet.nuclide} dose-rate constant (point source in air)", pet.dose_rate_constant),
@@ -217,8 +219,8 @@ def pet_barrier(
         _half_life_step(pet.nuclide, nuclide.half_life, half_life_h),
         Step("A0", "activity administered", activity_Bq / 1e6, "MBq"),
         Step("N", "patients per week", patients_per_week, "1/week"),
-        Step("t_delay", "time from injection to the stay", uptake_s / S_PER_H if imaging else 0.0, "h"),
-        Step("t", "stay at the source position", (imaging_s if imaging else uptake_s) / S_PER_H, "h"),  # type: ignore[operator]
+        Step("t_delay", "time from injection to the stay", delay_h, "h"),
+        Step("t", "stay at the source position", stay_h, "h"),
         Step("d", "distance source to point", distance_m, "m"),
     ]
     if imaging:
@@ -233,8 +235,8 @@ def pet_barrier(
         gamma=pet.patient_dose_rate_constant.value,
         activity_MBq=activity_Bq / 1e6,
         per_week=patients_per_week,
-        delay_h=uptake_s / S_PER_H if imaging else 0.0,
-        stay_h=(imaging_s if imaging else uptake_s) / S_PER_H,  # type: ignore[operator]
+        delay_h=delay_h,
+        stay_h=stay_h,
         half_life_h=half_life_h,
         distance_m=distance_m,
         occupancy=occupancy,
