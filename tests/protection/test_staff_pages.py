@@ -143,3 +143,43 @@ def test_rpo_dashboard_alert_for_workers_at_the_investigation_level(client, rpo,
     assert any(t.startswith("Investigation level reached: Worker W1") for t in titles)
     assert not any("W2" in t for t in titles)
     assert not any("W1" in i.title for i in attention_items(make_user("technologist", "t1")))
+
+
+def test_correction_page_supersedes_with_reason_and_refuses_without(client, rpo, make_user):
+    from nmguard.apps.protection.models import DoseReading
+
+    _import(monthly_file({"W1": 0.1}, YEAR), rpo)
+    reading = DoseReading.objects.get(worker__worker_id="W1", period_start=dt.date(YEAR, 1, 1))
+    client.force_login(make_user("technologist", "t1"))
+    assert client.get(f"/protection/readings/{reading.pk}/correct/").status_code == 403
+    client.force_login(rpo)
+    page = client.get(f"/protection/readings/{reading.pk}/correct/")
+    assert page.status_code == 200 and 'value="0.1"' in page.content.decode()
+    no_reason = client.post(f"/protection/readings/{reading.pk}/correct/", {"hp10_mSv": "0.3", "reason": ""})
+    assert no_reason.status_code == 400 and 'data-field="reason"' in no_reason.content.decode()
+    negative = client.post(f"/protection/readings/{reading.pk}/correct/", {"hp10_mSv": "-1", "reason": "typo"})
+    assert negative.status_code == 400 and 'data-field="hp10_mSv"' in negative.content.decode()
+    ok = client.post(f"/protection/readings/{reading.pk}/correct/", {"hp10_mSv": "0.3", "reason": "typo in the file"})
+    assert ok.status_code == 302
+    reading.refresh_from_db()
+    assert reading.superseded_by.hp10_mSv == 0.3 and reading.supersede_reason == "typo in the file"
+    assert reading.superseded_by.hp007_mSv is None  # empty stays "not measured"
+
+
+def test_register_category_changes_the_limits_with_a_reason(client, rpo):
+    """NRC 10 CFR 20.1207: a minor's limit is 10 % of the adult's, 5 mSv effective (dose_limits.toml): W1 at
+    12 x 0.6 = 7.2 mSv is ok as an adult worker (50 mSv, investigation level 15 mSv), over as an apprentice."""
+    from nmguard.apps.protection.models import Worker
+
+    _department("us-nrc", rpo)
+    _import(monthly_file({"W1": 0.6}, YEAR), rpo)
+    worker = Worker.objects.get(worker_id="W1")
+    client.force_login(rpo)
+    assert 'data-status="ok"' in client.get("/protection/", {"year": YEAR}).content.decode()
+    url = f"/protection/workers/{worker.pk}/edit/"
+    missing = client.post(url, {"name": "Ann", "category": "apprentice", "active": "on", "reason": ""})
+    assert missing.status_code == 400 and 'data-field="reason"' in missing.content.decode()
+    done = client.post(url, {"name": "Ann", "category": "apprentice", "active": "on", "reason": "apprentice, 17"})
+    assert done.status_code == 302
+    html = client.get("/protection/", {"year": YEAR}).content.decode()
+    assert 'data-worker="W1" data-status="limit_exceeded"' in html

@@ -42,3 +42,17 @@ def end(declaration: PregnancyDeclaration, ended_on: dt.date, user) -> Pregnancy
         declaration.ended_on = ended_on
         declaration.save(update_fields=["ended_on", "updated_at"])
     return declaration
+
+
+@transaction.atomic
+def update_worker(worker: Worker, *, name: str, category: str, active: bool, reason: str, user) -> Worker:
+    """Change the register's entry (the category chooses the limits, so the change needs a reason)."""
+    check_may_write(user)
+    if category not in Worker.Category.values:
+        raise InputError(f"category: one of {', '.join(Worker.Category.values)}", "category")
+    if not (reason or "").strip():
+        raise InputError("reason: say why the register changes", "reason")
+    with acting_as(user, reason=reason.strip()):
+        worker.name, worker.category, worker.active = name.strip(), category, active
+        worker.save()
+    return worker

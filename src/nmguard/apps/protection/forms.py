@@ -62,3 +62,32 @@ class EndPregnancyForm(forms.Form):
     ended_on = forms.DateField(
         label="Ended on", input_formats=DATE_INPUT_FORMATS, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+def _dose_field(label: str) -> forms.FloatField:
+    return forms.FloatField(
+        required=False,
+        min_value=0,
+        label=f"{label} (mSv; empty = not measured)",
+        widget=forms.NumberInput({"step": "any"}),
+    )
+
+
+class CorrectionForm(forms.Form):
+    hp10_mSv = _dose_field("Hp(10)")
+    hp007_mSv = _dose_field("Hp(0.07)")
+    hp3_mSv = _dose_field("Hp(3)")
+    reason = forms.CharField(label="Why the reading is corrected", max_length=500, widget=forms.Textarea({"rows": 2}))
+
+
+class WorkerForm(forms.Form):
+    name = forms.CharField(max_length=200, required=False)
+    category = forms.ChoiceField(choices=[])
+    active = forms.BooleanField(required=False, label="Monitored (wears a dosimeter)")
+    reason = forms.CharField(label="Why the register changes", max_length=500)
+
+    def __init__(self, *args, **kwargs) -> None:
+        from nmguard.apps.protection.models import Worker
+
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = Worker.Category.choices

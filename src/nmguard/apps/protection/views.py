@@ -133,6 +133,7 @@ def worker_page(request: HttpRequest, pk: int, forms_bound: dict | None = None) 
         "worker": worker,
         "profile": profile,
         "may_write": may_write,
+        "may_edit": request.user.has_perm("protection.change_worker"),
         "declare_form": forms_bound.get("declare") or PregnancyForm(),
         "end_form": forms_bound.get("end") or EndPregnancyForm(),
         **_history_context(worker, profile),
