@@ -183,3 +183,25 @@ def test_register_category_changes_the_limits_with_a_reason(client, rpo):
     assert done.status_code == 302
     html = client.get("/protection/", {"year": YEAR}).content.decode()
     assert 'data-worker="W1" data-status="limit_exceeded"' in html
+
+
+def test_another_services_layout_mapped_by_column(client, rpo):
+    """A file with its own header: the mapped columns give the same readings as the generic format; the bad
+    row keeps the other file's row number; an unknown column is refused above the form."""
+    other = (
+        "Badge,Person,Type,From,To,Hp10,Hp007\n"
+        + "W7,Eve Ray,whole_body,2026-01-01,2026-01-31,0.4,0.5\n"
+        + "W7,Eve Ray,whole_body,2026-02-01,2026-02-28,-0.1,0.5\n"
+    )
+    columns = {"worker_id": "Badge", "name": "Person", "dosimeter": "Type", "period_start": "From"}
+    columns |= {"period_end": "To", "hp10_mSv": "Hp10", "hp007_mSv": "Hp007"}
+    client.force_login(rpo)
+    data = {"action": "preview", "file": SimpleUploadedFile("other.csv", other.encode())}
+    preview = client.post("/protection/import/", data | {f"map_{k}": v for k, v in columns.items()})
+    result = preview.context["result"]
+    assert result.imported == 1 and result.new_workers == ["W7"] and [r["row"] for r in result.rejected] == [3]
+    wrong = {"action": "preview", "file": SimpleUploadedFile("other.csv", other.encode())}
+    bad = client.post(
+        "/protection/import/", wrong | {f"map_{k}": v for k, v in columns.items()} | {"map_hp10_mSv": "X"}
+    )
+    assert 'data-testid="form-error"' in bad.content.decode() and "column &#x27;X&#x27;" in bad.content.decode()

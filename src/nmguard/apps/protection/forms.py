@@ -7,6 +7,7 @@ from django import forms
 from nmguard.apps.core.listing import DATE_INPUT_FORMATS
 from nmguard.apps.protection.staff_sums import PROFILES, WINDOW_YEARS
 from nmguard.input_bounds import EARLIEST_DATE, LATEST_DATE
+from nmguard.protection.readings import HEADER, MAX_CELL
 
 MAX_UPLOAD_BYTES = 2_000_000  # the page's limit (the preview carries the text back): larger files via the CLI
 
@@ -23,10 +24,23 @@ class YearForm(forms.Form):
 
 
 class UploadForm(forms.Form):
+    """The file, and for another service's layout the column of its header that holds each generic field."""
+
     file = forms.FileField(
         label="Dosimetry service file (CSV)",
         error_messages={"required": "Choose the CSV file from the dosimetry service."},
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in HEADER:
+            self.fields[f"map_{name}"] = forms.CharField(
+                required=False, max_length=MAX_CELL, label=f"Column for {name} (other layouts only)"
+            )
+
+    def mapping(self) -> dict[str, str]:
+        """The columns given (empty: the file is in the generic format)."""
+        return {n: v for n in HEADER if (v := self.cleaned_data.get(f"map_{n}", "").strip())}
 
     def clean_file(self):
         f = self.cleaned_data["file"]

@@ -20,6 +20,7 @@ from nmguard.apps.protection.forms import ConfirmForm, EndPregnancyForm, Pregnan
 from nmguard.apps.protection.models import PregnancyDeclaration, Worker
 from nmguard.apps.protection.plots import bars_svg
 from nmguard.errors import InputError
+from nmguard.protection.readings import apply_column_mapping
 from nmguard.web.input_bounds import object_or_404
 
 VIEW = "protection.view_dosereading"
@@ -84,6 +85,8 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 content = _decode(form.cleaned_data["file"])
+                if mapping := form.mapping():  # another service's layout, rewritten in the generic format
+                    content = apply_column_mapping(content, mapping)
                 return _preview(request, content, form.cleaned_data["file"].name)
             except InputError as exc:
                 apply_error(form, exc)
