@@ -108,6 +108,9 @@ def load_demo() -> bool:
     from nmguard.apps.therapy.demo import load_therapy_demo
 
     load_therapy_demo(users)
+    from nmguard.apps.protection.demo import load_staff_dose_demo
+
+    load_staff_dose_demo(users)
     return True
 
 
