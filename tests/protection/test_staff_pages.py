@@ -179,8 +179,10 @@ def test_register_category_changes_the_limits_with_a_reason(client, rpo):
     url = f"/protection/workers/{worker.pk}/edit/"
     missing = client.post(url, {"name": "Ann", "category": "apprentice", "active": "on", "reason": ""})
     assert missing.status_code == 400 and 'data-field="reason"' in missing.content.decode()
-    done = client.post(url, {"name": "Ann", "category": "apprentice", "active": "on", "reason": "apprentice, 17"})
-    assert done.status_code == 302
+    data = {"name": "Ann", "category": "apprentice", "active": "on", "reason": "apprentice, 17", "user": rpo.pk}
+    assert client.post(url, data).status_code == 302
+    worker.refresh_from_db()
+    assert (worker.name, worker.category, worker.user) == ("Ann", "apprentice", rpo)
     html = client.get("/protection/", {"year": YEAR}).content.decode()
     assert 'data-worker="W1" data-status="limit_exceeded"' in html
 

@@ -45,7 +45,9 @@ def end(declaration: PregnancyDeclaration, ended_on: dt.date, user) -> Pregnancy
 
 
 @transaction.atomic
-def update_worker(worker: Worker, *, name: str, category: str, active: bool, reason: str, user) -> Worker:
+def update_worker(
+    worker: Worker, *, name: str, category: str, active: bool, reason: str, user, linked_user=None
+) -> Worker:
     """Change the register's entry (the category chooses the limits, so the change needs a reason)."""
     check_may_write(user)
     if category not in Worker.Category.values:
@@ -54,5 +56,6 @@ def update_worker(worker: Worker, *, name: str, category: str, active: bool, rea
         raise InputError("reason: say why the register changes", "reason")
     with acting_as(user, reason=reason.strip()):
         worker.name, worker.category, worker.active = name.strip(), category, active
+        worker.user = linked_user
         worker.save()
     return worker

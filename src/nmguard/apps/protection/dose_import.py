@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.protection.models import DoseImport, DoseReading, Worker
@@ -76,6 +76,15 @@ def check_may_write(user) -> None:
         )
 
 
+def _serialize_writes() -> None:
+    """Imports and corrections judge the held readings, then write: on PostgreSQL two at once could both
+    judge a row new. A transaction-scoped advisory lock runs them one after the other (SQLite already
+    serializes writers, and refuses a writer whose snapshot is stale)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('nmguard.protection.dose_readings'))")
+
+
 def held_readings(worker_ids: set[str] | None = None) -> list[pure.DoseReading]:
     """The current (not superseded) readings as the pure module's readings, from one query."""
     qs = DoseReading.objects.filter(superseded_by__isnull=True)
@@ -115,6 +124,7 @@ def import_readings(data: str | bytes, file_name: str, user, *, skip_invalid: bo
     check_may_write(user)
     file_name = (file_name or "upload.csv")[:255]
     with transaction.atomic(), acting_as(user, reason=f"staff dose import: {file_name}"):
+        _serialize_writes()
         result = judge(data, file_name)
         if result.rejected and not skip_invalid:
             raise ImportRefused(result)
@@ -164,6 +174,7 @@ def correct_reading(reading: DoseReading, values: Mapping[str, float | None], re
             f"values: only {', '.join(pure.DOSE_FIELDS)} can be corrected ({', '.join(unknown)})", "values"
         )
     with transaction.atomic(), acting_as(user, reason=f"dose reading corrected: {reason}"):
+        _serialize_writes()
         old = DoseReading.objects.select_for_update().select_related("worker").get(pk=reading.pk)
         if not old.current:
             raise InputError("this reading was already corrected: correct its successor", "reading")

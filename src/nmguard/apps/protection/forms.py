@@ -98,10 +98,14 @@ class WorkerForm(forms.Form):
     name = forms.CharField(max_length=200, required=False)
     category = forms.ChoiceField(choices=[])
     active = forms.BooleanField(required=False, label="Monitored (wears a dosimeter)")
+    user = forms.ModelChoiceField(queryset=None, required=False, label="NMGuard user (optional)")
     reason = forms.CharField(label="Why the register changes", max_length=500)
 
     def __init__(self, *args, **kwargs) -> None:
+        from django.contrib.auth import get_user_model
+
         from nmguard.apps.protection.models import Worker
 
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = Worker.Category.choices
+        self.fields["user"].queryset = get_user_model().objects.filter(is_active=True).order_by("username")

@@ -37,11 +37,13 @@ def correct(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("protection.change_worker", "changing the staff register")
 def edit_worker(request: HttpRequest, pk: int) -> HttpResponse:
     worker = object_or_404(Worker.objects.all(), pk=pk)
-    initial = {"name": worker.name, "category": worker.category, "active": worker.active}
+    initial = {"name": worker.name, "category": worker.category, "active": worker.active, "user": worker.user_id}
     form = WorkerForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            declarations.update_worker(worker, **form.cleaned_data, user=request.user)
+            data = dict(form.cleaned_data)
+            linked = data.pop("user")
+            declarations.update_worker(worker, **data, linked_user=linked, user=request.user)
             return redirect("protection-worker", pk=worker.pk)
         except InputError as exc:
             apply_error(form, exc)
