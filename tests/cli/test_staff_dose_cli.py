@@ -104,3 +104,13 @@ def test_report_bad_input_is_one_line(data_dir, args, field):
 def test_missing_file_is_one_line(data_dir, tmp_path):
     r = run("staff-dose", "import", str(tmp_path / "none.csv"), "--as", "rpo1", data_dir=data_dir)
     assert r.returncode == 2 and r.stderr.startswith("error: FILE: cannot read")
+
+
+def test_tables_without_json(data_dir, tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text(monthly_file({"TB1": 0.7}, 2025))
+    imp = run("staff-dose", "import", str(f), "--as", "rpo1", data_dir=data_dir)
+    assert imp.returncode == 0 and "Imported" in imp.stdout and "TB1" in imp.stdout
+    rep = run("staff-dose", "report", "--year", "2025", "--profile", "iaea", data_dir=data_dir)
+    # 12 x 0.7 = 8.4 mSv: over the IAEA investigation level of 6 mSv (30 % of 20)
+    assert rep.returncode == 0 and "TB1" in rep.stdout and "E 8.4 mSv" in rep.stdout and "investigation" in rep.stdout
