@@ -76,7 +76,7 @@ def bars_svg(
         out.append(f'<path d="M{LEFT} {sy(y):.1f}H{width - RIGHT}" stroke="{colour}" stroke-width="1.5"{dashed}/>')
         legend.append((colour, dash, label))
     for i, (colour, dash, label) in enumerate(legend):
-        x, y = LEFT + i * 190, HEIGHT - 8
+        x, y = LEFT + (i % 3) * 185, axis_y + 52 + (i // 3) * 14  # three a row: fits the narrowest plot
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(
             f'<path d="M{x} {y - 4}h18" stroke="{colour}" stroke-width="3"{dashed}/>'
