@@ -10,7 +10,20 @@ import sys
 
 import typer
 
-from nmguard.cli import administration, backup, calculators, dicomnet, dosimetry, hotlab, qc, service, waste
+from nmguard.cli import (
+    administration,
+    backup,
+    calculators,
+    dicomnet,
+    dosimetry,
+    hotlab,
+    qc,
+    release,
+    service,
+    shielding,
+    staff_dose,
+    waste,
+)
 from nmguard.errors import InputError
 
 app = typer.Typer(
@@ -30,6 +43,9 @@ waste.register(app)
 dosimetry.register(app)
 backup.register(app)
 dicomnet.register(app)
+staff_dose.register(app)
+release.register(app)
+shielding.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:
