@@ -46,7 +46,7 @@ def test_unverified_are_exactly_those_not_verified_and_every_source_is_a_known_c
     known = citations()
     assert all(known[v.source.id] == v.source for v in values)
     areas = {v.area for v in values}
-    assert areas == {"Equipment QC", "Administrations", "Hot lab", "Therapy"}
+    assert areas == {"Equipment QC", "Administrations", "Hot lab", "Therapy", "Protection"}
 
 
 def test_walk_finds_sourced_values_sourced_objects_and_source_status_pairs():

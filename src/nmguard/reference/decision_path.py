@@ -102,9 +102,11 @@ def _roots() -> list[tuple[str, str, Callable[[], Iterable[tuple[str, Any]]]]]:
         hotlab_plausibility,
         jurisdictions,
         paediatric_cards,
+        patient_release,
         qc_drift_rules,
         qc_tests,
         release_specs,
+        shielding,
         therapy_dosimetry,
         waste_rules,
     )
@@ -136,7 +138,7 @@ def _roots() -> list[tuple[str, str, Callable[[], Iterable[tuple[str, Any]]]]]:
         ),
         (
             "Administrations",
-            "Jurisdiction profiles: tolerances, medical-event thresholds, reporting deadlines",
+            "Jurisdiction profiles: tolerances, medical-event thresholds, reporting deadlines, dose limits",
             lambda: [(p.id, p) for p in jurisdictions.profiles()],
         ),
         (
@@ -182,6 +184,16 @@ def _roots() -> list[tuple[str, str, Callable[[], Iterable[tuple[str, Any]]]]]:
                 ("cycle_window", therapy_dosimetry.cycle_window()),
                 ("tia_selection", therapy_dosimetry.tia_selection()),
             ],
+        ),
+        (
+            "Protection",
+            "Patient release after therapy: release and instruction criteria, table values, I-131 models",
+            lambda: [("release", patient_release.patient_release_data())],
+        ),
+        (
+            "Protection",
+            "Shielding design: source terms, transmission fits, design goals",
+            lambda: [("shielding", shielding.shielding_data())],
         ),
     ]
 
