@@ -4,7 +4,7 @@ A drill (docs/reliability.md) restarted PostgreSQL under 50 users: the requests 
 got "500 Internal Server Error", which tells a user that NMGuard is broken, and a script that retrying is
 pointless. The database being away (restart, network cut, an SQLite file locked past its timeout) or the data
 disk being full is a temporary condition: "503 Service Unavailable" with ``Retry-After`` says so, and the page
-says that nothing of the request was stored (every request is one transaction, rolled back on the error).
+says that nothing of the request was stored (a request that writes is one transaction, rolled back on the error).
 
 Django calls this view while the exception is being handled (``handler500``), so ``sys.exc_info()`` holds it.
 It touches neither the database nor the session (both may be what failed) and renders no template that does.
