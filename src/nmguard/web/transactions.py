@@ -22,10 +22,11 @@ sees the exception: it rolls back on any 5xx response instead, which also covers
 itself (``ATOMIC_REQUESTS`` committed those). ``transaction.non_atomic_requests`` is not consulted: no view
 uses it (the decorator only speaks to ``ATOMIC_REQUESTS``, now off).
 
-Writes outside a request transaction stay whole: no GET view writes (1,904 pages crawled by following links as the
-eight demo roles ran no INSERT, UPDATE or DELETE); the session store saves in its own ``atomic``; ``record_event`` appends
-to the audit chain in its own ``atomic`` holding the chain head (``select_for_update`` on PostgreSQL, the
-IMMEDIATE write lock on SQLite), so the chain stays serialised with or without a request transaction.
+Writes outside a request transaction stay whole: no GET view writes (1,904 pages crawled by following links
+as the eight demo roles ran no INSERT, UPDATE or DELETE); the session store saves in its own ``atomic``;
+``record_event`` appends to the audit chain in its own ``atomic`` holding the chain head (``select_for_update``
+on PostgreSQL, the IMMEDIATE write lock on SQLite), so the chain stays serialised with or without a request
+transaction.
 """
 
 from __future__ import annotations
