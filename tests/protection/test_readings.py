@@ -93,6 +93,16 @@ def test_reimporting_the_same_file_changes_nothing():
     assert len(twice.readings) == 1 and len(twice.duplicates) == 1 and twice.ok
 
 
+def test_a_renamed_worker_reimported_is_a_duplicate_not_an_overlap():
+    """The name is a label: the same badge, period and doses under another name (a register rename, a
+    corrected spelling) is the same reading; a changed dose under it is still a correction."""
+    held = parse_readings(csv(*GOOD)).readings
+    renamed = parse_readings(csv(GOOD[0].replace(",Ann,", ",Ann Huber,")), held=held)
+    assert renamed.ok and renamed.readings == () and len(renamed.duplicates) == 1
+    changed = parse_readings(csv(GOOD[0].replace(",Ann,", ",Ann Huber,").replace("0.25", "0.26")), held=held)
+    assert not changed.ok and changed.readings == ()
+
+
 def test_a_header_that_is_not_the_format_is_one_bad_row_and_nothing_is_read():
     result = parse_readings("id,name,type,start,end,dose\nW1,Ann,whole_body,2026-01-01,2026-01-31,0.1\n")
     assert [(b.row, b.field) for b in result.bad_rows] == [(1, "header")] and result.readings == ()

@@ -43,7 +43,9 @@ class DoseReading:
     """One dosimeter's reading for one wear period; valid on construction (an invalid reading cannot exist)."""
 
     worker_id: str
-    name: str
+    # a label from the service's file, not part of the reading's identity: the same badge, period and doses
+    # under a corrected or changed name is the same reading (a re-import stays a duplicate)
+    name: str = field(compare=False)
     dosimeter: str
     period_start: dt.date
     period_end: dt.date

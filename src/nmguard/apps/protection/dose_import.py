@@ -90,7 +90,7 @@ def held_readings(worker_ids: set[str] | None = None) -> list[pure.DoseReading]:
     qs = DoseReading.objects.filter(superseded_by__isnull=True)
     if worker_ids is not None:
         qs = qs.filter(worker__worker_id__in=worker_ids)
-    # the name is part of the pure reading's identity, so a re-imported row is a duplicate only with it
+    # the register's name, for the record; the pure reading's identity leaves the name out
     fields = ("worker__worker_id", "worker__name", "dosimeter", "period_start", "period_end", "hp10_mSv", "hp007_mSv")
     return [
         pure.DoseReading(w, n, d, s, e, h10, h007, h3)
