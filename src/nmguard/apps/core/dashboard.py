@@ -28,8 +28,10 @@ def record_count(model: type) -> str:
     is deleted, so the highest id is a close upper bound; it is one index lookup on SQLite and PostgreSQL."""
     from django.db.models import Max
 
+    from nmguard.apps.core.listing import count_up_to
+
     manager = model._default_manager
-    n = manager.order_by()[: EXACT_COUNT_UP_TO + 1].count()  # unordered: a default ordering would sort every row
+    n = count_up_to(manager.all(), EXACT_COUNT_UP_TO)
     integer_ids = model._meta.pk.get_internal_type() in ("AutoField", "BigAutoField", "SmallAutoField")
     if n <= EXACT_COUNT_UP_TO or not integer_ids:
         return f"{n if n <= EXACT_COUNT_UP_TO else manager.count():,}"

@@ -216,6 +216,12 @@ def date_range_q(model: type[models.Model], path: str, start: dt.date | None, en
 COUNT_UP_TO = 10_000
 
 
+def count_up_to(rows: QuerySet, cap: int) -> int:
+    """How many rows ``rows`` has, reading at most ``cap + 1`` of them: a result above ``cap`` means "more".
+    Unordered: which rows make up the first cap + 1 does not change the answer, and a sort would read them all."""
+    return rows.order_by()[: cap + 1].count()
+
+
 class BoundedPaginator(Paginator):
     """A paginator whose count stops at :data:`COUNT_UP_TO`: beyond it ``capped`` is true, the pages end at
     the cap, and the page says "more than" and to narrow the filter. The CSV still holds every row."""
@@ -223,8 +229,7 @@ class BoundedPaginator(Paginator):
     @cached_property
     def _counted(self) -> int:
         rows = self.object_list
-        # unordered: which rows make up the first cap + 1 does not change the answer, and a sort would read them all
-        return rows.order_by()[: COUNT_UP_TO + 1].count() if isinstance(rows, QuerySet) else len(rows)
+        return count_up_to(rows, COUNT_UP_TO) if isinstance(rows, QuerySet) else len(rows)
 
     @cached_property
     def count(self) -> int:
