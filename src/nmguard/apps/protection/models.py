@@ -117,3 +117,8 @@ class PregnancyDeclaration(AuditedModel):
 
     def __str__(self) -> str:
         return f"{self.worker.worker_id} declared {self.declared_on}"
+
+
+# The other protection records live in one module each (one per part of the RPO's work); importing them here
+# registers their models with the app.
+from nmguard.apps.protection import event_models, room_models, source_models, survey_models  # noqa: E402, F401

@@ -1,0 +1,3 @@
+"""Shielding design records: rooms, their workload and the points of interest behind each barrier."""
+
+from __future__ import annotations
