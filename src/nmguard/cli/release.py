@@ -33,7 +33,7 @@ def release(
     retained: bool = typer.Option(False, "--retained", help="the activity is retained, not administered"),
     json: bool = JSON,
 ) -> None:
-    """Release after therapy: NUREG-1556 Vol. 9 App. U / RG 8.39 tables or equations, or the IAEA constraints."""
+    """Release after therapy: NUREG-1556 Volume 9 Appendix U / RG 8.39 tables or equations, or IAEA constraints."""
     rate = None if dose_rate_1m is None else parse_dose(dose_rate_1m, "dose_rate_1m", per="h") * 1e6
     decision = assess_release(
         nuclide,
@@ -75,4 +75,4 @@ def release(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(release)
+    app.command(short_help="Patient release after therapy: decision, dose to others, instructions.")(release)
