@@ -1,22 +1,9 @@
 """``nmguard release`` as a user runs it: the JSON contract, the guide's printed I-131 values, one error line."""
 
-import json
-
 import pytest
+from tests.cli.in_process import in_process
 
-from nmguard.cli import main
-
-
-def run(capsys, *args):
-    code = main(["release", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def run_json(capsys, *args):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
+run, run_json = in_process("release")
 
 
 def test_contract_keys_and_table_edge(capsys):

@@ -4,12 +4,11 @@ D_week = 40 x 0.092 x 555 x 1 h x 0.8323 / 9 = 188.9 uSv/week, B = 0.1059."""
 
 from __future__ import annotations
 
-import json
 import math
 
 import pytest
+from tests.cli.in_process import in_process
 
-from nmguard.cli import main
 from nmguard.protection.shielding_transmission import archer_transmission
 from nmguard.reference.shielding import archer_fit
 
@@ -23,16 +22,7 @@ IMAGING = [
 ]  # fmt: skip
 
 
-def run(capsys, *args):
-    code = main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def run_json(capsys, *args):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
+run, run_json = in_process()
 
 
 def test_uptake_room_contract_and_numbers(capsys):

@@ -1,24 +1,12 @@
 """``nmguard waste release-date`` as a user runs it; numbers are t = T * log2(A/L) by hand."""
 
-import json
-
 import pytest
-
-from nmguard.cli import main
+from tests.cli.in_process import in_process
 
 AT = "2026-03-02T08:00:00+01:00"
 
 
-def run(capsys, *args):
-    code = main(["waste", "release-date", *args])
-    out = capsys.readouterr()
-    return code, out.out, out.err
-
-
-def run_json(capsys, *args):
-    code, out, err = run(capsys, *args, "--json")
-    assert code == 0, err
-    return json.loads(out)
+run, run_json = in_process("waste", "release-date")
 
 
 def test_i131_release_date_json(capsys):
