@@ -43,5 +43,6 @@ def test_every_readme_example_runs_as_written(tmp_path):
     for line in readme_examples():
         command = re.sub(r"~/\.local/share/nmguard", env["NMGUARD_DATA_DIR"], line)
         command = command.replace("/tmp/lu177-run", str(tmp_path / "lu177-run"))
+        command = command.replace("--to /tmp/", f"--to {tmp_path}/")  # the backup tar stays in the test's folder
         done = subprocess.run(["bash", "-c", command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, f"{line}\n{done.stderr[-2000:]}"
