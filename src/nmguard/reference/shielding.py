@@ -189,3 +189,25 @@ def design_goal(profile: str, area: str) -> DesignGoal:
             weekly, "uSv/week", get_citation("nmguard-derivation", where), Status.DERIVED, None, note
         ),
     )
+
+
+@dataclass(frozen=True)
+class OccupancyChoice:
+    """A suggested occupancy factor T for a kind of area (NCRP 147 Table 4.1 as TG-108 quotes it)."""
+
+    key: str
+    label: str
+    factor: SourcedValue
+
+
+@cache
+def occupancy_choices() -> dict[str, OccupancyChoice]:
+    """The suggested occupancy factors by key, in file order (each 0 < T <= 1, checked)."""
+    choices: dict[str, OccupancyChoice] = {}
+    for key, table in read_toml(SHIELDING_FILE).get("occupancy", {}).items():
+        where = f"{SHIELDING_FILE} [occupancy.{key}]"
+        factor = _value(table, "factor", where, "1")
+        if not 0 < factor.value <= 1 or not str(table.get("label", "")).strip():
+            raise ReferenceDataError(f"{where}: needs a label and 0 < factor <= 1")
+        choices[key] = OccupancyChoice(key, str(table["label"]).strip(), factor)
+    return choices
