@@ -29,6 +29,31 @@ def nice_ticks(low: float, high: float, target: int = 5) -> list[float]:
     return [first + i * step for i in range(int((high - first) / step + 1e-9) + 1)]
 
 
+def svg_open(title: str, width: int, height: int) -> list[str]:
+    """The opening of a plot: the svg element with its accessible title, and the title printed on top."""
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}"'
+        f' role="img" font-family="sans-serif" font-size="11"><title>{escape(title)}</title>',
+        f'<text x="{LEFT}" y="14" font-size="12">{escape(title)}</text>',
+    ]
+
+
+def dash_attr(dash: str) -> str:
+    return f' stroke-dasharray="{dash}"' if dash else ""
+
+
+def legend_svg(entries: Sequence[tuple[str, str, str]], x0: float, y0: float, column_w: float) -> list[str]:
+    """(colour, dash, label) entries three a row from (x0, y0): a short thick line and its label."""
+    out = []
+    for i, (colour, dash, label) in enumerate(entries):
+        x, y = x0 + (i % 3) * column_w, y0 + (i // 3) * 14
+        out.append(
+            f'<path d="M{x} {y - 4}h18" stroke="{colour}" stroke-width="3"{dash_attr(dash)}/>'
+            f'<text x="{x + 24}" y="{y}">{escape(label)}</text>'
+        )
+    return out
+
+
 def histogram_svg(
     title: str,
     edges: Sequence[float],
@@ -54,11 +79,7 @@ def histogram_svg(
     def sy(c: float) -> float:
         return TOP + plot_h - c / top * plot_h
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" width="{WIDTH}" height="{HEIGHT}"'
-        f' role="img" font-family="sans-serif" font-size="11"><title>{escape(title)}</title>',
-        f'<text x="{LEFT}" y="14" font-size="12">{escape(title)}</text>',
-    ]
+    out = svg_open(title, WIDTH, HEIGHT)
     if band:
         out.append(
             f'<rect x="{sx(band[0]):.1f}" y="{TOP}" width="{max(sx(band[1]) - sx(band[0]), 0.5):.1f}"'
@@ -85,18 +106,8 @@ def histogram_svg(
     if band:
         legend.append(("#c7cacd", "", band[2]))
     for x, label, colour, dash in lines:
-        out.append(
-            f'<path d="M{sx(x):.1f} {TOP}V{axis_y}" stroke="{colour}" stroke-width="1.5"'
-            + (f' stroke-dasharray="{dash}"' if dash else "")
-            + "/>"
-        )
+        out.append(f'<path d="M{sx(x):.1f} {TOP}V{axis_y}" stroke="{colour}" stroke-width="1.5"{dash_attr(dash)}/>')
         legend.append((colour, dash, label))
-    for i, (colour, dash, label) in enumerate(legend):
-        x, y = LEFT + (i % 3) * 180, axis_y + 48 + (i // 3) * 14
-        dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(
-            f'<path d="M{x} {y - 4}h18" stroke="{colour}" stroke-width="3"{dashed}/>'
-            f'<text x="{x + 24}" y="{y}">{escape(label)}</text>'
-        )
+    out += legend_svg(legend, LEFT, axis_y + 48, 180)
     out.append("</svg>")
     return "".join(out)
