@@ -33,7 +33,7 @@ class Instrument(AuditedModel):
     calibrated_on = models.DateField()
     calibration_due = models.DateField()
     reads_background = models.BooleanField(
-        default=False, help_text="The meter reads the background, subtracted from the survey's readings"
+        default=False, help_text="A background reading is taken with every survey and subtracted"
     )
     check_reference = models.FloatField(null=True, blank=True, help_text="Check-source reference reading")
     check_unit = models.CharField(max_length=20, blank=True)

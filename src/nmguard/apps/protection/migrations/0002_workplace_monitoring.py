@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
                 (
                     "reads_background",
                     models.BooleanField(
-                        default=False, help_text="The meter reads the background, subtracted from the survey's readings"
+                        default=False, help_text="A background reading is taken with every survey and subtracted"
                     ),
                 ),
                 (
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 (
                     "reads_background",
                     models.BooleanField(
-                        default=False, help_text="The meter reads the background, subtracted from the survey's readings"
+                        default=False, help_text="A background reading is taken with every survey and subtracted"
                     ),
                 ),
                 (
