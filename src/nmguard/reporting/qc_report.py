@@ -123,21 +123,28 @@ class _Block:
         return max(len(c) for c in self.lines) * LINE_H + 2 * PAD
 
 
-def _wrapped(values: Sequence[str], weight: str = "normal") -> tuple[tuple[str, ...], ...]:
+Columns = Sequence[tuple[str, float]]  # header, share of the table width
+
+
+def _wrapped(values: Sequence[str], weight: str = "normal", columns: Columns = COLUMNS) -> tuple[tuple[str, ...], ...]:
     return tuple(
-        tuple(wrap(v, share * TABLE_W - 2 * PAD, weight=weight)) for v, (_, share) in zip(values, COLUMNS, strict=True)
+        tuple(wrap(v, share * TABLE_W - 2 * PAD, weight=weight)) for v, (_, share) in zip(values, columns, strict=True)
     )
 
 
-def paginate_rows(rows: Sequence[ReportRow]) -> list[list[_Block]]:
-    """The table's pages: rows in order, each whole on a page unless it is taller than a page."""
-    header = _Block(_wrapped([h for h, _ in COLUMNS], "bold"))
-    room = TABLE_TOP - TABLE_BOTTOM - header.height
+def paginate_rows(
+    rows: Sequence[ReportRow] | Sequence[Sequence[str]], columns: Columns = COLUMNS, top: float = TABLE_TOP
+) -> list[list[_Block]]:
+    """The table's pages: rows in order, each whole on a page unless it is taller than a page.
+
+    Other reports pass their own ``columns`` and rows as cell texts; ``top`` is where the table starts."""
+    header = _Block(_wrapped([h for h, _ in columns], "bold", columns))
+    room = top - TABLE_BOTTOM - header.height
     max_lines = int((room - 2 * PAD) // LINE_H)
     pages: list[list[_Block]] = [[]]
     used = 0.0
     for row in rows:
-        cells = _wrapped(_cells(row))
+        cells = _wrapped(_cells(row) if isinstance(row, ReportRow) else list(row), columns=columns)
         pieces = [cells]
         if _Block(cells).height > room:  # continue a very tall row over pages, line by line
             n = max(len(c) for c in cells)
@@ -152,7 +159,9 @@ def paginate_rows(rows: Sequence[ReportRow]) -> list[list[_Block]]:
     return pages
 
 
-def _draw_block(fig, block: _Block, top: float, weight: str = "normal", shade: bool = False) -> float:
+def _draw_block(
+    fig, block: _Block, top: float, weight: str = "normal", shade: bool = False, columns: Columns = COLUMNS
+) -> float:
     """Draw ``block`` with its top at ``top`` (points from the bottom); return its bottom."""
     bottom = top - block.height
     if shade:
@@ -167,7 +176,7 @@ def _draw_block(fig, block: _Block, top: float, weight: str = "normal", shade: b
             )
         )
     x = MARGIN_X
-    for lines, (_, share) in zip(block.lines, COLUMNS, strict=True):
+    for lines, (_, share) in zip(block.lines, columns, strict=True):
         for i, line in enumerate(lines):
             if line:
                 y = top - PAD - i * LINE_H
@@ -185,7 +194,15 @@ def _draw_block(fig, block: _Block, top: float, weight: str = "normal", shade: b
     return bottom
 
 
-def _page_header(fig, title: str, subtitle: str, number: int, total: int) -> None:
+def draw_table(fig, blocks: Sequence[_Block], columns: Columns = COLUMNS, top: float = TABLE_TOP) -> float:
+    """The shaded header row and one page's blocks of :func:`paginate_rows`; returns the table's bottom."""
+    top = _draw_block(fig, _Block(_wrapped([h for h, _ in columns], "bold", columns)), top, "bold", True, columns)
+    for block in blocks:
+        top = _draw_block(fig, block, top, columns=columns)
+    return top
+
+
+def page_header(fig, title: str, subtitle: str, number: int, total: int) -> None:
     fig.text(0.06, 0.96, title, fontsize=14, weight="bold")
     fig.text(0.06, 0.935, subtitle, fontsize=9, color="#5b6775")
     fig.text(0.94, 0.025, f"page {number} of {total}", fontsize=8, color="#5b6775", ha="right")
@@ -196,23 +213,20 @@ def monthly_report_pdf(title: str, subtitle: str, rows: Sequence[ReportRow], ser
     every page numbered "page N of M"."""
     pages = paginate_rows(rows)
     total = len(pages) + len(series)
-    header = _Block(_wrapped([h for h, _ in COLUMNS], "bold"))
     buffer = io.BytesIO()
     with PdfPages(buffer, metadata={"Title": title, "Creator": "NMGuard"}) as pdf:
         for n, blocks in enumerate(pages, start=1):
             fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-            _page_header(fig, title, subtitle, n, total)
+            page_header(fig, title, subtitle, n, total)
             if rows:
-                top = _draw_block(fig, header, TABLE_TOP, weight="bold", shade=True)
-                for block in blocks:
-                    top = _draw_block(fig, block, top)
+                draw_table(fig, blocks)
             else:
                 fig.text(0.06, 0.88, "No QC results in this month.", fontsize=10)
             pdf.savefig(fig)
             plt.close(fig)
         for n, s in enumerate(series, start=len(pages) + 1):
             fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-            _page_header(fig, title, subtitle, n, total)
+            page_header(fig, title, subtitle, n, total)
             ax = fig.add_axes((0.1, 0.58, 0.68, 0.3))
             _control_chart_axes(ax, s.test, s.times, s.values, s.unit, s.bands, s.outcomes)
             pdf.savefig(fig)
