@@ -160,3 +160,6 @@ class DosimetryJob(AuditedModel):
     @property
     def is_final(self) -> bool:
         return self.status in (self.Status.SUCCEEDED, self.Status.FAILED)
+
+
+from nmguard.apps.therapy.release_models import ReleaseDecision  # noqa: E402, F401
