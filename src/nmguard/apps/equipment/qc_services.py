@@ -27,6 +27,7 @@ from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
 from nmguard.apps.equipment.models import CheckSource, Equipment, QCExemption, QCResult, QCSchedule, QCTest
+from nmguard.apps.equipment.source_refusals import check_source_refusal
 from nmguard.errors import InputError
 from nmguard.physics.display import format_sig
 from nmguard.qc.drift import DriftCheck, TrendPoint, check_drift
@@ -349,6 +350,10 @@ def record_result(
     check_not_future(performed_at, "performed_at")
     if not schedule.active:
         raise InputError("this schedule is not active", "schedule")
+    if schedule.check_source_id and (
+        refusal := check_source_refusal(schedule.check_source, timezone.localdate(performed_at))
+    ):
+        raise InputError(f"{refusal}: use another check source", "check_source")
     evaluation = dict(evaluation or evaluate_value(schedule.test, value))
     outcome = evaluation["outcome"]
     drift = drift_for(schedule, extra=TrendPoint(performed_at, value, outcome))
