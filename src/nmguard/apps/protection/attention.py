@@ -1,5 +1,6 @@
-"""What staff dosimetry puts on the RPO's dashboard: workers at the investigation level or over a limit this
-year (the same evaluation as the staff-dose page and the CLI report)."""
+"""What staff dosimetry puts on the RPO's dashboard: each alert of this year (a worker's quantity at the
+investigation level or over a limit, the same evaluation as the staff-dose page and the CLI report) with the
+state of its investigation: none yet, open, or closed and by whom."""
 
 from __future__ import annotations
 
@@ -13,20 +14,25 @@ ALERT_ROLES = {"rpo"}
 
 
 def staff_dose_attention(user) -> list[AttentionItem]:
-    """One item per worker whose annual dose reached the investigation level or passed a limit."""
+    """One item per alert; an alert without an investigation says so and links to the RPO dashboard."""
     if not user.has_perm("protection.view_dosereading"):
         return []
     if not set(user.groups.values_list("name", flat=True)) & ALERT_ROLES:
         return []
+    from nmguard.apps.protection.investigation_records import alerts_of
     from nmguard.apps.protection.staff_sums import evaluate_year
 
-    year = timezone.localdate().year
     items = []
-    for r in evaluate_year(year):
-        status = r.row["status"]
-        if status == "ok":
-            continue
-        what = "Dose limit exceeded" if status == "limit_exceeded" else "Investigation level reached"
-        detail = "; ".join(r.evaluation.reasons) or status
-        items.append(AttentionItem(f"{what}: {r.worker}", detail, reverse("protection-worker", args=[r.worker.pk])))
+    for a in alerts_of(evaluate_year(timezone.localdate().year)):
+        what = "Dose limit exceeded" if a.level == "limit_exceeded" else "Investigation level reached"
+        inv = a.investigation
+        if inv is None:
+            state, url = "no investigation yet", reverse("protection-rpo")
+        elif inv.status == "open":
+            state, url = f"investigation {inv.pk} open", reverse("protection-investigation", args=[inv.pk])
+        else:
+            closed = timezone.localtime(inv.closed_at)
+            state = f"investigation {inv.pk} closed {closed:%Y-%m-%d} by {inv.closed_by}"
+            url = reverse("protection-investigation", args=[inv.pk])
+        items.append(AttentionItem(f"{what}: {a.worker}", f"{a.reason} · {state}", url))
     return items

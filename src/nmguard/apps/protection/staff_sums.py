@@ -100,11 +100,14 @@ def embryo_fetus(declaration: PregnancyDeclaration, profile: str | None = None) 
     )
 
 
-def effective_lines(profile: str, category: str = "worker", year: int = 2000) -> list[tuple[float, str, str, str]]:
-    """The plot lines for the annual effective dose: the single-year limit and the investigation level."""
+def effective_lines(
+    profile: str, category: str = "worker", year: int = 2000, quantity: str = "effective"
+) -> list[tuple[float, str, str, str]]:
+    """The plot lines for a quantity's annual dose (the effective dose unless ``quantity`` says another):
+    the single-year limit (a multi-year sum as its yearly average) and the investigation level."""
     limits = dose_sums.limits_of(profile)
-    levels = dose_sums.evaluate_quantity({}, "effective", year, limits, category)
-    limit = limits.limit(category, "effective")
+    levels = dose_sums.evaluate_quantity({}, quantity, year, limits, category)
+    limit = limits.limit(category, quantity)
     lines: list[tuple[float, str, str, str]] = []
     if limit is not None:
         for applied in limit.applicable():

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.web import apply_error
-from nmguard.apps.protection import declarations, staff_sums
+from nmguard.apps.protection import declarations, investigation_records, staff_sums
 from nmguard.apps.protection.dose_import import WRITE_PERMISSION, ImportRefused, import_readings, judge
 from nmguard.apps.protection.forms import ConfirmForm, EndPregnancyForm, PregnancyForm, UploadForm, YearForm
 from nmguard.apps.protection.models import PregnancyDeclaration, Worker
@@ -121,7 +121,15 @@ def _history_context(worker: Worker, profile: str) -> dict[str, object]:
     )
     readings = worker.readings.select_related("batch", "superseded_by").order_by("-period_end", "dosimeter", "pk")
     pregnancies = [(p, staff_sums.embryo_fetus(p, profile)) for p in worker.pregnancies.all()]
-    return {"history": list(reversed(history)), "svg": svg, "readings": readings, "pregnancies": pregnancies}
+    alerts = investigation_records.alerts_of(staff_sums.StaffRow(worker, e) for e in reversed(history))
+    return {
+        "history": list(reversed(history)),
+        "svg": svg,
+        "readings": readings,
+        "pregnancies": pregnancies,
+        "alerts": alerts,
+        "investigations": worker.investigations.select_related("opened_by", "closed_by"),
+    }
 
 
 @requires(VIEW)
@@ -137,6 +145,7 @@ def worker_page(request: HttpRequest, pk: int, forms_bound: dict | None = None) 
         "profile": profile,
         "may_write": may_write,
         "may_edit": request.user.has_perm("protection.change_worker"),
+        "department_profile": True,  # the worker page always evaluates under the department's profile
         "declare_form": forms_bound.get("declare") or PregnancyForm(),
         "end_form": forms_bound.get("end") or EndPregnancyForm(),
         **_history_context(worker, profile),
