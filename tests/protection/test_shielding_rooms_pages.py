@@ -174,3 +174,26 @@ def test_the_demo_loads_two_pet_rooms_and_a_hot_lab(make_user):
     results = [point_result(p) for p in PointOfInterest.objects.all()]
     assert all(r.result.thickness_mm for r in results)  # F-18 everywhere: thicknesses for every point
     assert {r.passes for r in results if r.point.material} == {True, False}  # the demo shows both verdicts
+
+
+def test_changing_a_room_and_a_point_needs_a_reason(client, rpo):
+    from nmguard.apps.protection.room_models import PointOfInterest, ShieldingRoom
+
+    department("us-nrc", rpo)
+    r = room(rpo, UPTAKE)
+    p = point(r, rpo)
+    client.force_login(rpo)
+    edit = client.get(f"/protection/shielding/rooms/{r.pk}/edit/").content.decode()
+    assert 'value="555 MBq"' in edit and 'value="Uptake 1"' in edit
+    form = {"name": "Uptake 1", "kind": "pet_uptake", "nuclide": "F-18", "activity": "555 MBq", "per_week": "50",
+            "uptake_min": "60"}  # fmt: skip
+    bad = client.post(f"/protection/shielding/rooms/{r.pk}/edit/", form)
+    assert bad.status_code == 400 and 'data-field="reason"' in bad.content.decode()
+    ok = client.post(f"/protection/shielding/rooms/{r.pk}/edit/", {**form, "reason": "a second shift"})
+    assert ok.status_code == 302 and ShieldingRoom.objects.get(pk=r.pk).per_week == 50
+    assert 'value="3.0"' in client.get(f"/protection/shielding/points/{p.pk}/edit/").content.decode()
+    moved = client.post(
+        f"/protection/shielding/points/{p.pk}/edit/", _form({"distance_m": "4", "reason": "remeasured"})
+    )
+    assert moved.status_code == 302
+    assert PointOfInterest.objects.get(pk=p.pk).distance_m == 4.0 and p.history.count() == 2
