@@ -101,6 +101,7 @@ def parse_patient_release(data: dict[str, Any]) -> PatientReleaseData:
         "equation": ("factor", "distance", "occupancy_default", "occupancy_short", "short_half_life_limit"),
         "iodine131": ("first_period", "first_period_fraction", "occupancy_first_period", "occupancy_after"),
         "iaea": ("carer_constraint", "public_constraint", "instructions_always"),
+        "records": ("retention_years",),
     }
     for table, keys in scalar_keys.items():
         entries = _entries(data.get(table, {}), f"{f} [{table}]")

@@ -25,8 +25,6 @@ from django.utils import timezone
 
 from nmguard.apps.core.records import AuditedModel
 
-RETENTION_YEARS = 3  # 10 CFR 35.2075(c)
-
 
 class ReleaseDecision(AuditedModel):
     """One assessment of whether the patient of a therapy cycle may go home; signed by the physician on release."""
@@ -92,11 +90,15 @@ class ReleaseDecision(AuditedModel):
 
     @property
     def retain_until(self) -> dt.date | None:
-        """10 CFR 35.2075(c): three years after the date of release (29 February → 28 February)."""
+        """10 CFR 35.2075(c): three years (``patient_release.toml`` [records]) after the date of release, in the
+        department's days (29 February → 28 February)."""
+        from nmguard.reference.patient_release import patient_release_data
+
         if self.released_at is None:
             return None
+        years = int(patient_release_data().value("records.retention_years").value)
         day = timezone.localdate(self.released_at)
         try:
-            return day.replace(year=day.year + RETENTION_YEARS)
+            return day.replace(year=day.year + years)
         except ValueError:
-            return day.replace(year=day.year + RETENTION_YEARS, day=28)
+            return day.replace(year=day.year + years, day=28)
