@@ -296,3 +296,19 @@ def test_demo_loads_with_a_source_due_within_the_week(make_user):
     titles = [i.title for i in sources_attention(users[Role.RPO])]
     assert any("Leak test due" in t and "CS-2019-114" in t for t in titles)
     assert sources_attention(users[Role.TECHNOLOGIST]) == []
+
+
+def test_register_page_queries_do_not_grow_with_sources(client, rpo):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(rpo)
+    for i in range(2):
+        _wipe(_source(rpo, serial=f"S{i}"), rpo)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/protection/sources/").status_code == 200
+    for i in range(2, 8):
+        _wipe(_source(rpo, serial=f"S{i}"), rpo)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/protection/sources/").content.decode().count("data-serial=") == 8
+    assert len(many) == len(few), (len(few), len(many))

@@ -54,7 +54,12 @@ def last_test(source: SealedSource) -> LeakTest | None:
     return source.leak_tests.order_by("-wiped_at", "-pk").first()
 
 
-def leak_state(source: SealedSource, today: dt.date | None = None, latest: LeakTest | None = None) -> pure.Due:
+def leak_state(
+    source: SealedSource,
+    today: dt.date | None = None,
+    latest: LeakTest | None = None,
+    profile_rules: SealedSourceRules | None = None,
+) -> pure.Due:
     """Due / overdue / exempt / ok today; a withdrawn or disposed source is "not_in_use" (it may not be used)."""
     today = today or timezone.localdate()
     if source.status not in ACTIVE:
@@ -62,7 +67,7 @@ def leak_state(source: SealedSource, today: dt.date | None = None, latest: LeakT
     latest = latest if latest is not None else last_test(source)
     last_day = timezone.localdate(latest.wiped_at) if latest else None
     at = timezone.make_aware(dt.datetime.combine(today, dt.time(12)))
-    return pure.leak_test_due(facts(source), rules(), last_day, source.received_on, today, at)
+    return pure.leak_test_due(facts(source), profile_rules or rules(), last_day, source.received_on, today, at)
 
 
 @dataclass(frozen=True)
@@ -82,7 +87,11 @@ def register(today: dt.date | None = None, include_disposed: bool = False) -> li
     latest: dict[int, LeakTest] = {}
     for t in LeakTest.objects.filter(source__in=sources).order_by("wiped_at", "pk"):
         latest[t.source_id] = t
-    return [RegisterRow(s, activity_now(s), leak_state(s, today, latest.get(s.pk)), latest.get(s.pk)) for s in sources]
+    in_force = rules()  # one profile look-up for the whole register
+    return [
+        RegisterRow(s, activity_now(s), leak_state(s, today, latest.get(s.pk), in_force), latest.get(s.pk))
+        for s in sources
+    ]
 
 
 def leak_tests_due(today: dt.date | None = None) -> list[RegisterRow]:
