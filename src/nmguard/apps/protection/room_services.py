@@ -16,6 +16,7 @@ from nmguard.reference.nuclides import get_nuclide
 from nmguard.reference.shielding import occupancy_choices, shielding_data
 
 WRITE_PERMISSION = "protection.add_shieldingroom"
+MAX_THICKNESS_MM = 5000.0  # 5 m of anything stops 511 keV; beyond it a typing error (and exp() would overflow)
 PET_FIELDS = ("uptake_min", "imaging_min", "voiding")
 SOURCE_FIELDS = ("stay_min", "delay_min")
 
@@ -135,6 +136,8 @@ def _fill_point(point: PointOfInterest, data: dict[str, Any]) -> None:
         raise InputError(f"{field}: give the existing barrier's material and thickness together", field)
     point.material = material
     point.thickness_mm = _positive(thickness, "thickness_mm", zero=True) if material else None
+    if point.thickness_mm is not None and point.thickness_mm > MAX_THICKNESS_MM:
+        raise InputError(f"thickness_mm: at most {MAX_THICKNESS_MM:g} mm", "thickness_mm")
     other, other_d = data.get("other_room"), data.get("other_distance_m")
     if other is not None and other.pk == point.room_id:
         raise InputError("other_room: the point's own room counts already; choose another room", "other_room")
