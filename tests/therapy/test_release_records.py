@@ -101,6 +101,7 @@ def test_the_stored_record_agrees_with_the_cli_for_a_measured_dose_rate(dept, io
           "dose_rate_measured_at": "future"}, "dose_rate_measured_at"),
         ({"dose_rate_1m_uSv_h": 20.0}, "dose_rate_1m"),  # a rate the activity basis would not use
         ({"basis": "uptake-model"}, "condition"),  # the uptake model without a condition
+        ({"method": "table", "basis": "uptake-model", "condition": "thyroid-cancer"}, "method"),
         ({"method": "table", "occupancy": 0.125}, "occupancy"),  # the table carries its own assumptions
         ({"retained_activity": True}, "activity"),  # retained without the retained activity
     ],

@@ -113,6 +113,8 @@ def assess(cycle: TherapyCycle, a: Assessment, user) -> ReleaseDecision:
         activity = float(defaults["activity_Bq"])  # type: ignore[arg-type]
     if (a.basis == ReleaseDecision.Basis.UPTAKE) != bool(a.condition):
         raise InputError("condition: the I-131 uptake model needs a condition, and only it takes one", "condition")
+    if a.basis == ReleaseDecision.Basis.UPTAKE and a.method != ReleaseDecision.Method.PATIENT_SPECIFIC:
+        raise InputError("method: the I-131 uptake model is a patient-specific calculation, not the table", "method")
     _check_measurement(a, defaults["administered_at"])  # type: ignore[arg-type]
     previous = current_decision(cycle)
     reason = a.reason.strip()
