@@ -61,7 +61,8 @@ def investigation_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("protection-investigation", pk=inv.pk)
         saving = request.POST.get("action") == "save"
         form = CloseInvestigationForm(request.POST)
-        form.fields["password"].required = not saving  # saving the findings is no signature
+        for name in ("password", *records.TEXT_FIELDS):  # saving the findings is no signature; closing needs all
+            form.fields[name].required = not saving
         if form.is_valid():
             try:
                 values = {f: form.cleaned_data[f] for f in records.TEXT_FIELDS}
