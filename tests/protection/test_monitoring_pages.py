@@ -67,6 +67,8 @@ def test_a_survey_above_the_level_opens_a_follow_up_and_the_page_closes_it(clien
     from nmguard.apps.protection.survey_models import FollowUp
 
     follow = FollowUp.objects.get()
+    empty = client.post("/protection/monitoring/follow-ups/", {"follow_up": follow.pk, "action_taken": ""})
+    assert empty.status_code == 400 and empty.content.decode().count('data-field="action_taken"') == 1
     assert (
         client.post(
             "/protection/monitoring/follow-ups/", {"follow_up": follow.pk, "action_taken": "washed"}

@@ -182,10 +182,11 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
 @requires(VIEW)
 def follow_ups_page(request: HttpRequest) -> HttpResponse:
     """Open follow-ups first: the result that opened each, the action taken, the re-survey that closed it."""
-    form = ActionForm(request.POST or None)
+    form, posted = ActionForm(request.POST or None), None
     if request.method == "POST":
         _refuse_unless_writer(request, "recording a decontamination")
         follow_up = object_or_404(FollowUp.objects.all(), pk=request.POST.get("follow_up", ""))
+        posted = follow_up.pk
         if form.is_valid():
             try:
                 services.record_action(request.user, follow_up, form.cleaned_data["action_taken"])
@@ -197,5 +198,12 @@ def follow_ups_page(request: HttpRequest) -> HttpResponse:
     )
     open_items = [f for f in items if f.is_open]
     closed = [f for f in items if not f.is_open][:50]
-    context = {"open_items": open_items, "closed": closed, "form": form, "may_write": _may_write(request)}
+    context = {
+        "open_items": open_items,
+        "closed": closed,
+        "form": form,
+        "blank": ActionForm(),
+        "posted": posted,
+        "may_write": _may_write(request),
+    }
     return render(request, "protection/monitoring/follow_ups.html", context, status=400 if form.errors else 200)
