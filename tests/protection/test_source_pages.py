@@ -82,7 +82,8 @@ def test_a_failing_leak_test_withdraws_the_source_with_the_reason(rpo):
     [
         ({"removable": -1.0}, "removable_Bq"),
         ({"mda": 500.0}, "mda_Bq"),
-        ({"minutes": -120}, "wiped_at"),
+        ({"minutes": -120}, "wiped_at"),  # in the future
+        ({"minutes": 60 * 24 * 365 * 200}, "wiped_at"),  # before 1900
     ],
 )
 def test_leak_test_refusals_name_the_field(rpo, kw, field):
