@@ -104,6 +104,7 @@ def test_the_stored_record_agrees_with_the_cli_for_a_measured_dose_rate(dept, io
         ({"method": "table", "basis": "uptake-model", "condition": "thyroid-cancer"}, "method"),
         ({"method": "table", "occupancy": 0.125}, "occupancy"),  # the table carries its own assumptions
         ({"retained_activity": True}, "activity"),  # retained without the retained activity
+        ({"effective_half_life_d": 9.0}, "effective_half_life_d"),  # longer than I-131's 8.04 d
     ],
 )  # fmt: skip
 def test_refusals_name_their_field_and_store_nothing(dept, iodine_cycle, change, field):
@@ -128,6 +129,13 @@ def test_without_an_administration_the_activity_is_typed(dept):
     assert exc.value.field == "activity"
     decision = svc.assess(cycle, svc.Assessment(method="table", activity_Bq=1.0 * GBQ), dept["physician"])
     assert decision.releasable and not decision.activity_from_administration  # 1.0 GBq <= 1.2 GBq (Table U.1)
+    with pytest.raises(InputError) as exc:  # Lu-177 has no cited release row: refused, not guessed
+        svc.assess(
+            cycle,
+            svc.Assessment(method="table", nuclide="Lu-177", activity_Bq=7.4 * GBQ, reason="typed the wrong product"),
+            dept["physician"],
+        )
+    assert exc.value.field == "nuclide"
 
 
 def test_only_physicians_and_physicists_assess(dept, iodine_cycle):

@@ -28,6 +28,7 @@ from nmguard.protection.release_instructions import InstructionLine, instruction
 
 ASSESS_ROLES = (Role.PHYSICIAN, Role.PHYSICIST)
 SIGN_ROLES = (Role.PHYSICIAN,)  # the authorised user decides the release (10 CFR 35.75)
+_FIELDS = {"effective_half_life": "effective_half_life_d"}
 
 
 def release_profile() -> str:
@@ -121,18 +122,21 @@ def assess(cycle: TherapyCycle, a: Assessment, user) -> ReleaseDecision:
     if previous is not None:
         reason = require_reason_of_substance(reason, "reason")
     profile = release_profile()
-    result = assess_release(
-        nuclide,
-        float(activity),  # type: ignore[arg-type]
-        a.method,
-        condition=a.condition or None,
-        dose_rate_1m_uSv_h=a.dose_rate_1m_uSv_h,
-        occupancy=a.occupancy,
-        effective_half_life_d=a.effective_half_life_d,
-        profile=profile,
-        radiopharmaceutical=str(defaults["radiopharmaceutical"]) or None,
-        retained_activity=a.retained_activity,
-    ).as_dict()
+    try:
+        result = assess_release(
+            nuclide,
+            float(activity),  # type: ignore[arg-type]
+            a.method,
+            condition=a.condition or None,
+            dose_rate_1m_uSv_h=a.dose_rate_1m_uSv_h,
+            occupancy=a.occupancy,
+            effective_half_life_d=a.effective_half_life_d,
+            profile=profile,
+            radiopharmaceutical=str(defaults["radiopharmaceutical"]) or None,
+            retained_activity=a.retained_activity,
+        ).as_dict()
+    except InputError as exc:  # the pure layer names its CLI's options; the record's fields differ in one name
+        raise InputError(exc.message, _FIELDS.get(exc.field or "", exc.field)) from None
     with transaction.atomic(), acting_as(user, reason=reason or "release assessed"):
         decision = ReleaseDecision.objects.create(
             cycle=cycle,
