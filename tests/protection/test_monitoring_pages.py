@@ -103,6 +103,24 @@ def test_instruments_page_shows_calibration_state_and_records_a_check(client, rp
          "calibration_due": "2027-01-01", "efficiencies": "Tc-99m=0.4"},
     )  # fmt: skip
     assert bad.status_code == 400 and 'data-field="serial"' in bad.content.decode()
+    today = timezone.localdate()
+    recal = {"action": "update", "instrument": kit["meter"].pk, "status": "in_service", "reason": "annual calibration"}
+    half = client.post("/protection/monitoring/instruments/", {**recal, "calibrated_on": today.isoformat()})
+    assert half.status_code == 400 and 'data-field="calibration_due"' in half.content.decode()
+    due = (today + dt.timedelta(days=365)).isoformat()
+    ok = client.post(
+        "/protection/monitoring/instruments/", {**recal, "calibrated_on": today.isoformat(), "calibration_due": due}
+    )
+    assert ok.status_code == 302
+    kit["meter"].refresh_from_db()
+    assert kit["meter"].calibrated_on == today and kit["meter"].calibration_due.isoformat() == due
+    out = {**recal, "status": "out_of_service", "reason": "dropped"}
+    assert client.post("/protection/monitoring/instruments/", out).status_code == 302
+    refused = client.post(
+        f"/protection/monitoring/locations/{kit['waiting'].pk}/",
+        {"instrument": kit["meter"].pk, "performed_at": _when(), "readings": "0.1"},
+    )
+    assert refused.status_code == 400 and 'data-field="instrument"' in refused.content.decode()
 
 
 def test_a_technologist_reads_but_may_not_write(client, make_user, kit):

@@ -87,6 +87,14 @@ class ConstancyForm(forms.Form):
     reading = _number("Check-source reading")
 
 
+class InstrumentUpdateForm(forms.Form):
+    instrument = forms.ModelChoiceField(queryset=Instrument.objects.all())
+    status = forms.ChoiceField(choices=Instrument.Status.choices)
+    calibrated_on = forms.DateField(required=False, label="New calibration on (empty: unchanged)", **_DATE)
+    calibration_due = forms.DateField(required=False, label="New calibration due", **_DATE)
+    reason = forms.CharField(label="Reason (kept in the history)")
+
+
 class LocationForm(forms.Form):
     name = forms.CharField(max_length=120)
     area_kind = forms.ChoiceField(choices=SurveyLocation.AreaKind.choices, label="Area")

@@ -17,6 +17,7 @@ from nmguard.apps.protection.monitoring_forms import (
     ActionForm,
     ConstancyForm,
     InstrumentForm,
+    InstrumentUpdateForm,
     LocationForm,
     SurveyForm,
     WipeForm,
@@ -155,15 +156,18 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action") if request.method == "POST" else None
     add = InstrumentForm(request.POST if action == "add" else None)
     check = ConstancyForm(request.POST if action == "check" else None, initial={"checked_on": timezone.localdate()})
-    if action in ("add", "check"):
-        _refuse_unless_writer(request, "recording an instrument or a constancy check")
-        form = add if action == "add" else check
+    update = InstrumentUpdateForm(request.POST if action == "update" else None)
+    if action in ("add", "check", "update"):
+        _refuse_unless_writer(request, "recording an instrument, its calibration or a constancy check")
+        form = {"add": add, "check": check, "update": update}[action]
         if form.is_valid():
             data = dict(form.cleaned_data)
             try:
                 if action == "add":
                     data["efficiencies"] = parse_efficiencies(data["efficiencies"])
                     services.create_instrument(request.user, **data)
+                elif action == "update":
+                    services.update_instrument(request.user, data.pop("instrument"), **data)
                 else:
                     services.record_constancy(request.user, data["instrument"], data["checked_on"], data["reading"])
                 return redirect("monitoring-instruments")
@@ -174,8 +178,8 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
         (i, calibration_state(i, today), i.constancy_checks.order_by("-checked_on", "-pk").first())
         for i in Instrument.objects.all()
     ]
-    context = {"rows": rows, "add": add, "check": check, "may_write": _may_write(request), "today": today}
-    status = 400 if add.errors or check.errors else 200
+    context = {"rows": rows, "add": add, "check": check, "update": update, "may_write": _may_write(request)}
+    status = 400 if add.errors or check.errors or update.errors else 200
     return render(request, "protection/monitoring/instruments.html", context, status=status)
 
 

@@ -137,6 +137,30 @@ def create_instrument(
 
 
 @transaction.atomic
+def update_instrument(
+    user, instrument: Instrument, *, status: str, reason: str, calibrated_on: dt.date | None = None,
+    calibration_due: dt.date | None = None,
+) -> Instrument:  # fmt: skip
+    """A new calibration (both dates) and/or a change of status, with the reason kept in the history."""
+    check_may_write(user)
+    if status not in Instrument.Status.values:
+        raise InputError(f"status: one of {', '.join(Instrument.Status.values)}", "status")
+    check_text(reason, "reason", required=True)
+    if (calibrated_on is None) != (calibration_due is None):
+        raise InputError("calibration_due: a new calibration needs both its date and its due date", "calibration_due")
+    if calibrated_on is not None and calibration_due is not None:
+        check_date(calibrated_on, "calibrated_on", latest=timezone.localdate(), earliest=instrument.calibrated_on)
+        check_date(calibration_due, "calibration_due")
+        if calibration_due <= calibrated_on:
+            raise InputError("calibration_due: must be after the calibration date", "calibration_due")
+        instrument.calibrated_on, instrument.calibration_due = calibrated_on, calibration_due
+    with acting_as(user, reason=reason.strip()):
+        instrument.status = status
+        instrument.save()
+    return instrument
+
+
+@transaction.atomic
 def record_constancy(user, instrument: Instrument, checked_on: dt.date, reading: float) -> ConstancyCheck:
     """A check-source reading against the instrument's reference, judged with the tolerance for its kind."""
     check_may_write(user)
