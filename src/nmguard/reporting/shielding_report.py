@@ -63,8 +63,8 @@ def result_rows(results: Sequence[Any]) -> list[tuple[str, ...]]:
         if r.passes is not None:
             verdict = "meets the goal" if r.passes else "EXCEEDS the goal"
             existing = (
-                f"{_f(p.thickness_mm)} mm {p.material}: B {_f(r.barrier_transmission)}, "
-                f"{_f(r.shielded_uSv_week)} µSv/week × T, {verdict}"
+                f"{_f(p.thickness_mm)} mm {p.material}: B_x {_f(r.barrier_transmission)}, "
+                f"T × D × B_x = {_f(r.shielded_uSv_week)} µSv/week, {verdict}"
             )
         else:
             existing = r.barrier_note or "none entered"
@@ -91,7 +91,8 @@ def step_rows(results: Sequence[Any]) -> list[tuple[str, ...]]:
         )
         for s in r.steps:
             source = f"{s.source} ({s.status})" if s.source else ""
-            rows.append((label, f"{s.symbol}: {s.name}", f"{_f(s.value, 4)} {s.unit}", s.formula, source))
+            unit = "" if s.unit == "1" else f" {s.unit}"
+            rows.append((label, f"{s.symbol}: {s.name}", f"{_f(s.value, 4)}{unit}", s.formula, source))
     return rows
 
 

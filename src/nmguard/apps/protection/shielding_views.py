@@ -71,9 +71,12 @@ def room_page(request: HttpRequest, pk: int) -> HttpResponse:
 def _room_form(request: HttpRequest, room: ShieldingRoom | None) -> HttpResponse:
     initial = RoomForm.initial_for(room) if room else {"nuclide": "F-18", "voiding": True}
     form = RoomForm(request.POST or None, initial=initial)
+    if room is None:
+        del form.fields["reason"]  # asked only when a stored room changes
     if request.method == "POST" and form.is_valid():
         try:
-            saved = room_services.save_room(room, form.data_for_service(), request.user, form.cleaned_data["reason"])
+            reason = form.cleaned_data.get("reason", "")
+            saved = room_services.save_room(room, form.data_for_service(), request.user, reason)
             return redirect("protection-shielding-room", pk=saved.pk)
         except InputError as exc:
             apply_error(form, exc)
@@ -94,9 +97,11 @@ def room_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _point_form(request: HttpRequest, room: ShieldingRoom, point: PointOfInterest | None) -> HttpResponse:
     initial = PointForm.initial_for(point) if point else {"occupancy_choice": "full", "area": "uncontrolled"}
     form = PointForm(request.POST or None, initial=initial, room=room)
+    if point is None:
+        del form.fields["reason"]  # asked only when a stored point changes
     if request.method == "POST" and form.is_valid():
         try:
-            data, reason = form.data_for_service(), form.cleaned_data["reason"]
+            data, reason = form.data_for_service(), form.cleaned_data.get("reason", "")
             room_services.save_point(room, point, data, request.user, reason)
             return redirect("protection-shielding-room", pk=room.pk)
         except InputError as exc:
