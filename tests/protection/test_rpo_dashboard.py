@@ -134,3 +134,37 @@ def test_who_may_see_and_open(client, rpo, make_user):
     client.force_login(rpo)
     bad = client.post(f"/protection/workers/{w1.pk}/investigate/", {"year": YEAR, "quantity": "lens"})
     assert bad.status_code == 400 and "raises no alert" in bad.content.decode()
+
+
+def test_panels_of_the_other_parts(client, rpo):
+    """A survey location first due today is listed as due; a source received 400 days ago and never tested is
+    listed under leak tests due; with no administered therapy cycle the release panel is empty."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nmguard.apps.protection import source_services, survey_services
+
+    today = timezone.localdate()
+    survey_services.create_location(
+        rpo, name="Hot lab bench", area_kind="controlled", survey_kind="dose_rate", frequency="weekly", first_due=today
+    )
+    source = source_services.register_source(
+        rpo,
+        nuclide="Cs-137",
+        serial_number="REF-1",
+        activity_Bq=7.4e6,
+        reference_at=timezone.now() - dt.timedelta(days=400),
+        use="reference",
+        location="Hot lab",
+        custodian=rpo,
+        received_on=today - dt.timedelta(days=400),
+    )
+    client.force_login(rpo)
+    html = client.get("/protection/rpo/").content.decode()
+    surveys = re.search(r'data-testid="panel-surveys-due".*?</section>', html, re.S).group(0)
+    assert "Hot lab bench: due" in surveys and "/protection/monitoring/locations/" in surveys
+    leaks = re.search(r'data-testid="panel-leak-tests-due".*?</section>', html, re.S).group(0)
+    assert f"/protection/sources/{source.pk}/" in leaks and "leak test" in leaks
+    release = re.search(r'data-testid="panel-release-waiting".*?</section>', html, re.S).group(0)
+    assert "<li>None.</li>" in release

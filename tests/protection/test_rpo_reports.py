@@ -76,6 +76,11 @@ def test_department_report_pdf(client, rpo):
         {**values, "estimated_dose_mSv": 0.05}, rpo, [Worker.objects.get(worker_id="W2")]
     )
     event_records.close_event(event, "area decontaminated, wipe test clean", rpo, PASSWORD)
+    from nmguard.apps.protection import survey_services
+
+    survey_services.create_location(
+        rpo, name="Hot lab bench", area_kind="controlled", survey_kind="dose_rate", frequency="weekly"
+    )
     client.force_login(rpo)
     response = client.get("/protection/report/", {"year": YEAR})
     assert response.status_code == 200
@@ -88,6 +93,11 @@ def test_department_report_pdf(client, rpo):
     assert "Doses per group, 2026" in everything and "8.4 person-mSv" in everything  # 12 x (0.6 + 0.1)
     assert "2026-03-04 10:15 Spill of radioactive material Hot lab 0.05 mSv" in everything
     assert "closed" in everything and "Investigations 2026" in everything and "No investigation." in everything
+    assert (
+        "Workplace monitoring: survey schedule on" in everything
+        and "Hot lab bench Dose rate Weekly never" in everything
+    )
+    assert "Sealed sources: leak tests on" in everything and "No sealed source." in everything
 
 
 def test_report_links_on_the_pages(client, rpo):

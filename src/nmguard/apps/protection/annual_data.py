@@ -169,6 +169,51 @@ def department_sections(year: int, profile: str) -> list[Section]:
         limits_section(profile, "worker"),
         investigations_section(invs.order_by("pk"), f"Investigations {year}"),
         events_section(year),
+        *other_parts_sections(timezone.localdate()),
+    ]
+
+
+def other_parts_sections(today: dt.date) -> list[Section]:
+    """The state of the other parts on the day the report is printed: the survey schedule (workplace
+    monitoring) and the sealed sources with their leak tests."""
+    from nmguard.apps.protection.source_services import register
+    from nmguard.apps.protection.survey_services import schedule
+
+    surveys = [
+        [
+            r.location.name,
+            r.location.get_survey_kind_display(),
+            r.location.get_frequency_display(),
+            f"{r.state.last_done:%Y-%m-%d}" if r.state.last_done else "never",
+            f"{r.state.due:%Y-%m-%d}",
+            r.state.state,
+        ]
+        for r in schedule(today)
+    ]
+    sources = [
+        [
+            str(r.source),
+            r.source.get_status_display(),
+            f"{timezone.localtime(r.latest.wiped_at):%Y-%m-%d}" if r.latest else "none",
+            r.leak.state + (f", due {r.leak.due:%Y-%m-%d}" if r.leak.due else ""),
+            r.leak.reason or "–",
+        ]
+        for r in register(today)
+    ]
+    day = f"{today:%Y-%m-%d}"
+    return [
+        Section(
+            f"Workplace monitoring: survey schedule on {day}",
+            [("Location", 0.28), ("Survey", 0.18), ("Frequency", 0.12), ("Last", 0.14), ("Due", 0.14), ("State", 0.14)],
+            surveys,
+            empty="No survey location.",
+        ),
+        Section(
+            f"Sealed sources: leak tests on {day}",
+            [("Source", 0.28), ("Status", 0.14), ("Last leak test", 0.14), ("Leak test", 0.18), ("Why", 0.26)],
+            sources,
+            empty="No sealed source.",
+        ),
     ]
 
 

@@ -36,19 +36,41 @@ class Panel:
 
 
 def other_panels(today: dt.date) -> list[Panel]:
-    """The due lists of the parts whose functions exist (release decisions waiting, from the therapy app)."""
+    """The due lists of the other parts: surveys due (workplace monitoring), leak tests due (sealed sources),
+    release decisions waiting (the therapy app)."""
+    from django.urls import reverse
+
+    from nmguard.apps.protection.source_services import leak_tests_due
+    from nmguard.apps.protection.survey_services import due_surveys
     from nmguard.apps.therapy.release_services import awaiting_release, release_url
 
-    cycles = list(awaiting_release()[:50])
+    surveys = [
+        (
+            f"{r.location.name}: {r.state.state}, due {r.state.due:%Y-%m-%d}",
+            reverse("monitoring-location", args=[r.location.pk]),
+        )
+        for r in due_surveys(today)
+    ]
+    leaks = [
+        (
+            f"{r.source}: leak test {r.leak.state}" + (f", due {r.leak.due:%Y-%m-%d}" if r.leak.due else ""),
+            reverse("protection-source", args=[r.source.pk]),
+        )
+        for r in leak_tests_due(today)
+    ]
     waiting = [
         (
             f"{c.course.patient}: cycle {c.number}, administered "
             f"{timezone.localtime(c.administration.administered_at):%Y-%m-%d}",
             release_url(c),
         )
-        for c in cycles
+        for c in awaiting_release()[:50]
     ]
-    return [Panel("release-waiting", "Release decisions waiting", waiting)]
+    return [
+        Panel("surveys-due", "Surveys due", surveys),
+        Panel("leak-tests-due", "Leak tests due", leaks),
+        Panel("release-waiting", "Release decisions waiting", waiting),
+    ]
 
 
 def _plots(rows: list[staff_sums.StaffRow], year: int, profile: str) -> dict[str, str]:
