@@ -147,6 +147,8 @@ def test_a_withdrawn_check_source_is_refused_in_qc(constancy, dept, rpo):
         {"performed_at": local.strftime("%Y-%m-%dT%H:%M"), "reading": "7 MBq", "comment": ""},
     )
     assert "CS-QC is withdrawn" in page.content.decode() and schedule.results.count() == count
+    banner = client.get(f"/equipment/qc/schedules/{schedule.pk}/").content.decode()
+    assert 'data-testid="source-refusal"' in banner and "CS-QC is withdrawn" in banner
 
 
 def test_an_overdue_check_source_is_refused_in_qc(constancy, dept, rpo):

@@ -23,6 +23,7 @@ from nmguard.apps.equipment.forms import (
     WithdrawExemptionForm,
 )
 from nmguard.apps.equipment.models import Equipment, QCExemption, QCResult, QCSchedule
+from nmguard.apps.equipment.source_refusals import check_source_refusal
 from nmguard.errors import InputError
 from nmguard.web.input_bounds import object_or_404
 
@@ -152,6 +153,9 @@ def schedule_detail(request: HttpRequest, pk: int, entry_form=None) -> HttpRespo
             "bands": qc_services.describe_bands(schedule.test),
             "expected": qc_services.expected_reading(schedule),
             "drift": qc_services.drift_for(schedule, results[-20:]),
+            "source_refusal": check_source_refusal(schedule.check_source, timezone.localdate())
+            if schedule.check_source_id
+            else None,
         },
     )
 
