@@ -168,3 +168,36 @@ def test_panels_of_the_other_parts(client, rpo):
     assert f"/protection/sources/{source.pk}/" in leaks and "leak test" in leaks
     release = re.search(r'data-testid="panel-release-waiting".*?</section>', html, re.S).group(0)
     assert "<li>None.</li>" in release
+
+
+def test_dashboard_query_count_does_not_grow_with_workers(client, rpo, make_user):
+    """More workers, accounts, alerts and investigations: the same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.protection import investigation_records as ir
+    from nmguard.apps.protection.models import Worker
+
+    _department("iaea-gsr3", rpo)
+    _import(monthly_file({"A1": 0.6, "A2": 0.1}, YEAR), rpo)
+    ir.open_investigation(Worker.objects.get(worker_id="A1"), YEAR, "effective", rpo)
+    with acting_as(rpo, reason="test"):  # one linked account already: the role groups are then read once
+        a1 = Worker.objects.get(worker_id="A1")
+        a1.user = make_user("physicist", "phys0")
+        a1.save()
+    client.force_login(rpo)
+    client.get("/protection/rpo/", {"year": YEAR})
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/protection/rpo/", {"year": YEAR}).status_code == 200
+    _import(monthly_file({f"B{i}": 0.6 for i in range(1, 11)}, YEAR), rpo)
+    with acting_as(rpo, reason="test"):
+        for i in range(1, 6):
+            w = Worker.objects.get(worker_id=f"B{i}")
+            w.user = make_user("technologist", f"tech{i}")
+            w.save()
+    for i in range(1, 4):
+        ir.open_investigation(Worker.objects.get(worker_id=f"B{i}"), YEAR, "effective", rpo)
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/protection/rpo/", {"year": YEAR}).content.decode().count('data-alert="') == 11
+    assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
