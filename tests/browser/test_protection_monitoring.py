@@ -56,3 +56,25 @@ def _kit(rpo) -> dict:
         first_due=today - dt.timedelta(days=30),
     )  # fmt: skip
     return {"counter": counter}
+
+
+def test_monitoring_pages_pass_axe(live_server, page, make_user):
+    """The four monitoring pages, with a record each, have no serious or critical axe-core violation and no
+    duplicate id (the checks of tests/browser/test_accessibility.py)."""
+    from django.utils import timezone
+    from tests.browser.test_accessibility import duplicate_ids, run_axe, serious_violations
+
+    from nmguard.apps.protection import survey_services as s
+
+    rpo = make_user("rpo", "rpo-axe")
+    kit = _kit(rpo)
+    bench = s.schedule()[0].location
+    wipe = {"gross_counts": 900_000, "gross_time_s": 60, "background_counts": 600, "background_time_s": 600}
+    s.record_wipe(rpo, bench, kit["counter"], timezone.now(), **wipe, area_cm2=100)  # opens a follow-up
+    sign_in(page, live_server, rpo)
+    for path in ("", f"locations/{bench.pk}/", "instruments/", "follow-ups/"):
+        response = page.goto(f"{live_server.url}/protection/monitoring/{path}")
+        assert response is not None and response.status == 200, path
+        problems = [f"id {name!r} {n} times" for name, n in duplicate_ids(page.content()).items()]
+        problems += serious_violations(run_axe(page))
+        assert problems == [], f"{path}: " + "\n".join(problems)

@@ -82,40 +82,40 @@ def test_a_survey_above_the_level_opens_a_follow_up_and_the_page_closes_it(clien
     assert 'data-state="closed"' in client.get("/protection/monitoring/follow-ups/").content.decode()
 
 
+def _form(action: str, **fields) -> dict:
+    """A POST of one of the instruments page's forms (each has its action as its field prefix)."""
+    return {"action": action, **{f"{action}-{k}": v for k, v in fields.items()}}
+
+
 def test_instruments_page_shows_calibration_state_and_records_a_check(client, rpo, kit):
     client.force_login(rpo)
-    page = client.get("/protection/monitoring/instruments/").content.decode()
+    url = "/protection/monitoring/instruments/"
+    page = client.get(url).content.decode()
     assert 'data-serial="WC-1" data-calibration="in_date"' in page
-    response = client.post(
-        "/protection/monitoring/instruments/",
-        {
-            "action": "check",
-            "instrument": kit["counter"].pk,
-            "checked_on": timezone.localdate().isoformat(),
-            "reading": 8000,
-        },
-    )
-    assert response.status_code == 302
-    assert "fail" in client.get("/protection/monitoring/instruments/").content.decode()
+    today = timezone.localdate()
+    check = _form("check", instrument=kit["counter"].pk, checked_on=today.isoformat(), reading=8000)
+    assert client.post(url, check).status_code == 302
+    assert "fail" in client.get(url).content.decode()
     bad = client.post(
-        "/protection/monitoring/instruments/",
-        {"action": "add", "name": "X", "kind": "wipe_counter", "serial": "WC-1", "calibrated_on": "2026-01-01",
-         "calibration_due": "2027-01-01", "efficiencies": "Tc-99m=0.4"},
+        url,
+        _form("add", name="X", kind="wipe_counter", serial="WC-1", calibrated_on="2026-01-01",
+              calibration_due="2027-01-01", efficiencies="Tc-99m=0.4"),
     )  # fmt: skip
     assert bad.status_code == 400 and 'data-field="serial"' in bad.content.decode()
-    today = timezone.localdate()
-    recal = {"action": "update", "instrument": kit["meter"].pk, "status": "in_service", "reason": "annual calibration"}
-    half = client.post("/protection/monitoring/instruments/", {**recal, "calibrated_on": today.isoformat()})
+    recal = {"instrument": kit["meter"].pk, "status": "in_service", "reason": "annual calibration"}
+    half = client.post(url, _form("update", **recal, calibrated_on=today.isoformat()))
     assert half.status_code == 400 and 'data-field="calibration_due"' in half.content.decode()
     due = (today + dt.timedelta(days=365)).isoformat()
-    ok = client.post(
-        "/protection/monitoring/instruments/", {**recal, "calibrated_on": today.isoformat(), "calibration_due": due}
+    assert (
+        client.post(url, _form("update", **recal, calibrated_on=today.isoformat(), calibration_due=due)).status_code
+        == 302
     )
-    assert ok.status_code == 302
     kit["meter"].refresh_from_db()
     assert kit["meter"].calibrated_on == today and kit["meter"].calibration_due.isoformat() == due
-    out = {**recal, "status": "out_of_service", "reason": "dropped"}
-    assert client.post("/protection/monitoring/instruments/", out).status_code == 302
+    assert (
+        client.post(url, _form("update", **{**recal, "status": "out_of_service", "reason": "dropped"})).status_code
+        == 302
+    )
     refused = client.post(
         f"/protection/monitoring/locations/{kit['waiting'].pk}/",
         {"instrument": kit["meter"].pk, "performed_at": _when(), "readings": "0.1"},

@@ -154,9 +154,12 @@ def calibration_state(instrument: Instrument, today: dt.date) -> str:
 def instruments_page(request: HttpRequest) -> HttpResponse:
     """Instruments with their calibration state and last constancy check; writers add instruments and checks."""
     action = request.POST.get("action") if request.method == "POST" else None
-    add = InstrumentForm(request.POST if action == "add" else None)
-    check = ConstancyForm(request.POST if action == "check" else None, initial={"checked_on": timezone.localdate()})
-    update = InstrumentUpdateForm(request.POST if action == "update" else None)
+    # prefixes: three forms on one page, each field's id unique
+    add = InstrumentForm(request.POST if action == "add" else None, prefix="add")
+    check = ConstancyForm(
+        request.POST if action == "check" else None, initial={"checked_on": timezone.localdate()}, prefix="check"
+    )
+    update = InstrumentUpdateForm(request.POST if action == "update" else None, prefix="update")
     if action in ("add", "check", "update"):
         _refuse_unless_writer(request, "recording an instrument, its calibration or a constancy check")
         form = {"add": add, "check": check, "update": update}[action]
@@ -186,28 +189,21 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
 @requires(VIEW)
 def follow_ups_page(request: HttpRequest) -> HttpResponse:
     """Open follow-ups first: the result that opened each, the action taken, the re-survey that closed it."""
-    form, posted = ActionForm(request.POST or None), None
+    posted, bound = None, None
     if request.method == "POST":
         _refuse_unless_writer(request, "recording a decontamination")
         follow_up = object_or_404(FollowUp.objects.all(), pk=request.POST.get("follow_up", ""))
-        posted = follow_up.pk
-        if form.is_valid():
+        posted, bound = follow_up.pk, ActionForm(request.POST, auto_id=f"id_fu{follow_up.pk}_%s")
+        if bound.is_valid():
             try:
-                services.record_action(request.user, follow_up, form.cleaned_data["action_taken"])
+                services.record_action(request.user, follow_up, bound.cleaned_data["action_taken"])
                 return redirect("monitoring-follow-ups")
             except InputError as exc:
-                apply_error(form, exc)
+                apply_error(bound, exc)
     items = FollowUp.objects.select_related("location", "survey", "wipe", "resurvey", "rewipe").order_by(
         "-closed_at", "-created_at"
     )
-    open_items = [f for f in items if f.is_open]
+    open_items = [(f, bound if f.pk == posted else ActionForm(auto_id=f"id_fu{f.pk}_%s")) for f in items if f.is_open]
     closed = [f for f in items if not f.is_open][:50]
-    context = {
-        "open_items": open_items,
-        "closed": closed,
-        "form": form,
-        "blank": ActionForm(),
-        "posted": posted,
-        "may_write": _may_write(request),
-    }
-    return render(request, "protection/monitoring/follow_ups.html", context, status=400 if form.errors else 200)
+    context = {"open_items": open_items, "closed": closed, "may_write": _may_write(request)}
+    return render(request, "protection/monitoring/follow_ups.html", context, status=400 if posted else 200)
