@@ -86,9 +86,20 @@ def test_event_lifecycle(client, rpo):
 
 
 def test_who_may_record(client, rpo, make_user):
+    from nmguard.apps.protection import event_records
+
+    event = event_records.record_event(
+        {"kind": "other", "occurred_at": timezone.now(), "location": "Corridor", "description": "trolley"}, rpo
+    )
     client.force_login(make_user("technologist", "tech1"))
     assert client.get("/protection/events/").status_code == 200
     refused = client.get("/protection/events/new/")
-    assert refused.status_code == 403
+    assert refused.status_code == 403 and "Radiation protection officer" in refused.content.decode()
+    page = client.get(f"/protection/events/{event.pk}/").content.decode()
+    assert "close-event-form" not in page
+    closing = client.post(f"/protection/events/{event.pk}/", {"actions": "x", "password": PASSWORD})
+    assert closing.status_code == 403
+    event.refresh_from_db()
+    assert event.status == "open"
     client.force_login(make_user("physicist", "phys1"))
     assert client.get("/protection/events/new/").status_code == 200

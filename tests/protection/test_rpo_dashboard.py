@@ -129,6 +129,14 @@ def test_who_may_see_and_open(client, rpo, make_user):
     w1 = Worker.objects.get(worker_id="W1")
     refused = client.post(f"/protection/workers/{w1.pk}/investigate/", {"year": YEAR, "quantity": "effective"})
     assert refused.status_code == 403
+    from nmguard.apps.protection import investigation_records as ir
+
+    inv = ir.open_investigation(w1, YEAR, "effective", rpo)
+    assert "investigation-form" not in client.get(f"/protection/investigations/{inv.pk}/").content.decode()
+    changed = client.post(f"/protection/investigations/{inv.pk}/", {"action": "save", "findings": "x"})
+    assert changed.status_code == 403
+    inv.refresh_from_db()
+    assert inv.findings == ""
     client.logout()
     assert client.get("/protection/rpo/").status_code == 302  # to the sign-in page
     client.force_login(rpo)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from nmguard.apps.core.permissions import requires
+from nmguard.apps.core.permissions import refusal, requires
 from nmguard.apps.core.signatures import SignatureError
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.protection import event_records
@@ -53,7 +53,9 @@ def event_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseEventForm(request.POST or None, initial={"actions": event.actions})
     status = 200
     if request.method == "POST":
-        if not may_close:
+        if not request.user.has_perm(WRITE_PERMISSION):
+            raise refusal(WRITE_PERMISSION, "closing a protection event")
+        if not may_close:  # closed meanwhile: the page shows by whom
             return redirect("protection-event", pk=event.pk)
         if form.is_valid():
             try:

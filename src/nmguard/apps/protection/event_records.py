@@ -1,4 +1,4 @@
-"""Protection events: recorded, updated while open, closed by e-signature; never deleted, every change audited.
+"""Protection events: recorded, then closed by e-signature with the actions taken; never deleted, every change audited.
 
 The pages and the API call these functions only, so both check the same things.
 """
@@ -57,24 +57,6 @@ def record_event(values: dict, user, workers: Iterable[Worker] | None = None) ->
         event = ProtectionEvent.objects.create(**fields, reported_by=user)
         event.workers.set(list(workers or []))
     return event
-
-
-@transaction.atomic
-def update_event(
-    event: ProtectionEvent, values: dict, user, workers: Iterable[Worker] | None = None
-) -> ProtectionEvent:
-    """Change an open event (a new version in its history)."""
-    check_may_write(user)
-    stored = ProtectionEvent.objects.select_for_update().get(pk=event.pk)
-    if stored.status != Status.OPEN:
-        raise InputError("description: the event is closed; its record can no longer change", "description")
-    fields = _check(values)
-    with acting_as(user, reason="protection event updated"):
-        for name, value in fields.items():
-            setattr(stored, name, value)
-        stored.save()
-        stored.workers.set(list(workers or []))
-    return stored
 
 
 def close_event(event: ProtectionEvent, actions: str, user, password: str) -> ProtectionEvent:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from nmguard.apps.core.permissions import requires
+from nmguard.apps.core.permissions import refusal, requires
 from nmguard.apps.core.signatures import SignatureError
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.protection import investigation_records as records
@@ -57,7 +57,9 @@ def investigation_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseInvestigationForm(initial=initial)
     status = 200
     if request.method == "POST":
-        if not may_write or inv.status != "open":
+        if not may_write:
+            raise refusal(WRITE_PERMISSION, "changing an investigation")
+        if inv.status != "open":  # closed meanwhile: the page shows by whom
             return redirect("protection-investigation", pk=inv.pk)
         saving = request.POST.get("action") == "save"
         form = CloseInvestigationForm(request.POST)
