@@ -30,7 +30,7 @@ from nmguard.reporting.qc_report import (  # noqa: E402
 )
 
 NOTE_LINE_H = 11.0  # points per line of a section's note (8 pt text)
-HEADING_GAP = 18.0  # points between the heading's baseline area and the note or table
+HEADING_GAP = 24.0  # points from the top of the heading (11 pt) to the table, without a note
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ def _note_lines(note: str) -> list[str]:
 
 
 def _table_top(section: Section) -> float:
-    return TABLE_TOP - HEADING_GAP - len(_note_lines(section.note)) * NOTE_LINE_H
+    notes = len(_note_lines(section.note))
+    return TABLE_TOP - HEADING_GAP - notes * NOTE_LINE_H - (4 if notes else 0)
 
 
 def sections_pdf(title: str, subtitle: str, sections: Sequence[Section]) -> bytes:
@@ -69,8 +70,8 @@ def sections_pdf(title: str, subtitle: str, sections: Sequence[Section]) -> byte
                 fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
                 page_header(fig, title, subtitle, number, total)
                 heading = section.heading + (" (continued)" if i else "")
-                fig.text(0.06, TABLE_TOP / PAGE_H, heading, fontsize=11, weight="bold", va="bottom")
-                y = TABLE_TOP - 6
+                fig.text(0.06, TABLE_TOP / PAGE_H, heading, fontsize=11, weight="bold", va="top")
+                y = TABLE_TOP - 18
                 for line in _note_lines(section.note):
                     fig.text(0.06, y / PAGE_H, line, fontsize=8, va="top", color="#1d2733")
                     y -= NOTE_LINE_H
