@@ -124,6 +124,11 @@ def strip_svg(
                 f'<circle cx="{mid + dx:.1f}" cy="{sy(value):.1f}" r="3.5" fill="#0b6e75" fill-opacity="0.75">'
                 f"<title>{escape(label)}: {format_sig(value, 4)} {escape(y_label)}</title></circle>"
             )
-        _x_label(out, mid, axis_y, f"{name} (n={len(points)})")
+        chars = max(int(slot / 6.5), 6)  # ~6.5 px a character at 11 px: the name fits its column
+        short = name if len(name) <= chars else name[: chars - 1] + "…"
+        out.append(
+            f'<text x="{mid:.1f}" y="{axis_y + 16}" text-anchor="middle">{escape(short)}<title>{escape(name)}</title>'
+            f'</text><text x="{mid:.1f}" y="{axis_y + 30}" text-anchor="middle" fill="#5b6670">n = {len(points)}</text>'
+        )
     _lines_and_legend(out, width, sy, axis_y, ("#0b6e75", "", "a worker's annual dose"), lines)
     return "".join(out)
