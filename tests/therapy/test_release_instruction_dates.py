@@ -52,6 +52,10 @@ def test_breastfeeding_sentences():
     assert breastfeeding_text(stop) == "Stop breast-feeding for this child (nrc-rg-8-39, verified)."
     pause = {"cessation": False, "interruption_h": 12.0, "source": "s", "status": "secondary"}
     assert breastfeeding_text(pause).startswith("Interrupt breast-feeding for 12 h")
+    # 12 h after an administration at 18:30 local on 6 May (16:30 UTC, summer time): resume on 7 May at 06:30
+    given = dt.datetime(2026, 5, 6, 16, 30, tzinfo=dt.UTC)
+    assert "resume from 2026-05-07 06:30" in breastfeeding_text(pause, given, "Europe/Vienna")
+    assert "resume" not in breastfeeding_text(stop, given, "Europe/Vienna")
 
 
 @pytest.mark.django_db

@@ -202,3 +202,16 @@ def test_awaiting_release_and_the_physicians_attention(dept, iodine_cycle):
     assert list(svc.awaiting_release()) == [iodine_cycle]  # assessed, not yet signed
     svc.sign_release(decision, physician=dept["physician"], password=PASSWORD)
     assert list(svc.awaiting_release()) == [] and svc.release_attention(dept["physician"]) == []
+
+
+def test_assessment_and_release_are_audited_and_attributed(dept, iodine_cycle):
+    decision = svc.assess(iodine_cycle, B5, dept["physicist"])
+    events = AuditEvent.objects.filter(model_label="therapy.ReleaseDecision", object_id=str(decision.pk))
+    created = events.get(action="create")
+    assert created.actor == dept["physicist"] and created.after["releasable"] in (
+        True,
+        "True",
+    )  # the snapshot keeps values as text
+    svc.sign_release(decision, physician=dept["physician"], password=PASSWORD)
+    assert events.filter(action="sign", actor=dept["physician"]).exists()
+    assert events.filter(action="update", actor=dept["physician"], reason="patient released").exists()

@@ -70,8 +70,13 @@ def instruction_lines(
     return lines
 
 
-def breastfeeding_text(advice: Mapping[str, object] | None) -> str:
-    """The breast-feeding advice of the stored decision as one sentence (with its source)."""
+def breastfeeding_text(
+    advice: Mapping[str, object] | None,
+    administered_at: dt.datetime | None = None,
+    zone: str | dt.tzinfo | None = None,
+) -> str:
+    """The breast-feeding advice of the stored decision as one sentence (with its source); an interruption counts
+    from the administration, so with its time the sentence says when breast-feeding may resume (local time)."""
     if not advice:
         return "No breast-feeding advice in the reference table for this product; ask the department."
     if advice.get("cessation"):
@@ -79,6 +84,10 @@ def breastfeeding_text(advice: Mapping[str, object] | None) -> str:
     else:
         hours = float(advice.get("interruption_h") or 0.0)
         what = "No interruption of breast-feeding needed" if hours == 0 else f"Interrupt breast-feeding for {hours:g} h"
+        if hours > 0 and administered_at is not None and zone is not None:
+            tz = ZoneInfo(zone) if isinstance(zone, str) else zone
+            resume = (administered_at + dt.timedelta(hours=hours)).astimezone(tz)
+            what += f" after the administration: resume from {resume:%Y-%m-%d %H:%M}"
     return f"{what} ({advice.get('source')}, {advice.get('status')})."
 
 

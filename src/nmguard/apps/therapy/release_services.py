@@ -24,7 +24,7 @@ from nmguard.apps.therapy.models import TherapyCycle
 from nmguard.apps.therapy.release_models import ReleaseDecision
 from nmguard.errors import InputError
 from nmguard.protection.release import assess_release
-from nmguard.protection.release_instructions import InstructionLine, instruction_lines
+from nmguard.protection.release_instructions import InstructionLine, breastfeeding_text, instruction_lines
 
 ASSESS_ROLES = (Role.PHYSICIAN, Role.PHYSICIST)
 SIGN_ROLES = (Role.PHYSICIAN,)  # the authorised user decides the release (10 CFR 35.75)
@@ -200,6 +200,11 @@ def instructions(decision: ReleaseDecision) -> list[InstructionLine]:
     """The restrictions with their end dates, counted from the release (or, before it, from now)."""
     moment = decision.released_at or timezone.now()
     return instruction_lines(list(decision.result.get("restrictions", [])), moment, settings.TIME_ZONE)
+
+
+def breastfeeding_line(decision: ReleaseDecision) -> str:
+    """The stored breast-feeding advice, with the time breast-feeding may resume after an interruption."""
+    return breastfeeding_text(decision.result.get("breastfeeding"), decision.administered_at, settings.TIME_ZONE)
 
 
 def awaiting_release() -> QuerySet[TherapyCycle]:

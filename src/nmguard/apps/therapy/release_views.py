@@ -18,7 +18,7 @@ from nmguard.apps.therapy.models import TherapyCycle
 from nmguard.apps.therapy.release_forms import ReleaseAssessmentForm, SignReleaseForm
 from nmguard.apps.therapy.release_models import ReleaseDecision
 from nmguard.errors import InputError
-from nmguard.protection.release_instructions import breastfeeding_text, equation_text
+from nmguard.protection.release_instructions import equation_text
 
 VIEW = "therapy.view_releasedecision"
 ADD = "therapy.add_releasedecision"
@@ -62,7 +62,7 @@ def _page(request: HttpRequest, cycle: TherapyCycle, form=None, sign_form=None, 
                 "assessed_by", "signature"
             ),
             "lines": svc.instructions(current) if current else [],
-            "breastfeeding": breastfeeding_text(current.result.get("breastfeeding")) if current else "",
+            "breastfeeding": svc.breastfeeding_line(current) if current else "",
             "equation": equation_text(current.result) if current else "",
             "form": (form or ReleaseAssessmentForm(initial=_initial(cycle))) if may_assess else None,
             "sign_form": (sign_form or SignReleaseForm())
@@ -121,7 +121,7 @@ def _instructions_context(pk: int, cycle_pk: int, decision_pk: int) -> dict[str,
         "course": cycle.course,
         "decision": decision,
         "lines": svc.instructions(decision),
-        "breastfeeding": breastfeeding_text(decision.result.get("breastfeeding")),
+        "breastfeeding": svc.breastfeeding_line(decision),
         "zone": settings.TIME_ZONE,
         "released_local": timezone.localtime(decision.released_at) if decision.released_at else None,
     }
