@@ -36,6 +36,7 @@ def test_iaea_levels_and_unknown_nuclide_takes_the_restrictive_group():
     assert iaea.removal_fraction.value == 0.1 and iaea.removal_fraction.status.value == "secondary"
     # a nuclide in the reference data but in no group: the default (most restrictive) group
     assert iaea.contamination_level("Mo-99", "controlled")[1] == iaea.default_group == "alpha_other"
+    assert iaea.contamination_level("", "public")[0].value == 0.04  # no nuclide named: the restrictive group
 
 
 def test_every_value_has_a_source_and_status():

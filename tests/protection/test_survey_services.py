@@ -141,3 +141,27 @@ def test_location_override_needs_a_reason(rpo):
     _refused(
         lambda: s.create_location(rpo, name="W", area_kind="public", survey_kind="wipe", frequency="daily"), "nuclide"
     )
+
+
+def test_a_contamination_location_without_a_nuclide_takes_the_restrictive_level(rpo):
+    """Direct-probe location, public, no nuclide: IAEA other-alpha group, a tenth in public areas = 0.04 Bq/cm2."""
+    s = _services()
+    set_profile("iaea-gsr3", rpo)
+    loc = s.create_location(rpo, name="Corridor", area_kind="public", survey_kind="contamination", frequency="monthly")
+    assert s.action_level(loc)[0] == pytest.approx(0.04)
+
+
+def test_a_back_dated_survey_is_judged_by_the_calibration_of_its_day(rpo, kit):
+    """The meter calibrated 30 days ago is recalibrated today: a survey 10 days ago (old calibration) is
+    accepted; one 40 days ago (before any calibration) is refused."""
+    s = _services()
+    today = timezone.localdate()
+    s.update_instrument(
+        rpo, kit["meter"], status="in_service", reason="annual calibration", calibrated_on=today,
+        calibration_due=today + dt.timedelta(days=365),
+    )  # fmt: skip
+    assert s.record_survey(rpo, kit["waiting"], kit["meter"], local(today - dt.timedelta(days=10), 10, 0), [0.1]).pk
+    old = local(today - dt.timedelta(days=40), 10, 0)
+    assert "not in calibration" in _refused(
+        lambda: s.record_survey(rpo, kit["waiting"], kit["meter"], old, [0.1]), "instrument"
+    )

@@ -54,9 +54,9 @@ class MonitoringLevels:
         return self.dose_rate[_area(area_kind)]
 
     def contamination_level(self, nuclide: str, area_kind: str) -> tuple[SourcedValue, str]:
-        """The removable-contamination action level (Bq/cm²) and the group that set it; a nuclide in no group
-        takes the profile's default (most restrictive) group."""
-        name = normalize_nuclide_name(nuclide)
+        """The removable-contamination action level (Bq/cm²) and the group that set it; a nuclide in no group,
+        or none named (""), takes the profile's default (most restrictive) group."""
+        name = normalize_nuclide_name(nuclide) if nuclide else ""
         group = next((g for g in self.groups.values() if name in g.nuclides), self.groups[self.default_group])
         return group.levels[_area(area_kind)], group.name
 

@@ -65,7 +65,7 @@ def action_level(location: SurveyLocation, nuclide: str = "") -> tuple[float, st
     if location.survey_kind == SurveyLocation.SurveyKind.DOSE_RATE:
         value = lv.dose_rate_level(location.area_kind)
     else:
-        value, _ = lv.contamination_level(nuclide or location.nuclide or "unknown", location.area_kind)
+        value, _ = lv.contamination_level(nuclide or location.nuclide, location.area_kind)
     return value.value, f"{lv.profile.upper()}: {value.source.id} ({value.status.value})"[:300]
 
 
@@ -73,15 +73,28 @@ def _local_day(moment: dt.datetime) -> dt.date:
     return timezone.localtime(moment).date()
 
 
+def calibration_periods(instrument: Instrument) -> dict[dt.date, dt.date]:
+    """Every calibration of the instrument (its date -> its due date, the latest recorded due date winning),
+    from the row's history: a paper record entered after a recalibration is judged by the calibration of its
+    day, and a corrected due date replaces the one it corrects."""
+    periods: dict[dt.date, dt.date] = {}
+    for start, due in instrument.history.order_by("history_date", "history_id").values_list(
+        "calibrated_on", "calibration_due"
+    ):
+        periods[start] = due
+    periods[instrument.calibrated_on] = instrument.calibration_due
+    return periods
+
+
 def check_instrument(instrument: Instrument, location: SurveyLocation, on: dt.date, field: str) -> None:
-    """Refuse an instrument of the wrong kind, out of service, out of calibration on ``on``, or whose latest
+    """Refuse an instrument of the wrong kind, out of service, with no calibration in force on ``on``, or whose latest
     constancy check on or before ``on`` failed (a passing repeat clears it)."""
     wanted = INSTRUMENT_FOR[location.survey_kind]
     if instrument.kind != wanted:
         raise InputError(f"{field}: a {Instrument.Kind(wanted).label.lower()} is needed at {location}", field)
     if instrument.status != Instrument.Status.IN_SERVICE:
         raise InputError(f"{field}: {instrument} is out of service", field)
-    if not instrument.calibrated_on <= on <= instrument.calibration_due:
+    if not any(start <= on <= due for start, due in calibration_periods(instrument).items()):
         raise InputError(
             f"{field}: {instrument} is not in calibration on {on} (calibrated {instrument.calibrated_on},"
             f" due {instrument.calibration_due})",
