@@ -209,3 +209,18 @@ def test_dashboard_query_count_does_not_grow_with_workers(client, rpo, make_user
     with CaptureQueriesContext(connection) as many:
         assert client.get("/protection/rpo/", {"year": YEAR}).content.decode().count('data-alert="') == 11
     assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
+
+
+def test_investigation_list_status_filter(client, rpo):
+    from nmguard.apps.protection import investigation_records as ir
+    from nmguard.apps.protection.models import Worker
+
+    _department("iaea-gsr3", rpo)
+    _import(monthly_file({"W1": 0.6, "W2": 0.7}, YEAR), rpo)
+    ir.open_investigation(Worker.objects.get(worker_id="W1"), YEAR, "effective", rpo)
+    closed = ir.open_investigation(Worker.objects.get(worker_id="W2"), YEAR, "effective", rpo)
+    ir.close_investigation(closed, {"findings": "f", "cause": "c", "actions": "a"}, rpo, PASSWORD)
+    client.force_login(rpo)
+    for status, n in (("open", 1), ("closed", 1), ("", 2)):
+        html = client.get("/protection/investigations/", {"status": status}).content.decode()
+        assert html.count("data-investigation=") == n and (not status or html.count(f'data-status="{status}"') == n)

@@ -22,11 +22,14 @@ VIEW = "protection.view_investigation"
 
 @requires(VIEW)
 def investigation_list(request: HttpRequest) -> HttpResponse:
-    """Every investigation, open first, newest first."""
+    """Every investigation, open first, newest first (``?status=open`` or ``closed`` narrows it)."""
     rows = Investigation.objects.select_related("worker", "opened_by", "closed_by").order_by(
         "-status", "-year", "-created_at"
     )  # "open" sorts after "closed": descending puts the open ones first
-    return render(request, "protection/investigations.html", {"investigations": rows[:500]})
+    status = request.GET.get("status", "")
+    if status in ("open", "closed"):
+        rows = rows.filter(status=status)
+    return render(request, "protection/investigations.html", {"investigations": rows[:500], "status": status})
 
 
 @requires(WRITE_PERMISSION, "opening an investigation")
