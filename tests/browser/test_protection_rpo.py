@@ -1,11 +1,13 @@
 """The RPO in Chromium: opens the RPO dashboard, sees a worker's investigation-level alert with no
 investigation yet, opens one, writes the findings, cause and actions, and closes it by e-signature; the
-dashboard then shows the alert's investigation closed and by whom."""
+dashboard then shows the alert's investigation closed and by whom. Both pages pass axe-core (no serious or
+critical violation) and repeat no element id."""
 
 from __future__ import annotations
 
 import pytest
 from tests.browser.signin import sign_in
+from tests.browser.test_accessibility import duplicate_ids, run_axe, serious_violations
 from tests.conftest import PASSWORD
 from tests.protection.test_staff_import import monthly_file
 
@@ -26,8 +28,10 @@ def test_rpo_opens_and_closes_an_investigation(live_server, page, make_user):
     assert alert.get_attribute("data-level") == "investigation" and alert.get_attribute("data-state") == "none"
     assert page.locator("tr[data-alert^='W2']").count() == 0
     assert page.locator("[data-testid=plot-effective] svg").count() == 1
+    assert serious_violations(run_axe(page)) == [] and duplicate_ids(page.content()) == {}
     alert.locator("[data-testid=open-investigation]").click()
     assert page.locator("[data-testid=investigation-status]").get_attribute("data-status") == "open"
+    assert serious_violations(run_axe(page)) == [] and duplicate_ids(page.content()) == {}
     form = page.locator("[data-testid=investigation-form]")
     form.locator("#id_findings").fill("Badge stored next to the generator over a weekend")
     form.locator("button[value=close]").click()  # no cause, no actions, no password: each shown by its field
@@ -41,3 +45,6 @@ def test_rpo_opens_and_closes_an_investigation(live_server, page, make_user):
     page.goto(f"{live_server.url}/protection/rpo/")
     alert = page.locator("tr[data-alert='W1-effective']")
     assert alert.get_attribute("data-state") == "closed" and str(rpo) in alert.inner_text()
+    for path in (alert.locator("a").first.get_attribute("href"), "/protection/events/new/"):  # worker, new event
+        page.goto(f"{live_server.url}{path}")
+        assert serious_violations(run_axe(page)) == [] and duplicate_ids(page.content()) == {}, path
