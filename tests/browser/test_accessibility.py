@@ -71,6 +71,21 @@ PAGES = [
     Page("patient dose report", "technologist", "patient-dose-report", "patients.Patient"),
     Page("batch record", "radiopharmacist", "hotlab-batch-record", "radiopharmacy.Batch"),
     Page("unverified reference values", "physicist", "reference-unverified"),
+    Page("RPO dashboard", "rpo", "protection-rpo"),
+    Page("staff doses", "rpo", "protection"),
+    Page("worker", "rpo", "protection-worker", "protection.Worker"),
+    Page("investigations", "rpo", "protection-investigations"),
+    Page("investigation", "rpo", "protection-investigation", "protection.Investigation"),
+    Page("protection events", "rpo", "protection-events"),
+    Page("protection event", "rpo", "protection-event", "protection.ProtectionEvent"),
+    Page("survey schedule", "rpo", "protection-monitoring"),
+    Page("survey location", "rpo", "protection-monitoring-location", "protection.SurveyLocation"),
+    Page("instruments", "rpo", "protection-monitoring-instruments"),
+    Page("sealed sources", "rpo", "protection-sources"),
+    Page("sealed source", "rpo", "protection-source", "protection.SealedSource"),
+    Page("shielding rooms", "physicist", "protection-shielding"),
+    Page("shielding room", "physicist", "protection-shielding-room", "protection.ShieldingRoom"),
+    Page("releases waiting", "physician", "therapy-release-awaiting"),
 ]
 
 

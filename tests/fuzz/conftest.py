@@ -17,13 +17,18 @@ from nmguard.apps.core.actor import acting_as
 
 # Roles that use the API: each operation is fuzzed signed in as those that may use it (the writer of its area
 # and the administrator) and as one that may not (read-only), so that refusals are exercised as well.
-FUZZ_ROLES = ("administrator", "technologist", "radiopharmacist", "physician", "physicist", "read_only")
+FUZZ_ROLES = ("administrator", "technologist", "radiopharmacist", "physician", "physicist", "rpo", "read_only")
 ROLE_FOR_TAG = {
     "administrations": ("technologist", "physician"),
     "hot lab": ("radiopharmacist",),
     "dosimetry": ("physicist",),
     "calculators": ("technologist",),
     "system": ("read_only",),
+    "protection": ("rpo",),
+    "protection: monitoring": ("rpo",),
+    "shielding": ("physicist",),
+    "sealed sources": ("rpo",),
+    "release": ("physician",),
 }
 
 

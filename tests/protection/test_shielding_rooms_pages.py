@@ -129,32 +129,32 @@ def test_the_api_lists_results_and_refuses_by_field(client, physicist, rpo):
     def post(url: str, body: dict):
         return client.post(url, json.dumps(body), content_type="application/json")
 
-    made = post("/api/v1/shielding/rooms", {"name": "U", "kind": "pet_uptake", "nuclide": "F-18",
+    made = post("/api/v1/protection/shielding/rooms", {"name": "U", "kind": "pet_uptake", "nuclide": "F-18",
                                             "activity": "555 MBq", "per_week": 40, "uptake_min": 60})  # fmt: skip
     assert made.status_code == 201, made.content
     room_id = made.json()["id"]
     body = {"barrier": "wall N", "location": "office", "distance_m": 3, "occupancy_choice": "full",
             "area": "uncontrolled"}  # fmt: skip
-    p = post(f"/api/v1/shielding/rooms/{room_id}/points", body)
+    p = post(f"/api/v1/protection/shielding/rooms/{room_id}/points", body)
     assert p.status_code == 201 and p.json()["result"]["weekly_dose_uSv"] == pytest.approx(188.9, abs=0.1)
     for change, field in [({"distance_m": 0}, "distance_m"), ({"occupancy_choice": "other", "occupancy": 2},
                           "occupancy"), ({"other_room_id": 999999}, "other_room_id")]:  # fmt: skip
-        bad = post(f"/api/v1/shielding/rooms/{room_id}/points", {**body, "location": "x", **change})
+        bad = post(f"/api/v1/protection/shielding/rooms/{room_id}/points", {**body, "location": "x", **change})
         assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == field, bad.json()
-    bad = post("/api/v1/shielding/rooms", {"name": "V", "kind": "pet_uptake", "nuclide": "F-18",
+    bad = post("/api/v1/protection/shielding/rooms", {"name": "V", "kind": "pet_uptake", "nuclide": "F-18",
                                            "activity": "555 MBq", "per_week": 12.5, "uptake_min": 60})  # fmt: skip
     assert bad.status_code == 422 and bad.json()["detail"][0]["loc"][-1] == "per_week"
-    listed = client.get("/api/v1/shielding/rooms", {"profile": "iaea"}).json()
+    listed = client.get("/api/v1/protection/shielding/rooms", {"profile": "iaea"}).json()
     assert listed["profile"] == "iaea"
     assert listed["rooms"][0]["points"][0]["result"]["design_goal_uSv_week"] == pytest.approx(6.0)
     client.force_login(rpo.__class__.objects.get(username="rpo1"))
-    assert client.get(f"/api/v1/shielding/rooms/{room_id}").json()["points"][0]["result"]["lead_mm"] > 0
+    assert client.get(f"/api/v1/protection/shielding/rooms/{room_id}").json()["points"][0]["result"]["lead_mm"] > 0
 
 
 def test_a_technologist_may_not_write_by_the_api(client, make_user):
     client.force_login(make_user("technologist", "tech1"))
     body = {"name": "U", "kind": "pet_uptake", "nuclide": "F-18", "activity": "555 MBq", "per_week": 40}
-    r = client.post("/api/v1/shielding/rooms", json.dumps(body), content_type="application/json")
+    r = client.post("/api/v1/protection/shielding/rooms", json.dumps(body), content_type="application/json")
     assert r.status_code == 403
 
 

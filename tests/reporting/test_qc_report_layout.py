@@ -29,8 +29,8 @@ def pdf_pages(pdf: bytes) -> list[list[tuple[float, float, str]]]:
     """Per page, the placed text lines (x, y in points, text), in drawing order."""
     pages = []
     for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
-        try:
-            data = zlib.decompress(m.group(1))
+        try:  # decompress from the stream's start to the zlib end: compressed bytes may end in \r or hold "endstream"
+            data = zlib.decompressobj().decompress(pdf[m.start(1) :])
         except zlib.error:
             data = m.group(1)
         if b"BT" not in data:

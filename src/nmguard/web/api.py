@@ -13,8 +13,13 @@ from ninja.security import django_auth
 
 import nmguard
 from nmguard.apps.patients.api import router as patients_router
+from nmguard.apps.protection.api import router as protection_router
+from nmguard.apps.protection.monitoring_api import router as monitoring_router
+from nmguard.apps.protection.shielding_api import router as shielding_router
+from nmguard.apps.protection.sources_api import router as sources_router
 from nmguard.apps.radiopharmacy.api import router as hotlab_router
 from nmguard.apps.therapy.api import router as dosimetry_router
+from nmguard.apps.therapy.release_api import router as release_router
 from nmguard.errors import InputError
 from nmguard.web.api_calculators import router as calculators_router
 
@@ -66,3 +71,8 @@ api.add_router("/calculators", calculators_router)
 api.add_router("/", patients_router)
 api.add_router("/hotlab", hotlab_router)
 api.add_router("/dosimetry", dosimetry_router)
+api.add_router("/protection", protection_router)  # staff doses, investigations, events
+api.add_router("/protection", sources_router)  # sealed sources, leak tests, inventories
+api.add_router("/protection/monitoring", monitoring_router)
+api.add_router("/protection/shielding", shielding_router)
+api.add_router("/release", release_router)

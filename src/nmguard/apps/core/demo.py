@@ -111,6 +111,21 @@ def load_demo() -> bool:
     from nmguard.apps.protection.demo import load_staff_dose_demo
 
     load_staff_dose_demo(users)
+    from nmguard.apps.protection.source_demo import load_sources_demo
+
+    load_sources_demo(users)
+    from nmguard.apps.therapy.release_demo import load_release_demo
+
+    load_release_demo(users, passwords)
+    from nmguard.apps.protection.shielding_demo import load_shielding_demo
+
+    load_shielding_demo(users)
+    from nmguard.apps.protection.monitoring_demo import load_monitoring_demo
+
+    load_monitoring_demo(users)
+    from nmguard.apps.protection.event_demo import load_rpo_demo
+
+    load_rpo_demo(users, passwords)
     return True
 
 

@@ -25,7 +25,7 @@ def monitoring_attention(user) -> list[AttentionItem]:
             f"Survey overdue: {row.location.name}",
             f"{row.location.get_frequency_display()} {row.location.get_survey_kind_display().lower()}, due "
             f"{row.state.due:%Y-%m-%d}, last done {row.state.last_done or 'never'}",
-            reverse("monitoring-location", args=[row.location.pk]),
+            reverse("protection-monitoring-location", args=[row.location.pk]),
         )
         for row in survey_services.due_surveys(timezone.localdate())
         if row.state.state == "overdue"
@@ -33,6 +33,8 @@ def monitoring_attention(user) -> list[AttentionItem]:
     for f in FollowUp.objects.filter(closed_at__isnull=True).select_related("location"):
         done = "decontamination recorded, re-survey pending" if f.action_taken else "decontamination not recorded"
         items.append(
-            AttentionItem(f"Contamination follow-up open: {f.location.name}", done, reverse("monitoring-follow-ups"))
+            AttentionItem(
+                f"Contamination follow-up open: {f.location.name}", done, reverse("protection-monitoring-follow-ups")
+            )
         )
     return items

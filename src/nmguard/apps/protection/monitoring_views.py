@@ -52,7 +52,7 @@ def schedule_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 loc = services.create_location(request.user, **form.cleaned_data)
-                return redirect("monitoring-location", pk=loc.pk)
+                return redirect("protection-monitoring-location", pk=loc.pk)
             except InputError as exc:
                 apply_error(form, exc)
     today = timezone.localdate()
@@ -122,7 +122,7 @@ def location_page(request: HttpRequest, pk: int) -> HttpResponse:
                         request.user, location, data["instrument"], data["performed_at"], readings,
                         data["background"], data["note"],
                     )  # fmt: skip
-                return redirect("monitoring-location", pk=location.pk)
+                return redirect("protection-monitoring-location", pk=location.pk)
             except InputError as exc:
                 apply_error(form, exc)
     level, source = services.action_level(location)
@@ -173,7 +173,7 @@ def instruments_page(request: HttpRequest) -> HttpResponse:
                     services.update_instrument(request.user, data.pop("instrument"), **data)
                 else:
                     services.record_constancy(request.user, data["instrument"], data["checked_on"], data["reading"])
-                return redirect("monitoring-instruments")
+                return redirect("protection-monitoring-instruments")
             except InputError as exc:
                 apply_error(form, exc)
     today = timezone.localdate()
@@ -197,7 +197,7 @@ def follow_ups_page(request: HttpRequest) -> HttpResponse:
         if bound.is_valid():
             try:
                 services.record_action(request.user, follow_up, bound.cleaned_data["action_taken"])
-                return redirect("monitoring-follow-ups")
+                return redirect("protection-monitoring-follow-ups")
             except InputError as exc:
                 apply_error(bound, exc)
     items = FollowUp.objects.select_related("location", "survey", "wipe", "resurvey", "rewipe").order_by(

@@ -47,7 +47,7 @@ def other_panels(today: dt.date) -> list[Panel]:
     surveys = [
         (
             f"{r.location.name}: {r.state.state}, due {r.state.due:%Y-%m-%d}",
-            reverse("monitoring-location", args=[r.location.pk]),
+            reverse("protection-monitoring-location", args=[r.location.pk]),
         )
         for r in due_surveys(today)
     ]

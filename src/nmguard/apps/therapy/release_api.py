@@ -69,7 +69,7 @@ def list_decisions(request: HttpRequest, cycle: int | None = None, current: bool
     require_perm(request, "therapy.view_releasedecision")
     qs = ReleaseDecision.objects.select_related("assessed_by", "signature").order_by("-created_at", "-pk")
     if cycle is not None:
-        qs = qs.filter(cycle_id=cycle)
+        qs = qs.filter(cycle=object_or_404(TherapyCycle, pk=cycle))
     if current:
         qs = qs.filter(superseded_by__isnull=True)
     return [decision_dict(d) for d in qs[:500]]
