@@ -11,6 +11,7 @@ urlpatterns = [
     path("hotlab/", include("nmguard.apps.radiopharmacy.urls")),
     path("therapy/", include("nmguard.apps.therapy.urls")),
     path("protection/", include("nmguard.apps.protection.urls")),
+    path("quality/", include("nmguard.apps.quality.urls")),
     path("", include("nmguard.apps.core.urls")),
 ]
 

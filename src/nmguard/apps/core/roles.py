@@ -70,9 +70,16 @@ CORE_PERMISSIONS: dict[Role, tuple[str, ...]] = {
 }
 
 
+# What every member of staff may add whatever the role (not the read-only accounts of inspectors): report an
+# incident or near miss, and acknowledge having read a controlled document that applies to them.
+STAFF_WIDE_PERMISSIONS = ("add_incident", "add_documentacknowledgement")
+
+
 def permissions_for(role: Role) -> Q:
     """The permissions of ``role`` as a query on :class:`Permission`."""
     query = Q(content_type__app_label__in=AREAS, codename__startswith="view_")
+    if role is not Role.READ_ONLY:
+        query |= Q(content_type__app_label="quality", codename__in=STAFF_WIDE_PERMISSIONS)
     writable = WRITE_AREAS[role]
     if writable:
         query |= Q(content_type__app_label__in=writable, codename__regex=r"^(add|change)_")

@@ -1,0 +1,9 @@
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("quality", "0003_audits"),
+    ]
+
+    operations = []
