@@ -2,6 +2,7 @@ from django.urls import include, path
 
 urlpatterns = [
     path("incidents/", include("nmguard.apps.quality.incident_urls")),
+    path("actions/", include("nmguard.apps.quality.capa_urls")),
     path("audits/", include("nmguard.apps.quality.audit_urls")),
     path("training/", include("nmguard.apps.quality.training_urls")),
     path("documents/", include("nmguard.apps.quality.document_urls")),
