@@ -37,6 +37,7 @@ class CorrectiveAction(AuditedModel):
     effectiveness_check = models.TextField(blank=True, help_text="How and when it was checked that it worked")
     effective = models.BooleanField(null=True, blank=True)
     closure = models.ForeignKey("core.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    cancel_reason = models.CharField(max_length=500, blank=True, help_text="Why it was cancelled or superseded")
 
     class Meta:
         ordering = ["due_on", "pk"]
