@@ -39,9 +39,35 @@ class CorrectiveAction(AuditedModel):
     closure = models.ForeignKey("core.Signature", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     cancel_reason = models.CharField(max_length=500, blank=True, help_text="Why it was cancelled or superseded")
 
+    SIGNATURE_EXCLUDED_FIELDS = ("closure_id",)
+
     class Meta:
         ordering = ["due_on", "pk"]
         indexes = [models.Index(fields=["status", "due_on"], name="quality_capa_status_due_idx")]
 
     def __str__(self) -> str:
         return f"CAPA {self.pk}: {self.title}"
+
+
+class Notification(AuditedModel):
+    """An e-mail-ready notification the mail job sends (``sent`` set then): one per overdue action and escalation
+    step (unique), so running the escalation again adds nothing."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    action = models.ForeignKey(CorrectiveAction, on_delete=models.PROTECT, related_name="notifications")
+    step_days = models.PositiveIntegerField(help_text="The escalation step: days past the due date")
+    sent = models.BooleanField(default=False)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["action", "step_days", "recipient"], name="quality_notification_once_per_step"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"to {self.recipient}: {self.subject}"
