@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from nmguard.apps.quality import review_views
+
+urlpatterns = [
+    path("", review_views.dashboard, name="quality"),
+    path("readiness/", review_views.readiness_page, name="quality-readiness"),
+    path("review/", review_views.review_page, name="quality-review"),
+    path("review/management-review.pdf", review_views.review_pdf, name="quality-review-pdf"),
+]
