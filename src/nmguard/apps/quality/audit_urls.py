@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from nmguard.apps.quality import audit_pages
+
+urlpatterns = [
+    path("", audit_pages.audit_list, name="quality-audits"),
+    path("<int:pk>/", audit_pages.audit_page, name="quality-audit"),
+    path("clinical/", audit_pages.clinical_list, name="quality-clinical-audits"),
+    path("clinical/<int:pk>/", audit_pages.clinical_page, name="quality-clinical-audit"),
+]
