@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from nmguard.analysis import AnalysisResult
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.competence import check_competence
 from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
@@ -503,6 +504,7 @@ def is_physicist(user) -> bool:
 def approve_result(result: QCResult, *, physicist, password: str, comment: str = "") -> QCResult:
     """Review and approval by a physicist, as an e-signature over the stored result."""
     require_role(physicist, Role.PHYSICIST, what="approving QC results")
+    check_competence(physicist, "qc_approval", timezone.localdate(), field="physicist")
     if result.approved_by_id:
         raise InputError("this result was approved already", "result")
     reauthenticate(physicist, password, result, "approved")

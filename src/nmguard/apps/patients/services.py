@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.competence import check_competence
 from nmguard.apps.core.guards import check_not_future
 from nmguard.apps.core.models import Department
 from nmguard.apps.core.signatures import reauthenticate, sign
@@ -561,6 +562,7 @@ def _administer_locked(prescription: Prescription, data: AdministrationInput, us
     if reasons or prescription.status != Prescription.Status.CHECKED:
         raise AdministrationBlocked("blocked: " + "; ".join(reasons or ["checks not passed"]), "checks")
     check_not_future(data.administered_at, "administered_at")
+    check_competence(user, "administration", timezone.localdate(data.administered_at), field="administered_by")
     _recheck_at_injection(prescription, data.administered_at)
     if data.route not in Administration.Route.values:
         raise InputError(f"unknown route {data.route!r}", "route")

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.audit import record_event
+from nmguard.apps.core.competence import check_competence
 from nmguard.apps.core.guards import check_not_future, require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.core.signatures import reauthenticate, sign
@@ -382,6 +383,7 @@ def release_decision(batch: Batch):
 def release(batch: Batch, *, qualified_person, password: str, statement: str = "") -> Batch:
     """Release by a qualified person (e-signature); refused when a test failed or is missing."""
     _require(qualified_person, "release", "releasing a batch")
+    check_competence(qualified_person, "qp_release", timezone.localdate(), field="qualified_person")
     if batch.status != Batch.Status.PREPARED:
         raise InputError(f"batch {batch.number} is {batch.get_status_display().lower()}", "batch")
     decision = release_decision(batch)
