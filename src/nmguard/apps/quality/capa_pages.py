@@ -1,0 +1,124 @@
+"""Pages of corrective and preventive actions: the list (status, owner, overdue), raise, the record with its
+steps (done, effectiveness, close by e-signature, cancel). The rules are :mod:`nmguard.apps.quality.capa_services`;
+who may do what is checked there, so a refused step shows by its field."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from nmguard.apps.core.permissions import requires
+from nmguard.apps.core.signatures import SignatureError
+from nmguard.apps.core.web import apply_error
+from nmguard.apps.quality import capa_services as capa
+from nmguard.apps.quality.capa_forms import CancelForm, DoneForm, EffectivenessForm, RaiseForm
+from nmguard.apps.quality.capa_models import CorrectiveAction
+from nmguard.apps.quality.incident_forms import CloseForm, staff_owners
+from nmguard.errors import InputError
+from nmguard.web.input_bounds import object_or_404
+
+VIEW = "quality.view_correctiveaction"
+STATUSES = CorrectiveAction.Status.values
+
+
+@requires(VIEW)
+def action_list(request: HttpRequest) -> HttpResponse:
+    """Every action, soonest due first; ``?status=``, ``?owner=<user id>``, ``?overdue=1`` narrow it."""
+    actions = CorrectiveAction.objects.select_related("owner")
+    status, owner, late = request.GET.get("status", ""), request.GET.get("owner", ""), request.GET.get("overdue")
+    if status in STATUSES:
+        actions = actions.filter(status=status)
+    if owner.isdigit() and len(owner) < 19:
+        actions = actions.filter(owner_id=int(owner))
+    if late == "1":
+        actions = actions.filter(pk__in=capa.overdue().values("pk"))
+    context = {
+        "actions": actions[:500],
+        "status": status,
+        "owner": owner,
+        "overdue": late == "1",
+        "statuses": CorrectiveAction.Status.choices,
+        "owners": staff_owners(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "quality/actions/list.html", context)
+
+
+@requires(VIEW)
+def new_action(request: HttpRequest) -> HttpResponse:
+    form = RaiseForm(request.POST or None, initial={"source": "other"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            action = capa.raise_action(**form.cleaned_data, user=request.user)
+            return redirect("quality-action", pk=action.pk)
+        except InputError as exc:
+            apply_error(form, exc)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "quality/actions/new.html", {"form": form}, status=status)
+
+
+def _page(request: HttpRequest, action: CorrectiveAction, status: int = 200, **forms) -> HttpResponse:
+    context = {
+        "action": action,
+        "overdue": action.status == "open" and action.due_on < timezone.localdate(),
+        "done_form": forms.get("done") or DoneForm(),
+        "effect_form": forms.get("effect") or EffectivenessForm(),
+        "close_form": forms.get("close") or CloseForm(),
+        "cancel_form": forms.get("cancel") or CancelForm(),
+        "notifications": action.notifications.select_related("recipient"),
+    }
+    return render(request, "quality/actions/detail.html", context, status=status)
+
+
+def _action(pk: int) -> CorrectiveAction:
+    return object_or_404(CorrectiveAction.objects.select_related("owner", "closure"), pk=pk)
+
+
+@requires(VIEW)
+def action_page(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, _action(pk))
+
+
+def _step(request: HttpRequest, pk: int, key: str, form_class, apply) -> HttpResponse:
+    """One POST step: the form parsed, the service applied; a refusal re-renders the page with the error."""
+    action = _action(pk)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            apply(action, form.cleaned_data)
+            return redirect("quality-action", pk=action.pk)
+        except (InputError, SignatureError) as exc:
+            apply_error(form, exc)
+    return _page(request, action, 400, **{key: form})
+
+
+@require_POST
+@requires(VIEW)
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "done", DoneForm, lambda a, d: capa.mark_done(a, request.user, d["note"]))
+
+
+@require_POST
+@requires(VIEW)
+def action_effectiveness(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(
+        request,
+        pk,
+        "effect",
+        EffectivenessForm,
+        lambda a, d: capa.record_effectiveness(a, request.user, d["effectiveness_check"], d["effective"]),
+    )
+
+
+@require_POST
+@requires(VIEW)
+def action_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "close", CloseForm, lambda a, d: capa.close_action(a, request.user, d["password"]))
+
+
+@require_POST
+@requires(VIEW)
+def action_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    return _step(request, pk, "cancel", CancelForm, lambda a, d: capa.cancel_action(a, request.user, d["reason"]))
