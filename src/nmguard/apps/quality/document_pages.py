@@ -91,7 +91,7 @@ def version_page(request: HttpRequest, pk: int) -> HttpResponse:
     version = object_or_404(DocumentVersion.objects.select_related("document", "approved_by", "approval"), pk=pk)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     form = SignForm(request.POST if action in ("approve", "review") else None)
-    status = 200
+    status, ack_error = 200, ""
     if action in ("approve", "review"):
         if not _is_quality_manager(request.user):
             raise refusal(services.WRITE_PERMISSION, "approving or reviewing a controlled document (quality manager)")
@@ -110,13 +110,13 @@ def version_page(request: HttpRequest, pk: int) -> HttpResponse:
             services.acknowledge(version, request.user)
             return redirect("quality-document-version", pk=version.pk)
         except InputError as exc:
-            form.add_error(None, exc.message)
-            status = 400
+            ack_error, status = exc.message, 400
     acks = version.acknowledgements.select_related("user")
     context = {
         "version": version,
         "document": version.document,
         "form": form,
+        "ack_error": ack_error,
         "acks": acks,
         "acknowledged": acks.filter(user=request.user).exists(),
         "may_sign": _is_quality_manager(request.user),
