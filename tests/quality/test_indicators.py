@@ -119,6 +119,36 @@ def test_staff_dose_by_month(make_user):
     assert sums[0] == pytest.approx(0.1) and sums[1] == pytest.approx(0.5) and sums[2] is None
 
 
+def test_incidents_by_month_stage_and_kind(make_user):
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.quality.incident_models import Incident
+
+    tech = make_user("technologist", "t1")
+    rows = [  # (occurred, stage, near miss)
+        (local(2026, 1, 31, 23, 50), "administration", False),  # January (UTC too)
+        (local(2026, 2, 1, 0, 30), "preparation", True),  # February although 31 Jan in UTC
+        (local(2026, 2, 14), "administration", True),
+        (local(2025, 12, 31, 23, 50), "imaging", False),  # before the window
+    ]
+    with acting_as(tech, reason="test"):
+        for n, (at, stage, near) in enumerate(rows):
+            Incident.objects.create(
+                reference=f"IR-T-{n}",
+                occurred_at=at,
+                location="Hot lab",
+                stage=stage,
+                severity="minor",
+                near_miss=near,
+                description="d",
+                immediate_action="a",
+                reported_by=tech,
+            )
+    total, split = ind.incidents_by_month(ind.month_ends(dt.date(2026, 3, 3), 3))
+    assert total == [1, 2, 0]
+    assert split["stage"] == {"administration": [1, 1, 0], "preparation": [0, 1, 0]}
+    assert split["kind"] == {"incident": [1, 0, 0], "near miss": [0, 2, 0]}
+
+
 def test_empty_department_measures_nothing():
     series = ind.indicators(dt.date(2026, 6, 15), 2)
     assert {s.key for s in series} == {
@@ -126,6 +156,7 @@ def test_empty_department_measures_nothing():
         "qc_overdue",
         "capa_overdue",
         "capa_turnaround",
+        "incidents",
         "drl_compliance",
         "staff_dose",
     }

@@ -51,6 +51,8 @@ def _chart(fig, ind: Indicator) -> None:
         if v is None:
             ax.text(x, 0, "n.m.", ha="center", va="bottom", fontsize=6, color="#5b6670")
     ax.set_xticks(list(xs), list(ind.labels), rotation=45, ha="right", fontsize=6)
+    measured = [v for v in ind.values if v is not None]
+    ax.set_ylim(0, max(measured) * 1.1 if measured and max(measured) > 0 else 1)
     ax.set_ylabel(ind.unit, fontsize=8)
     ax.tick_params(axis="y", labelsize=7)
     ax.set_title(ind.title, fontsize=10)

@@ -206,6 +206,35 @@ def drl_compliance(periods) -> tuple[list[float | None], list[int]]:
     return shares, audited
 
 
+# ---------------------------------------------------------------- incidents
+INCIDENT_DEFINITION = (
+    "Incidents and near misses reported in NMGuard, by the local month in which they occurred; split by process "
+    "stage and by near miss / reached someone (the incident taxonomy's codes)."
+)
+
+
+def incidents_by_month(periods) -> tuple[list[float], dict[str, dict[str, list[int]]]]:
+    """Total per month and the counts per stage and per kind (near miss or incident) per month."""
+    from nmguard.apps.quality.incident_models import Incident
+
+    first, last = periods[0][1], periods[-1][2]
+    index = {label: i for i, (label, _, _) in enumerate(periods)}
+    total = [0.0] * len(periods)
+    split: dict[str, dict[str, list[int]]] = {"stage": {}, "kind": {}}
+    since = timezone.make_aware(dt.datetime.combine(first - dt.timedelta(days=1), dt.time()))
+    until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=2), dt.time()))
+    rows = Incident.objects.filter(occurred_at__gte=since, occurred_at__lt=until)
+    for at, stage, near in rows.values_list("occurred_at", "stage", "near_miss"):
+        day = timezone.localdate(at)
+        i = index.get(f"{day.year:04d}-{day.month:02d}")
+        if i is None or day < first or day > last:
+            continue
+        total[i] += 1
+        for group, key in (("stage", stage), ("kind", "near miss" if near else "incident")):
+            split[group].setdefault(key, [0] * len(periods))[i] += 1
+    return total, split
+
+
 # ---------------------------------------------------------------- together
 def indicators(today: dt.date | None = None, months: int = DEFAULT_MONTHS) -> list[Series]:
     """Every indicator over the ``months`` months ending with today's month (local dates)."""
@@ -217,6 +246,7 @@ def indicators(today: dt.date | None = None, months: int = DEFAULT_MONTHS) -> li
     q_labels, q_median, q_n = capa_turnaround(periods)
     dose, readings = staff_dose_by_month(periods)
     drl, audited = drl_compliance(periods)
+    incidents, split = incidents_by_month(periods)
     return [
         Series("qc_compliance", "QC compliance", "%", QC_DEFINITION, labels, qc_share, {"schedules": counted}),
         Series(
@@ -244,6 +274,7 @@ def indicators(today: dt.date | None = None, months: int = DEFAULT_MONTHS) -> li
             q_median,
             {"closed": q_n},
         ),
+        Series("incidents", "Incidents and near misses", "reports", INCIDENT_DEFINITION, labels, incidents, split),
         Series("drl_compliance", "DRL compliance", "%", DRL_DEFINITION, labels, drl, {"protocols": audited}),
         Series("staff_dose", "Staff dose, Hp(10) sum", "mSv", STAFF_DEFINITION, labels, dose, {"readings": readings}),
     ]

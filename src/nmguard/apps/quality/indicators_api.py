@@ -35,7 +35,7 @@ def indicator(request: HttpRequest, key: str, months: str | None = None):
 
 @router.get("/readiness", response=dict)
 def readiness_gaps(request: HttpRequest):
-    """The readiness page's sections: gaps (text, link) or why a section is absent."""
+    """The readiness page's sections: each with its gaps (text, link)."""
     require_perm(request, VIEW)
     state = readiness()
     return {
@@ -45,7 +45,6 @@ def readiness_gaps(request: HttpRequest):
             {
                 "key": s.key,
                 "title": s.title,
-                "absent": s.absent,
                 "gaps": [{"text": g.text, "url": g.url} for g in s.gaps],
             }
             for s in state["sections"]

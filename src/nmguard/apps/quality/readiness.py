@@ -2,8 +2,8 @@
 gathered from NMGuard's records on one day, each section with its gaps and each gap linking to the page where
 it is fixed.
 
-Sections whose records NMGuard does not hold yet (incidents, training, documents while their parts are being
-built) are listed as absent with the reason, never filled with invented numbers.
+Training gaps are lapsed records and competences (the latest per person and training or task); which trainings
+a role lacks altogether is the training part's own list, not repeated here.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ class Section:
     title: str
     rows: list[dict] = field(default_factory=list)
     gaps: list[Gap] = field(default_factory=list)
-    absent: str = ""  # why the section has no records to show
 
 
 @dataclass(frozen=True)
@@ -112,17 +111,70 @@ def capa_section(day: dt.date) -> Section:
     return section
 
 
+def incidents_section(day: dt.date) -> Section:
+    from nmguard.apps.quality.incident_models import Incident
+
+    section = Section("incidents", "Incidents and near misses of the last year")
+    since = timezone.make_aware(dt.datetime.combine(day - dt.timedelta(days=365), dt.time()))
+    year = list(Incident.objects.filter(occurred_at__gte=since).order_by("occurred_at"))
+    counts: dict[tuple[str, str], int] = {}
+    for i in year:
+        counts[(i.stage, i.severity)] = counts.get((i.stage, i.severity), 0) + 1
+    section.rows = [{"stage": k[0], "severity": k[1], "count": n} for k, n in sorted(counts.items())]
+    for i in year:
+        if i.status != Incident.Status.CLOSED:
+            url = link("quality-incident", i.pk) or link("quality-incidents")
+            section.gaps.append(Gap(f"Incident {i.reference} not closed ({i.get_status_display().lower()})", url))
+    return section
+
+
+def training_section(day: dt.date) -> Section:
+    """Lapsed trainings and competences: the latest record per person and training (task) expired by ``day``."""
+    from nmguard.apps.quality.training_models import Competence, TrainingRecord
+
+    section = Section("training", "Training and competence")
+    url = link("quality-training")
+    latest: dict[tuple, object] = {}
+    for r in TrainingRecord.objects.select_related("person", "training").order_by("completed_on", "pk"):
+        latest[("t", r.person_id, r.training_id)] = r
+    for c in Competence.objects.select_related("person").order_by("valid_from", "pk"):
+        latest[("c", c.person_id, c.task)] = c
+    for key, r in latest.items():
+        if r.expires_on <= day:
+            what = r.training.name if key[0] == "t" else f"competence {r.get_task_display()}"
+            section.gaps.append(Gap(f"{r.person}: {what} lapsed on {r.expires_on}", url))
+    section.rows = [
+        {"records": sum(1 for k in latest if k[0] == "t"), "competences": sum(1 for k in latest if k[0] == "c")}
+    ]
+    return section
+
+
+def documents_section(day: dt.date) -> Section:
+    """Controlled documents without an approved version, or whose current version's review is overdue."""
+    from nmguard.apps.quality.document_models import ControlledDocument, DocumentVersion
+
+    section = Section("documents", "Controlled documents")
+    current = {v.document_id: v for v in DocumentVersion.objects.filter(status=DocumentVersion.Status.CURRENT)}
+    for doc in ControlledDocument.objects.order_by("number"):
+        url = link("quality-document", doc.pk)
+        v = current.get(doc.pk)
+        if v is None:
+            section.gaps.append(Gap(f"{doc.number} {doc.title}: no approved version", url))
+        elif v.review_due_on is not None and v.review_due_on < day:
+            section.gaps.append(Gap(f"{doc.number} {doc.title}: review overdue since {v.review_due_on}", url))
+    return section
+
+
 def readiness(day: dt.date | None = None) -> dict:
     """Every section of the readiness page on ``day`` (the department's local date)."""
     day = day or timezone.localdate()
     qc, devices = qc_section(day)
-    absent = "this part of the quality system is not in NMGuard yet: its records cannot be shown"
     sections = [
         qc,
         monitoring_section(day),
         capa_section(day),
-        Section("incidents", "Incidents of the last year", absent=absent),
-        Section("training", "Training and competence", absent=absent),
-        Section("documents", "Controlled documents", absent=absent),
+        incidents_section(day),
+        training_section(day),
+        documents_section(day),
     ]
     return {"day": day, "devices": devices, "sections": sections, "gap_count": sum(len(s.gaps) for s in sections)}
