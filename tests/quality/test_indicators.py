@@ -164,3 +164,29 @@ def test_empty_department_measures_nothing():
     assert by_key["qc_compliance"].values == [None, None]  # no schedule: not 100 %
     assert by_key["drl_compliance"].values == [None, None]
     assert all(s.definition for s in series)
+
+
+def test_drl_compliance_per_month(dept):
+    """FDG PET (DRL 400 MBq): month 1 activities 300, 350, 500 -> median 350, compliant; month 2: 450, 500 ->
+    median 475, above; this month one at 00:30 local on the 1st (UTC: the previous month) of 1000 -> above. The
+    bone scan has no DRL: not counted. A child's administration is not an adult's: not counted."""
+    from nmguard.apps.patients.models import Administration
+    from tests.patients.test_drl_page import _give
+
+    today = timezone.localdate()
+    periods = ind.month_ends(today, 3)
+    (_, m1, _), (_, m2, _), (_, m3, _) = periods
+    plan = [
+        (dept["man"], [300.0, 350.0, 500.0], "fdg_protocol", local(m1.year, m1.month, 15)),
+        (dept["man"], [450.0, 500.0], "fdg_protocol", local(m2.year, m2.month, 15)),
+        (dept["man"], [1000.0], "fdg_protocol", local(m3.year, m3.month, 1, 0, 30)),
+        (dept["man"], [100.0], "mdp_protocol", local(m1.year, m1.month, 15)),
+        (dept["child"], [50.0], "fdg_protocol", local(m1.year, m1.month, 16)),
+    ]
+    for patient, values, protocol, at in plan:
+        before = set(Administration.objects.values_list("pk", flat=True))
+        _give(dept, patient, values, protocol=protocol, weight=20 if patient == dept["child"] else None)
+        Administration.objects.exclude(pk__in=before).update(administered_at=at)
+    shares, audited = ind.drl_compliance(periods)
+    assert audited == [1, 1, 1]
+    assert shares == [100.0, 0.0, 0.0]
