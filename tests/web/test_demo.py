@@ -23,7 +23,7 @@ def test_demo_loads_once_and_every_role_signs_in(client):
     assert Equipment.objects.count() >= 5
     camera = Equipment.objects.get(name="Gamma camera A")
     assert camera.history.count() == 3  # created, out of service, back in service
-    assert Signature.objects.filter(meaning="approved").count() == 1
+    assert Signature.objects.filter(meaning="approved", model_label="equipment.Equipment").count() == 1
     from nmguard.apps.therapy.models import DosimetryJob
 
     job = DosimetryJob.objects.get()
