@@ -142,7 +142,8 @@ def training_section(day: dt.date) -> Section:
     for key, r in latest.items():
         if r.expires_on <= day:
             what = r.training.name if key[0] == "t" else f"competence {r.get_task_display()}"
-            section.gaps.append(Gap(f"{r.person}: {what} lapsed on {r.expires_on}", url))
+            page = link("quality-training-person", r.person_id) or url
+            section.gaps.append(Gap(f"{r.person}: {what} lapsed on {r.expires_on}", page))
     section.rows = [
         {"records": sum(1 for k in latest if k[0] == "t"), "competences": sum(1 for k in latest if k[0] == "c")}
     ]
