@@ -9,7 +9,7 @@ from django.utils import timezone
 from nmguard.apps.quality.training_models import Task, Training
 from nmguard.web.input_bounds import BoundedFormMixin
 
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 PASSWORD_LABEL = "Your password (e-signature)"
 
 
