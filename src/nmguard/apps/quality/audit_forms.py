@@ -12,11 +12,11 @@ from nmguard.web.input_bounds import BoundedFormMixin
 
 PASSWORD_LABEL = "Your password (e-signature)"
 LEVEL_CHOICES = [("", "Not answered"), ("na", "N/A"), *[(str(n), str(n)) for n in range(5)]]
-_DATE = forms.DateInput(attrs={"type": "date"})
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class StartAuditForm(BoundedFormMixin, forms.Form):
-    checklist = forms.ModelChoiceField(queryset=AuditChecklist.objects.all())
+    checklist = forms.ModelChoiceField(queryset=AuditChecklist.objects.all(), empty_label=None)
     mode = forms.ChoiceField(choices=Audit.Mode.choices)
     audited_on = forms.DateField(widget=_DATE, initial=timezone.localdate, label="Audit date")
     auditors = forms.CharField(max_length=300)
