@@ -68,8 +68,26 @@ def test_peer_review_422(client, people):
         client, f"{base}/samples", {"period_start": "2026-01-01", "period_end": "2026-01-31", "default_rate": 2}
     )
     assert bad_rate.status_code == 422 and _field(bad_rate) == "default_rate"
-    made = _post(client, f"{base}/samples", {"period_start": "2026-01-01", "period_end": "2026-01-31", "seed": "s"})
+    nobody = _post(
+        client, f"{base}/samples", {"period_start": "2026-01-01", "period_end": "2026-01-31", "rates": {"ghost": 0.5}}
+    )
+    assert nobody.status_code == 422 and _field(nobody) == "rates"
+    bad_reader_rate = _post(
+        client,
+        f"{base}/samples",
+        {"period_start": "2026-01-01", "period_end": "2026-01-31", "rates": {people["physician"].username: 7}},
+    )
+    assert bad_reader_rate.status_code == 422 and _field(bad_reader_rate) == "rates"
+    rates = {people["physician"].username: 0.5}
+    made = _post(
+        client,
+        f"{base}/samples",
+        {"period_start": "2026-01-01", "period_end": "2026-01-31", "seed": "s", "rates": rates},
+    )
     assert made.status_code == 201 and made.json()["seed"] == "s" and made.json()["population"] == 0
+    from nmguard.apps.quality.document_models import PeerReviewSample
+
+    assert PeerReviewSample.objects.get().rates == {str(people["physician"].pk): 0.5}
     client.force_login(people["physician"])
     refused = _post(client, f"{base}/samples", {"period_start": "2026-02-01", "period_end": "2026-02-02"})
     assert refused.status_code == 422 and _field(refused) == "user"

@@ -77,6 +77,7 @@ class SampleIn(BoundedSchema):
     period_start: str
     period_end: str
     default_rate: float | None = None
+    rates: dict[str, float] = {}  # reader username -> rate, where not the default
     seed: str = ""
 
 
@@ -129,12 +130,19 @@ def to_acknowledge(request: HttpRequest):
 @router.post("/peer-review/samples", response={201: dict})
 def draw_sample(request: HttpRequest, payload: SampleIn):
     require_perm(request, VIEW_PEER)
+    from django.contrib.auth import get_user_model
+
+    readers = dict(get_user_model().objects.filter(username__in=payload.rates).values_list("username", "pk"))
+    unknown = sorted(set(payload.rates) - set(readers))
+    if unknown:
+        raise InputError(f"rates: no such reader: {', '.join(unknown[:5])}", "rates")
     sample = peer.draw_sample(
         _date(payload.period_start, "period_start"),
         _date(payload.period_end, "period_end"),
         request.user,
         seed=payload.seed or None,
         default_rate=payload.default_rate,
+        rates={readers[name]: rate for name, rate in payload.rates.items()},
     )
     return Status(201, _sample(sample, request.user))
 
