@@ -83,6 +83,10 @@ def test_sign_a_competence_on_the_page(client, people):
     refused = client.post("/quality/training/competences/sign/", {**form, "assessment": "x", "password": PASSWORD})
     assert refused.status_code == 400 and "needs the role" in refused.content.decode()
     client.force_login(phys)
+    hint = client.get("/quality/training/competences/sign/").content.decode()
+    assert (
+        "Radiopharmacist / qualified person for QP release" in hint and "Medical physicist for Administration" in hint
+    )
     wrong = client.post("/quality/training/competences/sign/", {**form, "assessment": "observed", "password": "nope"})
     assert wrong.status_code == 400 and 'data-field="password"' in wrong.content.decode()
     ok = client.post("/quality/training/competences/sign/", {**form, "assessment": "observed 3x", "password": PASSWORD})

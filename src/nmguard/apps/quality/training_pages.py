@@ -15,6 +15,7 @@ from nmguard.apps.quality import competence_services, training_services
 from nmguard.apps.quality.training_forms import RecordTrainingForm, SignCompetenceForm, TaskGuardForm
 from nmguard.apps.quality.training_models import Competence, TaskGuard, TrainingRecord
 from nmguard.errors import InputError
+from nmguard.reference.training_requirements import training_requirements
 from nmguard.web.input_bounds import object_or_404
 
 VIEW = "quality.view_trainingrecord"
@@ -97,7 +98,11 @@ def sign_page(request: HttpRequest) -> HttpResponse:
         except (InputError, SignatureError) as exc:
             apply_error(form, exc)
     status = 400 if request.method == "POST" else 200
-    return render(request, "quality/training/sign.html", {"form": form}, status=status)
+    signers = [
+        (t.label, ", ".join(r.label for r in competence_services.signer_roles(t)[1:]))
+        for t in training_requirements().tasks.values()
+    ]
+    return render(request, "quality/training/sign.html", {"form": form, "signers": signers}, status=status)
 
 
 @requires(training_services.WRITE_PERMISSION, "switching the competence block")
