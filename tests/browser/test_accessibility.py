@@ -86,6 +86,20 @@ PAGES = [
     Page("shielding rooms", "physicist", "protection-shielding"),
     Page("shielding room", "physicist", "protection-shielding-room", "protection.ShieldingRoom"),
     Page("releases waiting", "physician", "therapy-release-awaiting"),
+    Page("quality dashboard", "quality-manager", "quality"),
+    Page("incidents", "quality-manager", "quality-incidents"),
+    Page("incident", "quality-manager", "quality-incident", "quality.Incident"),
+    Page("actions", "quality-manager", "quality-actions"),
+    Page("action", "quality-manager", "quality-action", "quality.CorrectiveAction"),
+    Page("audits", "quality-manager", "quality-audits"),
+    Page("audit", "quality-manager", "quality-audit", "quality.Audit"),
+    Page("clinical audits", "quality-manager", "quality-clinical-audits"),
+    Page("training", "technologist", "quality-training"),
+    Page("training matrix", "quality-manager", "quality-training-matrix"),
+    Page("documents", "quality-manager", "quality-documents"),
+    Page("peer review", "quality-manager", "quality-peer-review"),
+    Page("readiness", "quality-manager", "quality-readiness"),
+    Page("management review", "quality-manager", "quality-review"),
 ]
 
 

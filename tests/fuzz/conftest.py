@@ -17,7 +17,16 @@ from nmguard.apps.core.actor import acting_as
 
 # Roles that use the API: each operation is fuzzed signed in as those that may use it (the writer of its area
 # and the administrator) and as one that may not (read-only), so that refusals are exercised as well.
-FUZZ_ROLES = ("administrator", "technologist", "radiopharmacist", "physician", "physicist", "rpo", "read_only")
+FUZZ_ROLES = (
+    "administrator",
+    "technologist",
+    "radiopharmacist",
+    "physician",
+    "physicist",
+    "rpo",
+    "quality_manager",
+    "read_only",
+)
 ROLE_FOR_TAG = {
     "administrations": ("technologist", "physician"),
     "hot lab": ("radiopharmacist",),
@@ -29,6 +38,11 @@ ROLE_FOR_TAG = {
     "shielding": ("physicist",),
     "sealed sources": ("rpo",),
     "release": ("physician",),
+    "quality audits": ("quality_manager",),
+    "quality: documents and peer review": ("quality_manager",),
+    "quality incidents": ("quality_manager", "technologist"),
+    "quality: indicators": ("quality_manager",),
+    "quality: training": ("quality_manager",),
 }
 
 

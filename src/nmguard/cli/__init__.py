@@ -22,6 +22,7 @@ from nmguard.cli import (
     service,
     shielding,
     staff_dose,
+    training,
     waste,
 )
 from nmguard.errors import InputError
@@ -46,6 +47,7 @@ dicomnet.register(app)
 staff_dose.register(app)
 release.register(app)
 shielding.register(app)
+training.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:

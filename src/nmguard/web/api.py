@@ -17,6 +17,11 @@ from nmguard.apps.protection.api import router as protection_router
 from nmguard.apps.protection.monitoring_api import router as monitoring_router
 from nmguard.apps.protection.shielding_api import router as shielding_router
 from nmguard.apps.protection.sources_api import router as sources_router
+from nmguard.apps.quality.audit_api import router as quality_audits_router
+from nmguard.apps.quality.document_api import router as quality_documents_router
+from nmguard.apps.quality.incident_api import router as quality_incidents_router
+from nmguard.apps.quality.indicators_api import router as quality_indicators_router
+from nmguard.apps.quality.training_api import router as training_router
 from nmguard.apps.radiopharmacy.api import router as hotlab_router
 from nmguard.apps.therapy.api import router as dosimetry_router
 from nmguard.apps.therapy.release_api import router as release_router
@@ -76,3 +81,8 @@ api.add_router("/protection", sources_router)  # sealed sources, leak tests, inv
 api.add_router("/protection/monitoring", monitoring_router)
 api.add_router("/protection/shielding", shielding_router)
 api.add_router("/release", release_router)
+api.add_router("/quality", training_router)  # training and competence
+api.add_router("/quality", quality_indicators_router)  # indicators, readiness
+api.add_router("/quality", quality_audits_router)  # audits, clinical audits
+api.add_router("/quality", quality_documents_router)  # documents, peer review
+api.add_router("/quality", quality_incidents_router)  # incidents, corrective and preventive actions

@@ -126,6 +126,18 @@ def load_demo() -> bool:
     from nmguard.apps.protection.event_demo import load_rpo_demo
 
     load_rpo_demo(users, passwords)
+    from nmguard.apps.quality.training_demo import load_training_demo
+
+    load_training_demo(users, passwords)
+    from nmguard.apps.quality.audit_demo import load_audit_demo
+
+    load_audit_demo(users, passwords)
+    from nmguard.apps.quality.document_demo import load_documents_demo
+
+    load_documents_demo(users, passwords)
+    from nmguard.apps.quality.incident_demo import load_incident_demo
+
+    load_incident_demo(users, passwords)
     return True
 
 
