@@ -6,20 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
-def tech(make_user):
-    return make_user("technologist", "tech1")
 
 
 def _due(days: int) -> str:

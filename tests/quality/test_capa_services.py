@@ -12,16 +12,6 @@ from nmguard.errors import InputError
 from tests.conftest import PASSWORD
 
 
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
-def tech(make_user):
-    return make_user("technologist", "tech1")
-
-
 def _raise(user, owner, **over):
     from nmguard.apps.quality.capa_services import raise_action
 

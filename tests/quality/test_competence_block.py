@@ -26,11 +26,6 @@ from tests.radiopharmacy.test_hot_lab_day import _batch, lab  # noqa: F401 (fixt
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
 def make_competent(person, task: str, qm, valid_from: dt.date | None = None) -> None:
     """Record every training the task needs and sign the competence, both from ``valid_from`` (today)."""
     day = valid_from or timezone.localdate()

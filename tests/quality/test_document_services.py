@@ -13,11 +13,6 @@ from tests.conftest import PASSWORD
 
 
 @pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
 def sop(qm):
     from nmguard.apps.quality.document_services import create_document
 

@@ -30,16 +30,6 @@ def _report(**over) -> dict:
     return {**body, **over}
 
 
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
-def tech(make_user):
-    return make_user("technologist", "tech1")
-
-
 @pytest.mark.parametrize(
     ("change", "field"),
     [

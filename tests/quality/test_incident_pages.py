@@ -29,16 +29,6 @@ def _form(**over) -> dict:
     return {**values, **over}
 
 
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
-def tech(make_user):
-    return make_user("technologist", "tech1")
-
-
 def test_report_form_errors_by_field(client, tech):
     from nmguard.apps.quality.incident_models import Incident
 

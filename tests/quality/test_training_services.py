@@ -59,11 +59,6 @@ def test_data_names_every_task_and_a_citation_with_status():
         assert t.renewal.status.value in ("verified", "derived", "secondary", "unverified") and t.renewal.note
 
 
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
 def test_recording_uses_the_local_date_and_the_interval(db, qm, make_user):
     """The local date of 'now' (00:30 and 23:50 alike) is the latest allowed completion day; expiry = + 12 months."""
     tech = make_user("technologist", "tech1")
