@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
-from nmguard.apps.patients.drl import ADULT_DAYS, DRL_BINS, _adults_and_children, _period, drl_overview, histogram
+from nmguard.apps.patients.drl import ADULT_DAYS, DRL_BINS, adults_and_children, drl_overview, histogram, period_rows
 from nmguard.apps.patients.models import Administration, Patient, Prescription
 from nmguard.rules.drl import drl_audit
 
@@ -60,7 +60,7 @@ def test_the_page_gives_the_pure_audit_of_the_periods_activities(dept, n):
     _give(dept, dept["man"], [999.0], days_ago=400)  # outside the period
     pid, mdp = dept["fdg_protocol"].pk, dept["mdp_protocol"].pk
     since = timezone.now() - dt.timedelta(days=365)
-    found, children = _adults_and_children(_period([pid, mdp], since), since)
+    found, children = adults_and_children(period_rows([pid, mdp], since), since)
     assert children == {}
     assert list(found[pid]) == pytest.approx(sorted(v * 1e6 for v in values), rel=1e-12)
     assert list(found[mdp]) == [600e6, 610e6, 650e6]

@@ -36,7 +36,7 @@ def _give(dept, patient, activities_MBq, protocol="fdg_protocol", weight=None, d
     return out
 
 
-def _period():
+def period_rows():
     today = timezone.localdate()
     return {"period_start": today - dt.timedelta(days=30), "period_end": today}
 
@@ -49,7 +49,7 @@ def test_drl_compliance_counts_adults_at_or_below_the_drl(dept, qm):
     _give(dept, dept["man"], [900.0], protocol="mdp_protocol")  # no DRL: not counted
     _give(dept, dept["child"], [450.0], weight=20.0)  # a child: audited by the card, not the DRL
     _give(dept, dept["man"], [999.0], days_ago=60)  # before the period
-    audit = run_clinical_audit("drl-compliance", standard_percent=90, user=qm, **_period())
+    audit = run_clinical_audit("drl-compliance", standard_percent=90, user=qm, **period_rows())
     assert (audit.numerator, audit.denominator) == (3, 5)
     assert audit.measured_percent == pytest.approx(60.0) and audit.met is False
     assert audit.details == [{"group": "FDG PET", "met": 3, "n": 5, "limit": "DRL 400 MBq"}]
@@ -64,7 +64,7 @@ def test_paediatric_card_counts_children_within_the_card(dept, qm):
     _give(dept, dept["child"], [card * 0.9, card, card * 1.2], weight=20.0)  # 2 of 3
     _give(dept, dept["child"], [card * 2], weight=None)  # no weight: cannot be judged, not counted
     _give(dept, dept["man"], [400.0], weight=80.0)  # adult: not counted
-    audit = run_clinical_audit("paediatric-card", standard_percent=95, user=qm, **_period())
+    audit = run_clinical_audit("paediatric-card", standard_percent=95, user=qm, **period_rows())
     assert (audit.numerator, audit.denominator) == (2, 3)
     assert audit.details[0]["group"] == "FDG PET" and len(audit.details[0]["not_met"]) == 1
 
@@ -95,7 +95,7 @@ def test_medical_events_reported_by_their_first_deadline(dept, qm):
     event(adms[2], 1, 1, False)  # not reported, not yet due: not counted
     event(adms[3], 5, -2, False)  # not reported, overdue: not met
     event(adms[4], 45, -40, True)  # detected before the period
-    audit = run_clinical_audit("medical-event-report", standard_percent=100, user=qm, **_period())
+    audit = run_clinical_audit("medical-event-report", standard_percent=100, user=qm, **period_rows())
     assert (audit.numerator, audit.denominator) == (1, 3)
     group = audit.details[0]
     assert group["median_hours_to_report"] == pytest.approx(60.0, abs=0.1)  # (48 h + 72 h) / 2
@@ -123,7 +123,7 @@ def test_re_audit_loop_and_bad_input(dept, qm, make_user):
         (dict(user=make_user("technologist", "t-ca")), "user"),
     ]
     for over, field in cases:
-        values = dict(criterion="drl-compliance", standard_percent=90, user=qm, **_period()) | over
+        values = dict(criterion="drl-compliance", standard_percent=90, user=qm, **period_rows()) | over
         with pytest.raises(InputError) as err:
             run_clinical_audit(values.pop("criterion"), **values)
         assert err.value.field == field, over

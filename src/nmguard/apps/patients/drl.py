@@ -51,7 +51,7 @@ _PROTOCOL = "prescription__protocol_id"
 _WEIGHT = "prescription__weight_kg"
 
 
-def _period(protocols: list[int], since: dt.datetime) -> QuerySet:
+def period_rows(protocols: list[int], since: dt.datetime) -> QuerySet:
     """The protocols' administrations in the period (a zero activity, nothing given, is not one to audit)."""
     return Administration.objects.filter(
         prescription__protocol__in=protocols, administered_at__gte=since, administered_activity_Bq__gt=0
@@ -61,7 +61,7 @@ def _period(protocols: list[int], since: dt.datetime) -> QuerySet:
 _CHUNK = 5000  # ids per lookup of the rows not surely adult (below every database's parameter limit)
 
 
-def _adults_and_children(
+def adults_and_children(
     rows: QuerySet, since: dt.datetime
 ) -> tuple[dict[int, np.ndarray], dict[int, list[tuple[float, float]]]]:
     """Adults' activities per protocol (Bq, sorted) and children per protocol as (MBq, kg), split by the age
@@ -160,7 +160,7 @@ def drl_overview(days: int) -> list[DrlRow]:
             "radiopharmaceutical"
         )
     )
-    activities, children = _adults_and_children(_period([p.pk for p in diagnostic], since), since)
+    activities, children = adults_and_children(period_rows([p.pk for p in diagnostic], since), since)
     for protocol in diagnostic:
         bands = _child_bands(children.get(protocol.pk, []))
         if protocol.pk not in activities:

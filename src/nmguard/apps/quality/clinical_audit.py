@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.models import Signature
-from nmguard.apps.patients.drl import _adults_and_children, _period
+from nmguard.apps.patients.drl import adults_and_children, period_rows
 from nmguard.apps.patients.models import Administration, MedicalEvent, Protocol
 from nmguard.apps.patients.services import protocol_rule
 from nmguard.apps.quality.audit_models import ClinicalAudit
@@ -54,8 +54,8 @@ def _bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
 def drl_compliance(start: dt.date, end: dt.date) -> Measurement:
     protocols = list(Protocol.objects.filter(drl_MBq__gt=0))
     since, until = _bounds(start, end)
-    rows = _period([p.pk for p in protocols], since).filter(administered_at__lt=until)
-    adults, _children = _adults_and_children(rows, since)
+    rows = period_rows([p.pk for p in protocols], since).filter(administered_at__lt=until)
+    adults, _children = adults_and_children(rows, since)
     details, met, total = [], 0, 0
     for protocol in protocols:
         values = adults.get(protocol.pk)

@@ -186,7 +186,7 @@ def staff_dose_by_month(periods) -> tuple[list[float | None], list[int]]:
 
 
 def drl_compliance(periods) -> tuple[list[float | None], list[int]]:
-    from nmguard.apps.patients.drl import _adults_and_children, _period
+    from nmguard.apps.patients.drl import adults_and_children, period_rows
     from nmguard.apps.patients.models import Protocol
     from nmguard.rules.drl import drl_audit
 
@@ -198,8 +198,8 @@ def drl_compliance(periods) -> tuple[list[float | None], list[int]]:
     for _, first, last in periods:
         since = timezone.make_aware(dt.datetime.combine(first, dt.time()))
         until = timezone.make_aware(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()))
-        rows = _period(list(protocols), since).filter(administered_at__lt=until)
-        adults, _ = _adults_and_children(rows, since)
+        rows = period_rows(list(protocols), since).filter(administered_at__lt=until)
+        adults, _ = adults_and_children(rows, since)
         results = [drl_audit(v / 1e6, drl_MBq=protocols[p]).overall.above_drl for p, v in adults.items()]
         audited.append(len(results))
         shares.append(100.0 * sum(not r for r in results) / len(results) if results else None)
