@@ -18,6 +18,7 @@ from nmguard.cli import (
     dosimetry,
     hotlab,
     qc,
+    quality,
     release,
     service,
     shielding,
@@ -48,6 +49,7 @@ staff_dose.register(app)
 release.register(app)
 shielding.register(app)
 training.register(app)
+quality.register(app)
 
 
 def _fail(message: str, code: int = 2) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -33,9 +34,21 @@ def quality_managers() -> list:
 
 
 @dataclass(frozen=True)
+class DueNotification:
+    """A notification the escalation owes on a day and has not written yet: the action, the step (days past the
+    due date), the recipient and how late the action is that day."""
+
+    action: CorrectiveAction
+    step_days: int
+    recipient: Any
+    days_late: int
+
+
+@dataclass(frozen=True)
 class EscalationRun:
     created: list[Notification]
     overdue_actions: int
+    on: dt.date | None = None
 
 
 def _body(action: CorrectiveAction, late: int) -> str:
@@ -47,33 +60,45 @@ def _body(action: CorrectiveAction, late: int) -> str:
     )
 
 
-def run_escalation(user, today: dt.date | None = None) -> EscalationRun:
-    """Write the notifications due today (local date) for every open overdue action; idempotent."""
-    day = today or timezone.localdate()
+def due_notifications(day: dt.date) -> tuple[list[DueNotification], int]:
+    """The notifications due on ``day`` (local date) that are not written yet, and the number of open overdue
+    actions; reads only (the dry run shows this list, the run writes it)."""
     steps = incident_taxonomy().escalation
     managers = quality_managers()
-    created: list[Notification] = []
     actions = list(overdue(day).select_related("owner"))
-    with transaction.atomic(), acting_as(user, reason="overdue corrective actions escalated"):
-        for action in actions:
-            late = days_late(action, day)
-            for step in steps:
-                if late < max(step.after_days, 1):
-                    continue
-                recipients = [action.owner] if step.to == "owner" else managers
-                for recipient in recipients:
-                    note, made = Notification.objects.get_or_create(
-                        action=action,
-                        step_days=step.after_days,
-                        recipient=recipient,
-                        defaults={
-                            "subject": f"Overdue action CAPA {action.pk} ({late} d late): {action.title[:120]}",
-                            "body": _body(action, late),
-                        },
-                    )
-                    if made:
-                        created.append(note)
-    return EscalationRun(created=created, overdue_actions=len(actions))
+    held = set(Notification.objects.filter(action__in=actions).values_list("action_id", "step_days", "recipient_id"))
+    due: list[DueNotification] = []
+    for action in actions:
+        late = days_late(action, day)
+        for step in steps:
+            if late < max(step.after_days, 1):
+                continue
+            for recipient in [action.owner] if step.to == "owner" else managers:
+                if (action.pk, step.after_days, recipient.pk) not in held:
+                    due.append(DueNotification(action, step.after_days, recipient, late))
+    return due, len(actions)
+
+
+def run_escalation(user, today: dt.date | None = None) -> EscalationRun:
+    """Write the notifications due today (local date) for every open overdue action, attributed to ``user``
+    (each row is an audited record); idempotent."""
+    day = today or timezone.localdate()
+    created: list[Notification] = []
+    with transaction.atomic(), acting_as(user, reason=f"overdue corrective actions escalated (on {day.isoformat()})"):
+        due, overdue_actions = due_notifications(day)
+        for d in due:
+            note, made = Notification.objects.get_or_create(  # get_or_create: a concurrent run adds nothing
+                action=d.action,
+                step_days=d.step_days,
+                recipient=d.recipient,
+                defaults={
+                    "subject": f"Overdue action CAPA {d.action.pk} ({d.days_late} d late): {d.action.title[:120]}",
+                    "body": _body(d.action, d.days_late),
+                },
+            )
+            if made:
+                created.append(note)
+    return EscalationRun(created=created, overdue_actions=overdue_actions, on=day)
 
 
 def capa_attention(user) -> list[AttentionItem]:
