@@ -9,7 +9,7 @@ each starting on a new page so that its table header heads every page it covers.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import matplotlib
@@ -17,6 +17,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.backends.backend_pdf import PdfPages  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 from nmguard.reporting.qc_report import (  # noqa: E402
     FONT_SIZE,
@@ -54,21 +55,42 @@ def _table_top(section: Section) -> float:
     return TABLE_TOP - HEADING_GAP - notes * NOTE_LINE_H - (4 if notes else 0)
 
 
-def sections_pdf(title: str, subtitle: str, sections: Sequence[Section]) -> bytes:
+def sections_pdf(
+    title: str,
+    subtitle: str,
+    sections: Sequence[Section],
+    *,
+    mark: str = "",
+    first_page: Callable[[Figure], None] | None = None,
+) -> bytes:
     """One document of ``sections`` (each from a new page; a long table continues over pages with its header
-    repeated); every page says "page N of M"."""
+    repeated); every page says "page N of M". ``mark`` (e.g. a draft's "not finalised") is printed at the foot of
+    every page; ``first_page`` draws a page of its own (a summary, a chart) before the sections."""
     laid = [
         (s, paginate_rows([list(r) for r in s.rows], s.columns, _table_top(s)) if s.rows else [[]]) for s in sections
     ]
-    total = sum(len(pages) for _, pages in laid)
+    total = sum(len(pages) for _, pages in laid) + (1 if first_page else 0)
     buffer = io.BytesIO()
     number = 0
+
+    def new_page() -> Figure:
+        nonlocal number
+        number += 1
+        fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
+        page_header(fig, title, subtitle, number, total)
+        if mark:
+            fig.text(0.06, 0.025, mark, fontsize=10, weight="bold", color="#b3261e")
+        return fig
+
     with PdfPages(buffer, metadata={"Title": title, "Creator": "NMGuard"}) as pdf:
+        if first_page is not None:
+            fig = new_page()
+            first_page(fig)
+            pdf.savefig(fig)
+            plt.close(fig)
         for section, pages in laid:
             for i, blocks in enumerate(pages):
-                number += 1
-                fig = plt.figure(figsize=(PAGE_W / 72, PAGE_H / 72))
-                page_header(fig, title, subtitle, number, total)
+                fig = new_page()
                 heading = section.heading + (" (continued)" if i else "")
                 fig.text(0.06, TABLE_TOP / PAGE_H, heading, fontsize=11, weight="bold", va="top")
                 y = TABLE_TOP - 18

@@ -22,7 +22,7 @@ from nmguard.apps.quality.audit_forms import (
     StartAuditForm,
 )
 from nmguard.apps.quality.audit_models import Audit, AuditChecklist, ClinicalAudit
-from nmguard.apps.quality.audit_plots import conformance_svg
+from nmguard.apps.quality.audit_plots import Bar, conformance_svg
 from nmguard.errors import InputError
 from nmguard.web.input_bounds import object_or_404
 
@@ -99,6 +99,12 @@ def _item_rows(audit: Audit, comparison: s.Comparison):
     return checklist, sections
 
 
+def chart_bars(score, comparison: s.Comparison) -> list[Bar]:
+    """The chart's bars (section title, this audit %, previous audit %): the page's SVG and the PDF draw these."""
+    before = {x.section_id: x.percent for x in comparison.previous_score.sections} if comparison.previous else {}
+    return [(x.title, x.percent, before.get(x.section_id)) for x in score.sections]
+
+
 @requires(VIEW)
 def audit_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit = object_or_404(Audit.objects.select_related("checklist", "signature", "created_by"), pk=pk)
@@ -144,10 +150,9 @@ def audit_page(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = s.comparison(audit)
     checklist, sections = _item_rows(audit, comparison)
     score = s.audit_score(audit)
-    before = {x.section_id: x.percent for x in comparison.previous_score.sections} if comparison.previous else {}
     chart = conformance_svg(
         f"{audit.reference}: conformance per section",
-        [(x.title, x.percent, before.get(x.section_id)) for x in score.sections],
+        chart_bars(score, comparison),
         score.overall_percent,
         comparison.previous_score.overall_percent if comparison.previous else None,
     )
