@@ -1,8 +1,9 @@
 # ruff: noqa: F811  (the hot lab fixture ``lab`` imported and named as an argument)
 """The competence block (issue 16 item 4): a guarded task needs, on its local day, a valid signed competence and
-its required trainings in date. A lapsed competence refuses QP release, administration and QC approval with the
-message naming the competence and the day it lapsed — in the service, the page (form error), the API (422 with
-the field) and the CLI (``error:`` line, exit 2); a renewed one lets the task through. Off until switched on."""
+its required trainings in date. A lapsed competence refuses QP release, administration, QC approval and dosimetry
+sign-off with the message naming the competence and the day it lapsed — in the service, the page (form error),
+the API (422 with the field) and the CLI (``error:`` line, exit 2); a renewed one lets the task through. Off until
+switched on."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ from nmguard.cli import main
 from nmguard.reference.training_requirements import add_months, training_requirements
 from tests.conftest import PASSWORD
 from tests.radiopharmacy.test_hot_lab_day import _batch, lab  # noqa: F401 (fixture)
+from tests.therapy.recording_fixtures import (  # noqa: F401 (fixtures)
+    other_course,
+    psma,
+    study_inbox,
+    succeeded_job,
+    synthetic_study_dir,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +46,10 @@ def make_competent(person, task: str, qm, valid_from: dt.date | None = None) -> 
 
 
 def lapse_competence(person, task: str, qm) -> dt.date:
-    """Sign the competence (with in-date trainings) 800 days ago, so it has lapsed; the day it lapsed."""
-    past = timezone.now() - dt.timedelta(days=800)
+    """Sign the competence (with in-date trainings) its validity and 70 days ago, so it has lapsed; the day it
+    lapsed."""
+    months = training_requirements().tasks[task].validity_months
+    past = timezone.now() - dt.timedelta(days=round(months * 30.44) + 70)
     with time_machine.travel(past, tick=False):
         signed_on = timezone.localdate()
         make_competent(person, task, qm)
@@ -162,6 +172,51 @@ def test_administration_blocked_in_service_page_api_and_cli_then_renewed(dept, q
     api = client.post(f"/api/v1/prescriptions/{p.pk}/administration", body, content_type="application/json")
     assert api.status_code == 201, api.content
     assert Administration.objects.count() == 1
+
+
+def test_dosimetry_signoff_blocked_in_service_page_api_and_cli_then_renewed(
+    dept, qm, other_course, study_inbox, client, capsys
+):
+    """Recording a cycle's doses (typed, or a dosimetry run's) is the dosimetry sign-off: a physicist whose
+    competence lapsed is refused before anything is stored, whatever the way in; renewed, the doses go in."""
+    from nmguard.apps.therapy import services as therapy
+    from nmguard.apps.therapy.models import CycleDoseRecord
+
+    physicist = dept["physicist"]
+    lapsed_on = lapse_competence(physicist, "dosimetry_signoff", qm)
+    set_task_guard("dosimetry_signoff", True, "", qm)
+    message = f"Dosimetry sign-off needs the competence 'Therapy dosimetry sign-off' — lapsed on {lapsed_on}"
+    cycle1, cycle2 = other_course.cycle_records.order_by("number")[:2]
+    before = CycleDoseRecord.objects.count()
+
+    with pytest.raises(CompetenceRefused) as info:
+        therapy.record_cycle_doses(
+            cycle1, organ_doses_Gy={"kidneys": 2.0}, method="re-read", user=physicist, reason="calibration corrected"
+        )
+    assert info.value.message == message and info.value.field == "user"
+
+    client.force_login(physicist)
+    form = {"doses": "kidneys = 2.5", "method": "re-read", "reason": "wrong calibration factor used"}
+    page = client.post(f"/therapy/courses/{other_course.pk}/cycles/{cycle1.pk}/doses/", form)
+    assert page.status_code == 200 and escape(message) in page.content.decode()
+
+    job = succeeded_job(cycle2, study_inbox, physicist, [("Left kidney", 4.0, 150.0)])
+    body = {"mapping": {"Left kidney": "kidneys"}, "mapping_confirmed": False}  # the competence is said first
+    api = client.post(f"/api/v1/dosimetry/jobs/{job.pk}/record", body, content_type="application/json")
+    assert api.status_code == 422 and api.json()["detail"][0]["msg"] == message
+
+    cli = ["training", "check", "--person", physicist.username, "--task", "dosimetry_signoff"]
+    assert main(cli) == 2
+    assert f"error: {message}" in capsys.readouterr().err.splitlines()
+    assert CycleDoseRecord.objects.count() == before
+    cycle1.refresh_from_db()
+    assert cycle1.organ_doses_Gy["kidneys"] == 3.1
+
+    sign_competence(physicist, "dosimetry_signoff", timezone.localdate(), "re-assessed", qm, PASSWORD)
+    assert client.post(f"/therapy/courses/{other_course.pk}/cycles/{cycle1.pk}/doses/", form).status_code == 302
+    cycle1.refresh_from_db()
+    assert cycle1.organ_doses_Gy == {"kidneys": 2.5}
+    assert main(cli) == 0
 
 
 def test_qc_approval_is_guarded(dept, qm):

@@ -399,6 +399,7 @@ def record_doses_for_cycle(
     from nmguard.apps.therapy import services
 
     require_role(user, *ROLES["record_doses"], what="recording cycle doses")
+    services.check_dosimetry_signoff(user)  # before the mapping is checked: a lapsed competence is said first
     check = recording_check(job)
     if not mapping_confirmed:
         raise InputError("confirm the VOI → organ mapping (check each organ first)", "mapping_confirmed")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
+from nmguard.apps.core.competence import check_competence
 from nmguard.apps.core.guards import require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.patients.services import require_reason_of_substance
@@ -74,6 +76,12 @@ def check_eligibility(cycle: TherapyCycle, values: dict[str, float | None], user
     return cycle
 
 
+def check_dosimetry_signoff(user) -> None:
+    """Recording a cycle's doses signs them off into the patient's cumulative record: the competence block
+    ("dosimetry_signoff") refuses a person whose competence or required training lapsed, today (local day)."""
+    check_competence(user, "dosimetry_signoff", timezone.localdate(), field="user")
+
+
 def record_cycle_doses(
     cycle: TherapyCycle,
     *,
@@ -95,6 +103,7 @@ def record_cycle_doses(
     e-signature (``password``), which is checked before anything is written.
     """
     require_role(user, *ROLES["record_doses"], what="recording cycle doses")
+    check_dosimetry_signoff(user)
     if not method.strip():
         raise InputError("say how the doses were obtained", "method")
     for organ, dose in organ_doses_Gy.items():
