@@ -59,8 +59,18 @@ def new_action(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/actions/new.html", {"form": form}, status=status)
 
 
+def _may(user, action: CorrectiveAction) -> dict[str, bool]:
+    """Which steps this user may take (the service checks again): only those are offered, so a read-only reader
+    or a technologist who does not own the action is not shown forms that would only be refused."""
+    roles = set(user.groups.values_list("name", flat=True))
+    raiser = bool(roles & {r.value for r in capa.RAISERS})
+    closer = bool(roles & {r.value for r in capa.CLOSERS})
+    return {"done": raiser or user.pk == action.owner_id, "effect": raiser, "close": closer, "cancel": closer}
+
+
 def _page(request: HttpRequest, action: CorrectiveAction, status: int = 200, **forms) -> HttpResponse:
     context = {
+        "may": _may(request.user, action),
         "action": action,
         "overdue": action.status == "open" and action.due_on < timezone.localdate(),
         "done_form": forms.get("done") or DoneForm(),

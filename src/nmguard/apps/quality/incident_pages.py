@@ -88,6 +88,8 @@ def _page(request: HttpRequest, incident: Incident, status: int = 200, **forms) 
         "investigation_form": forms.get("investigation") or InvestigationForm(initial=initial),
         "action_form": forms.get("action") or ActionForm(),
         "close_form": forms.get("close") or CloseForm(),
+        # A step refused on a closed incident has no form on the page: its message is shown on its own.
+        "refusals": [e for form in forms.values() for errors in form.errors.values() for e in errors],
     }
     return render(request, "quality/incidents/detail.html", context, status=status)
 

@@ -110,12 +110,23 @@ def _mark_protection_event(incident: Incident) -> None:
         event.save(update_fields=["incident_ref", "updated_at"])
 
 
+def _refuse_duplicate(fields: dict, user) -> None:
+    """The same person reporting the same event twice (a form sent twice, the back button): refused, naming the
+    first report, so one event is counted once."""
+    same = Incident.objects.filter(
+        reported_by=user, occurred_at=fields["occurred_at"], description=fields["description"]
+    ).first()
+    if same is not None:
+        raise InputError(f"description: you reported this already as {same.reference}; open it there", "description")
+
+
 @transaction.atomic
 def report_incident(values: dict, user) -> Incident:
     """Record a new incident or near miss (every role but read-only)."""
     if not user.has_perm(REPORT_PERMISSION):
         raise InputError("reporting an incident needs a staff account (read-only accounts cannot report)", "user")
     fields = _check_report(values)
+    _refuse_duplicate(fields, user)
     reference = _next_reference(timezone.localtime(fields["occurred_at"]).year)
     with acting_as(user, reason=f"incident reported: {reference}"):
         incident = Incident.objects.create(**fields, reference=reference, reported_by=user)
@@ -176,6 +187,8 @@ def close_incident(incident: Incident, user, password: str) -> Incident:
     """Close by e-signature ("closed") once investigated: root cause written, and lessons or at least one action.
     Open actions stay open and are followed on their own pages (their closure is signed there)."""
     require_role(user, *INVESTIGATORS, what="closing an incident")
+    if incident.status == Incident.Status.CLOSED:
+        raise InputError(f"password: {incident.reference} is closed already", "password")
     if incident.status != Incident.Status.INVESTIGATING or not incident.root_cause:
         raise InputError("password: write the investigation (root cause) before closing", "password")
     if not incident.lessons and not actions_for(incident).exists():

@@ -58,13 +58,20 @@ def part_links() -> list[tuple[str, str | None]]:
 @requires(VIEW, "the quality dashboard")
 def dashboard(request: HttpRequest) -> HttpResponse:
     from nmguard.apps.quality.capa_models import CorrectiveAction
+    from nmguard.apps.quality.capa_services import overdue
+    from nmguard.apps.quality.incident_models import Incident
 
     today = timezone.localdate()
-    open_ = CorrectiveAction.objects.filter(status__in=("open", "done"))
     state = readiness(today)
+    # Each count is the row count of the list it links to (same filter), so a click shows exactly those rows:
+    # overdue is capa_services.overdue (open past due), as the actions list's ?overdue=1.
+    actions, incidents = CorrectiveAction.objects, Incident.objects
     counts = {
-        "capa_open": open_.count(),
-        "capa_overdue": open_.filter(due_on__lt=today).count(),
+        "capa_open": actions.filter(status=CorrectiveAction.Status.OPEN).count(),
+        "capa_done": actions.filter(status=CorrectiveAction.Status.DONE).count(),
+        "capa_overdue": overdue(today).count(),
+        "incidents_reported": incidents.filter(status=Incident.Status.REPORTED).count(),
+        "incidents_investigating": incidents.filter(status=Incident.Status.INVESTIGATING).count(),
         "gaps": state["gap_count"],
     }
     return render(

@@ -1,0 +1,116 @@
+"""Defects found by trying the quality pages as a tired new user would (issue 16, new-user review): each test
+failed before its fix. A form sent twice, a step refused on a closed record, forms offered to roles that may not
+use them, dashboard counts that disagree with the lists they link to, a POST silently ignored."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from tests.conftest import PASSWORD
+from tests.quality.test_incident_pages import _form
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_incident_report_sent_twice_is_refused_naming_the_first(client, tech, make_user):
+    from nmguard.apps.quality.incident_models import Incident
+
+    client.force_login(tech)
+    first = client.post("/quality/incidents/new/", _form())
+    assert first.status_code == 302
+    again = client.post("/quality/incidents/new/", _form())  # the back button, or a double click
+    html = again.content.decode()
+    reference = Incident.objects.get().reference
+    assert again.status_code == 400 and 'data-field="description"' in html and reference in html
+    assert Incident.objects.count() == 1
+    # Another event at the same time (other text), or the same text from a colleague, is a new report.
+    assert client.post("/quality/incidents/new/", _form(description="Second vial dropped")).status_code == 302
+    client.force_login(make_user("radiopharmacist", "rph1"))
+    assert client.post("/quality/incidents/new/", _form()).status_code == 302
+    assert Incident.objects.count() == 3
+
+
+def _closed_incident(client, qm, tech):
+    from nmguard.apps.quality.incident_models import Incident
+
+    client.force_login(tech)
+    client.post("/quality/incidents/new/", _form(severity="minor", near_miss="no"))
+    incident = Incident.objects.get()
+    client.force_login(qm)
+    url = f"/quality/incidents/{incident.pk}/"
+    client.post(url + "investigation/", {"root_cause": "Rushed", "lessons": "Second check before injection"})
+    assert client.post(url + "close/", {"password": PASSWORD}).status_code == 302
+    return url
+
+
+def test_a_step_refused_on_a_closed_incident_says_why(client, qm, tech):
+    url = _closed_incident(client, qm, tech)
+    again = client.post(url + "close/", {"password": PASSWORD})  # closed in another tab, or sent twice
+    assert again.status_code == 400 and 'data-testid="step-refused"' in again.content.decode()
+    assert "is closed already" in again.content.decode()  # not "write the investigation", as it said before
+    late = client.post(url + "investigation/", {"root_cause": "changed"})
+    assert late.status_code == 400 and "the incident is closed" in late.content.decode()
+    assert 'data-testid="step-refused"' not in client.get(url).content.decode()
+
+
+def _forms(html: str) -> set[str]:
+    names = ("done-form", "effectiveness-form", "close-action-form", "cancel-action-form")
+    return {n for n in names if f'data-testid="{n}"' in html}
+
+
+def test_action_steps_are_offered_only_to_who_may_take_them(client, qm, tech, make_user):
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+
+    with acting_as(qm, reason="test: an action owned by the technologist"):
+        action = CorrectiveAction.objects.create(
+            title="Label the syringe shields", source="other", owner=tech, due_on=timezone.localdate()
+        )
+    url = f"/quality/actions/{action.pk}/"
+    for role, offered in (("read_only", set()), ("technologist", set()), ("radiopharmacist", set())):
+        client.force_login(make_user(role, f"other-{role}"))
+        html = client.get(url).content.decode()
+        assert _forms(html) == offered and 'data-testid="steps-for-others"' in html, role
+    client.force_login(tech)  # the owner marks it done, but does not cancel it
+    assert _forms(client.get(url).content.decode()) == {"done-form"}
+    client.force_login(make_user("physicist", "phys-a"))
+    assert _forms(client.get(url).content.decode()) == {"done-form"}
+    client.force_login(qm)
+    assert _forms(client.get(url).content.decode()) == {"done-form", "cancel-action-form"}
+    # A refused POST still shows its message by its form, for the role that may not take the step.
+    client.force_login(make_user("read_only", "reader-2"))
+    refused = client.post(url + "cancel/", {"reason": "not needed"})
+    assert refused.status_code == 400 and "needs the role" in refused.content.decode()
+    action.refresh_from_db()
+    assert action.status == "open"
+
+
+def test_dashboard_counts_equal_the_rows_of_the_lists_they_link_to(client, qm, tech):
+    import re
+
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+
+    today = timezone.localdate()
+    with acting_as(qm, reason="test: actions in every state"):
+        for title, status, days in (("late", "open", -3), ("on time", "open", 4), ("done late", "done", -5)):
+            CorrectiveAction.objects.create(
+                title=title, source="other", owner=tech, status=status, due_on=today + dt.timedelta(days=days)
+            )
+    client.force_login(tech)
+    client.post("/quality/incidents/new/", _form())
+    client.force_login(qm)
+    html = client.get("/quality/").content.decode()
+    expected = {"capa_open": 2, "capa_overdue": 1, "capa_done": 1, "incidents_reported": 1}
+    for key, count in expected.items():
+        link = re.search(rf'data-count="{key}">\s*<a href="([^"]+)"[^>]*>\s*(?:<strong>)?(\d+)', html)
+        if key == "capa_overdue":
+            link = re.search(r'<a href="([^"]+)" data-count="capa_overdue"><strong>(\d+)', html)
+        assert link, key
+        url, shown = link.group(1).replace("&amp;", "&"), int(link.group(2))
+        rows = client.get(url).content.decode()
+        listed = rows.count("data-action=") if "/actions/" in url else rows.count("data-incident=")
+        assert shown == count == listed, (key, shown, listed)
