@@ -51,7 +51,9 @@ def test_report_form_errors_by_field(client, tech):
     assert made.status_code == 302 and made["Location"] == f"/quality/incidents/{incident.pk}/"
     year = timezone.localtime(incident.occurred_at).year
     assert incident.reference == f"IR-{year}-001" and incident.reported_by == tech and incident.near_miss
-    again = client.post("/quality/incidents/new/", _form(severity="minor", near_miss="no"))
+    again = client.post(
+        "/quality/incidents/new/", _form(description="Vial cracked in the shield", severity="minor", near_miss="no")
+    )
     assert again.status_code == 302 and Incident.objects.order_by("pk").last().reference == f"IR-{year}-002"
 
 
@@ -160,7 +162,10 @@ def test_investigation_links_action_and_closure(client, qm, tech, make_user):
 def test_list_filters(client, tech):
     client.force_login(tech)
     client.post("/quality/incidents/new/", _form())
-    client.post("/quality/incidents/new/", _form(stage="waste", severity="minor", near_miss="no"))
+    client.post(
+        "/quality/incidents/new/",
+        _form(description="Waste bag over the limit", stage="waste", severity="minor", near_miss="no"),
+    )
     html = client.get("/quality/incidents/", {"stage": "waste"}).content.decode()
     assert html.count("data-incident=") == 1 and "Radioactive waste" in html
     assert client.get("/quality/incidents/", {"severity": "near_miss"}).content.decode().count("data-incident=") == 1
