@@ -114,3 +114,16 @@ def test_dashboard_counts_equal_the_rows_of_the_lists_they_link_to(client, qm, t
         rows = client.get(url).content.decode()
         listed = rows.count("data-action=") if "/actions/" in url else rows.count("data-incident=")
         assert shown == count == listed, (key, shown, listed)
+
+
+def test_a_document_post_without_a_known_step_is_refused_not_ignored(client, qm):
+    from nmguard.apps.quality import document_services as services
+
+    doc = services.create_document(
+        {"number": "SOP-T-1", "title": "Test SOP", "kind": "sop", "applies_to": [], "task": ""}, qm
+    )
+    version = services.add_version(doc, qm, text="Step one.", change_summary="first")
+    client.force_login(qm)
+    for body in ({}, {"action": "publish"}):
+        page = client.post(f"/quality/documents/versions/{version.pk}/", body)
+        assert page.status_code == 400 and "nothing was changed" in page.content.decode(), body

@@ -111,6 +111,8 @@ def version_page(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("quality-document-version", pk=version.pk)
         except InputError as exc:
             ack_error, status = exc.message, 400
+    elif request.method == "POST":  # a stale page or a hand-made request: said, not silently ignored
+        ack_error, status = "action: approve, review or acknowledge expected; nothing was changed", 400
     acks = version.acknowledgements.select_related("user")
     context = {
         "version": version,
