@@ -127,3 +127,10 @@ def test_a_document_post_without_a_known_step_is_refused_not_ignored(client, qm)
     for body in ({}, {"action": "publish"}):
         page = client.post(f"/quality/documents/versions/{version.pk}/", body)
         assert page.status_code == 400 and "nothing was changed" in page.content.decode(), body
+
+
+def test_empty_states_say_what_is_missing_not_none(client, tech):
+    client.force_login(tech)
+    html = client.get("/quality/training/").content.decode()
+    assert "None." not in html
+    assert 'data-testid="no-records"' in html and 'data-testid="no-signed"' in html
