@@ -32,6 +32,22 @@ class DrawForm(BoundedFormMixin, forms.Form):
     default_rate_percent = forms.FloatField(min_value=0, max_value=100, label="Rate per reader (%)")
     seed = forms.CharField(required=False, max_length=64, label="Seed (empty: a random one, recorded)")
 
+    def __init__(self, *args, readers: list[tuple[int, str]] = (), **kwargs):
+        """``readers``: (user id, label) of the physicians offered an own rate, one optional field each."""
+        super().__init__(*args, **kwargs)
+        for user_id, label in readers:
+            self.fields[f"rate_{user_id}"] = forms.FloatField(
+                required=False, min_value=0, max_value=100, label=f"Rate for {label} (%, blank: the default)"
+            )
+
+    def reader_rates(self) -> dict[int, float]:
+        """The typed per-reader rates as fractions by user id (blank fields left out)."""
+        return {
+            int(name.removeprefix("rate_")): value / 100
+            for name, value in self.cleaned_data.items()
+            if name.startswith("rate_") and value is not None
+        }
+
 
 class ScoreForm(BoundedFormMixin, forms.Form):
     score = forms.ChoiceField(choices=())
@@ -47,12 +63,22 @@ def _reader_label(user, names: bool) -> str:
     return f"{code} ({user.get_full_name() or user.username})" if names else code
 
 
+def _physicians() -> list[tuple[int, str]]:
+    """Every active physician (the readers a draw may give an own rate: the period is not known before the
+    form is sent), as (user id, code and name); the draw form is the quality manager's, who sees names."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(is_active=True, groups__name=Role.PHYSICIAN.value).order_by("username")
+    return [(u.pk, _reader_label(u, True)) for u in users.distinct()]
+
+
 @requires(VIEW)
 def overview(request: HttpRequest) -> HttpResponse:
     names = services.may_see_names(request.user)
     is_qm = request.user.groups.filter(name=Role.QUALITY_MANAGER.value).exists()
     rate = peer_review_policy().sampling_rate
-    form = DrawForm(request.POST or None, initial={"default_rate_percent": rate.value * 100})
+    readers = _physicians() if is_qm else []
+    form = DrawForm(request.POST or None, initial={"default_rate_percent": rate.value * 100}, readers=readers)
     status = 200
     if request.method == "POST":
         if not is_qm:
@@ -66,6 +92,7 @@ def overview(request: HttpRequest) -> HttpResponse:
                     request.user,
                     seed=data["seed"],
                     default_rate=data["default_rate_percent"] / 100,
+                    rates=form.reader_rates(),
                 )
                 return redirect("quality-peer-review-sample", pk=sample.pk)
             except InputError as exc:
@@ -103,7 +130,22 @@ def sample_page(request: HttpRequest, pk: int) -> HttpResponse:
         {"review": r, "reader": _reader_label(r.reader, names)}
         for r in sample.reviews.select_related("reader").order_by("study_on", "pk")
     ]
-    return render(request, "quality/peer_review/sample.html", {"sample": sample, "rows": rows})
+    context = {"sample": sample, "rows": rows, "rates": _rates_used(sample, names),
+               "default_percent": 100 * sample.default_rate}  # fmt: skip
+    return render(request, "quality/peer_review/sample.html", context)
+
+
+def _rates_used(sample: PeerReviewSample, names: bool) -> list[tuple[str, float]]:
+    """The per-reader rates the sample was drawn with, as (reader label, %), by code unless ``names``."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.in_bulk([int(k) for k in sample.rates])
+    out = []
+    for key, value in sample.rates.items():
+        user = users.get(int(key))
+        label = _reader_label(user, names) if user else services.code_of(int(key))
+        out.append((label, 100 * value))
+    return sorted(out)
 
 
 @requires(VIEW)
