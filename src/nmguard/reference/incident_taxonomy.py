@@ -15,6 +15,7 @@ from nmguard.reference.citations import Citation, Status, get_citation
 
 TAXONOMY_FILE = "incident_taxonomy.toml"
 RECIPIENTS = ("owner", "quality_manager")
+NEAR_MISS = "near_miss"  # the severity of a near miss, and of a near miss only (incident_services)
 
 
 @dataclass(frozen=True)
@@ -105,9 +106,15 @@ def _escalation(data: dict) -> tuple[EscalationStep, ...]:
 def incident_taxonomy() -> IncidentTaxonomy:
     """The taxonomy, checked (a duplicate code, a missing source or an unordered scale is a data bug)."""
     data = read_toml(TAXONOMY_FILE)
+    severities = _terms(data, "severities", ranked=True)
+    if NEAR_MISS not in {t.code for t in severities}:
+        raise ReferenceDataError(
+            f"{TAXONOMY_FILE}: severities need the code {NEAR_MISS!r} (a replacement scale keeps it: the incident "
+            "report ties its near-miss answer to that code)"
+        )
     return IncidentTaxonomy(
         stages=_terms(data, "stages"),
-        severities=_terms(data, "severities", ranked=True),
+        severities=severities,
         factors=_terms(data, "factors"),
         escalation=_escalation(data),
     )
