@@ -134,3 +134,24 @@ def test_empty_states_say_what_is_missing_not_none(client, tech):
     html = client.get("/quality/training/").content.decode()
     assert "None." not in html
     assert 'data-testid="no-records"' in html and 'data-testid="no-signed"' in html
+
+
+def test_linked_records_are_named_by_kind_and_date_not_by_id(client, qm, tech, make_user):
+    from nmguard.apps.protection.event_records import record_event
+    from nmguard.apps.quality.incident_models import Incident
+
+    when = timezone.now() - dt.timedelta(hours=2)
+    event = record_event(
+        {"kind": "spill", "occurred_at": when, "location": "Hot lab", "description": "vial dropped"},
+        make_user("rpo", "rpo1"),
+    )
+    client.force_login(tech)
+    client.post("/quality/incidents/new/", _form())
+    incident = Incident.objects.get()
+    client.force_login(qm)
+    url = f"/quality/incidents/{incident.pk}/"
+    client.post(url + "investigation/", {"root_cause": "Rushed", "protection_event": event.pk})
+    html = client.get(url).content.decode()
+    shown = f"{event.get_kind_display()}, {timezone.localtime(when):%Y-%m-%d %H:%M}"
+    assert f'data-link="protection_event">{shown}</a>' in html
+    assert f"Protection event {event.pk}" not in html
