@@ -63,7 +63,8 @@ def new_incident(request: HttpRequest) -> HttpResponse:
 
 
 def _incident(pk: int) -> Incident:
-    related = ("reported_by", "investigated_by", "closed_by", "closure", "protection_event", "medical_event", "qc_result")
+    related = ("reported_by", "investigated_by", "closed_by", "closure", "protection_event", "medical_event")
+    related += ("qc_result",)
     return object_or_404(Incident.objects.select_related(*related), pk=pk)
 
 
