@@ -155,3 +155,13 @@ def test_linked_records_are_named_by_kind_and_date_not_by_id(client, qm, tech, m
     shown = f"{event.get_kind_display()}, {timezone.localtime(when):%Y-%m-%d %H:%M}"
     assert f'data-link="protection_event">{shown}</a>' in html
     assert f"Protection event {event.pk}" not in html
+
+
+def test_raising_an_action_is_offered_only_to_the_roles_that_may(client, qm, tech):
+    client.force_login(tech)
+    assert 'data-testid="raise-action"' not in client.get("/quality/actions/").content.decode()
+    page = client.get("/quality/actions/new/")  # before, the form was shown and refused only once filled in
+    assert page.status_code == 403 and "action needs the role" in page.content.decode()
+    client.force_login(qm)
+    assert 'data-testid="raise-action"' in client.get("/quality/actions/").content.decode()
+    assert client.get("/quality/actions/new/").status_code == 200

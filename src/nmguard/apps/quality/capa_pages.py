@@ -4,6 +4,7 @@ who may do what is checked there, so a refused step shows by its field."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -42,12 +43,21 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "statuses": CorrectiveAction.Status.choices,
         "owners": staff_owners(),
         "today": timezone.localdate(),
+        "may_raise": _is_raiser(request.user),
     }
     return render(request, "quality/actions/list.html", context)
 
 
+def _is_raiser(user) -> bool:
+    return bool(set(user.groups.values_list("name", flat=True)) & {r.value for r in capa.RAISERS})
+
+
 @requires(VIEW)
 def new_action(request: HttpRequest) -> HttpResponse:
+    """Raise an action (the roles in ``capa.RAISERS``); anyone else is told so before filling in the form."""
+    if not _is_raiser(request.user):
+        roles = ", ".join(r.label for r in capa.RAISERS)
+        raise PermissionDenied(f"Raising a corrective or preventive action needs the role {roles}.")
     form = RaiseForm(request.POST or None, initial={"source": "other"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -63,7 +73,7 @@ def _may(user, action: CorrectiveAction) -> dict[str, bool]:
     """Which steps this user may take (the service checks again): only those are offered, so a read-only reader
     or a technologist who does not own the action is not shown forms that would only be refused."""
     roles = set(user.groups.values_list("name", flat=True))
-    raiser = bool(roles & {r.value for r in capa.RAISERS})
+    raiser = _is_raiser(user)
     closer = bool(roles & {r.value for r in capa.CLOSERS})
     return {"done": raiser or user.pk == action.owner_id, "effect": raiser, "close": closer, "cancel": closer}
 
