@@ -165,3 +165,28 @@ def test_raising_an_action_is_offered_only_to_the_roles_that_may(client, qm, tec
     client.force_login(qm)
     assert 'data-testid="raise-action"' in client.get("/quality/actions/").content.decode()
     assert client.get("/quality/actions/new/").status_code == 200
+
+
+def test_incident_and_action_lists_use_the_shared_filter_form(client, qm, tech):
+    from nmguard.apps.core.actor import acting_as
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+
+    client.force_login(tech)
+    empty = client.get("/quality/incidents/").content.decode()
+    assert 'data-testid="list-filter"' in empty and "No incident reported yet." in empty
+    client.post("/quality/incidents/new/", _form())
+    client.post("/quality/incidents/new/", _form(description="Waste bag over the limit", stage="waste"))
+    found = client.get("/quality/incidents/", {"q": "waste bag"}).content.decode()
+    assert found.count("data-incident=") == 1 and 'data-testid="list-count">1 found' in found
+    wrong = client.get("/quality/incidents/", {"from": "2026-02-31", "stage": "parking"}).content.decode()
+    assert 'data-testid="error-from"' in wrong and 'data-testid="error-stage"' in wrong
+    assert "data-incident=" not in wrong  # no rows under a filter that could not be read
+    csv = client.get("/quality/incidents/", {"stage": "waste", "format": "csv"})
+    text = b"".join(csv.streaming_content)
+    assert csv["Content-Type"].startswith("text/csv") and b"Waste bag over the limit" in text
+    assert b"Syringe label" not in text
+    with acting_as(qm, reason="test: an action"):
+        CorrectiveAction.objects.create(title="Shield", source="other", owner=tech, due_on=timezone.localdate())
+    nobody = client.get("/quality/actions/", {"owner": "999999"}).content.decode()
+    assert 'data-testid="error-owner"' in nobody and "data-action=" not in nobody
+    assert client.get("/quality/actions/", {"q": "shield"}).content.decode().count("data-action=") == 1

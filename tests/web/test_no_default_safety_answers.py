@@ -108,18 +108,11 @@ def test_safety_question_refuses_a_default():
 
 
 #: template lines that tick a box only to show again what the person chose; none answers a safety question
-_LIST_FILTER = "a list's filter keeps the filter the user chose (no safety question); a fresh list filters nothing"
 RE_DISPLAYS_A_CHOICE = {
     "patients/templates/patients/_patient_choices.html:3": (
         "the patient picker keeps the patient already chosen (or the one whose page the form was opened from) "
         "ticked when its matches are refreshed; a fresh form ticks none"
     ),
-    "quality/templates/quality/actions/list.html:8": _LIST_FILTER,
-    "quality/templates/quality/actions/list.html:9": _LIST_FILTER,
-    "quality/templates/quality/actions/list.html:10": _LIST_FILTER,
-    "quality/templates/quality/incidents/list.html:8": _LIST_FILTER,
-    "quality/templates/quality/incidents/list.html:9": _LIST_FILTER,
-    "quality/templates/quality/incidents/list.html:10": _LIST_FILTER,
 }
 
 

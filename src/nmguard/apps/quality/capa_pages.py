@@ -10,42 +10,41 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from nmguard.apps.core.listing import list_page
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.signatures import SignatureError
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.quality import capa_services as capa
-from nmguard.apps.quality.capa_forms import CancelForm, DoneForm, EffectivenessForm, RaiseForm
+from nmguard.apps.quality.capa_forms import (
+    ACTION_COLUMNS,
+    ActionFilter,
+    CancelForm,
+    DoneForm,
+    EffectivenessForm,
+    RaiseForm,
+)
 from nmguard.apps.quality.capa_models import CorrectiveAction
-from nmguard.apps.quality.incident_forms import CloseForm, staff_owners
+from nmguard.apps.quality.incident_forms import CloseForm
 from nmguard.errors import InputError
 from nmguard.web.input_bounds import object_or_404
 
 VIEW = "quality.view_correctiveaction"
-STATUSES = CorrectiveAction.Status.values
 
 
 @requires(VIEW)
 def action_list(request: HttpRequest) -> HttpResponse:
-    """Every action, soonest due first; ``?status=``, ``?owner=<user id>``, ``?overdue=1`` narrow it."""
+    """Every action, soonest due first, filtered by the shared list form (text, due dates, status, owner, overdue)."""
+    context = {"today": timezone.localdate(), "may_raise": _is_raiser(request.user)}
     actions = CorrectiveAction.objects.select_related("owner")
-    status, owner, late = request.GET.get("status", ""), request.GET.get("owner", ""), request.GET.get("overdue")
-    if status in STATUSES:
-        actions = actions.filter(status=status)
-    if owner.isdigit() and len(owner) < 19:
-        actions = actions.filter(owner_id=int(owner))
-    if late == "1":
-        actions = actions.filter(pk__in=capa.overdue().values("pk"))
-    context = {
-        "actions": actions[:500],
-        "status": status,
-        "owner": owner,
-        "overdue": late == "1",
-        "statuses": CorrectiveAction.Status.choices,
-        "owners": staff_owners(),
-        "today": timezone.localdate(),
-        "may_raise": _is_raiser(request.user),
-    }
-    return render(request, "quality/actions/list.html", context)
+    return list_page(
+        request,
+        ActionFilter,
+        actions,
+        template="quality/actions/list.html",
+        columns=ACTION_COLUMNS,
+        filename="actions.csv",
+        context=context,
+    )
 
 
 def _is_raiser(user) -> bool:

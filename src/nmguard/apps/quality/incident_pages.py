@@ -10,12 +10,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from nmguard.apps.core.listing import list_page
 from nmguard.apps.core.permissions import requires
 from nmguard.apps.core.signatures import SignatureError
 from nmguard.apps.core.web import apply_error
 from nmguard.apps.quality import incident_services as incidents
 from nmguard.apps.quality.incident_export import anonymised_rows, to_csv, to_json
 from nmguard.apps.quality.incident_forms import ActionForm, CloseForm, IncidentForm, InvestigationForm
+from nmguard.apps.quality.incident_lists import IncidentFilter, incident_columns, incident_rows
 from nmguard.apps.quality.incident_models import Incident
 from nmguard.errors import InputError
 from nmguard.reference.incident_taxonomy import incident_taxonomy
@@ -26,27 +28,17 @@ VIEW = "quality.view_incident"
 
 @requires(VIEW)
 def incident_list(request: HttpRequest) -> HttpResponse:
-    """Every incident, newest first; ``?status=``, ``?stage=``, ``?severity=`` narrow it."""
-    rows = Incident.objects.select_related("reported_by")
-    tax = incident_taxonomy()
-    status, stage, severity = (request.GET.get(k, "") for k in ("status", "stage", "severity"))
-    if status in Incident.Status.values:
-        rows = rows.filter(status=status)
-    if stage in {t.code for t in tax.stages}:
-        rows = rows.filter(stage=stage)
-    if severity in {t.code for t in tax.severities}:
-        rows = rows.filter(severity=severity)
-    context = {
-        "incidents": [(i, tax.label("stages", i.stage), tax.label("severities", i.severity)) for i in rows[:500]],
-        "status": status,
-        "stage": stage,
-        "severity": severity,
-        "statuses": Incident.Status.choices,
-        "stages": tax.stages,
-        "severities": tax.severities,
-        "may_report": request.user.has_perm(incidents.REPORT_PERMISSION),
-    }
-    return render(request, "quality/incidents/list.html", context)
+    """Every incident, newest first, filtered by the shared list form (text, dates, status, stage, severity)."""
+    return list_page(
+        request,
+        IncidentFilter,
+        Incident.objects.select_related("reported_by"),
+        template="quality/incidents/list.html",
+        columns=incident_columns(),
+        filename="incidents.csv",
+        context={"may_report": request.user.has_perm(incidents.REPORT_PERMISSION)},
+        rows=incident_rows,
+    )
 
 
 @requires(incidents.REPORT_PERMISSION, "reporting an incident")
