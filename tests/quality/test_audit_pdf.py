@@ -94,3 +94,11 @@ def test_signed_out_visitor_is_sent_to_sign_in(client, audits):
 def test_unknown_audit_is_404(client, make_user):
     client.force_login(make_user("read_only", "ro-404"))
     assert client.get("/quality/audits/999999/pdf").status_code == 404
+
+
+def test_one_rounding_for_page_pdf_and_signed_statement():
+    """81.25 % is 81.3 % everywhere (half up, as the page's floatformat), where Python's ``:.1f`` gives 81.2 %."""
+    assert f"{81.25:.1f}" == "81.2"
+    from nmguard.apps.quality.audit_services import percent_text
+
+    assert percent_text(81.25) == "81.3 %" and percent_text(None) == "no applicable item"

@@ -25,6 +25,7 @@ from nmguard.apps.quality import audit_services as s
 from nmguard.apps.quality.audit_models import Audit
 from nmguard.apps.quality.audit_pages import VIEW, chart_bars
 from nmguard.apps.quality.audit_plots import BEFORE, NOW, Bar
+from nmguard.apps.quality.audit_services import percent_text as percent
 from nmguard.reference.citations import citations
 from nmguard.reporting.qc_report import TABLE_W, wrap
 from nmguard.reporting.staff_dose_report import Section, sections_pdf
@@ -35,12 +36,6 @@ RULES = {
     "pooled": "pooled: the sum of the applicable levels over 4 × the number of applicable items",
     "sections": "sections: the mean of the section percentages weighted by the sections' weights",
 }
-
-
-def percent(value: float | None) -> str:
-    """A conformance as the page prints it (Django's ``floatformat:1``, half up: 81.25 → 81.3), "no applicable
-    item" for None."""
-    return "no applicable item" if value is None else f"{floatformat(value, 1)} %"
 
 
 def local_time(at: dt.datetime) -> str:

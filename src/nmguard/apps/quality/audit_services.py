@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.apps import apps as django_apps
 from django.db import transaction
+from django.template.defaultfilters import floatformat
 from django.utils import timezone
 
 from nmguard.apps.core.actor import acting_as
@@ -230,6 +231,12 @@ def raise_finding(audit: Audit, *, item_id: str, note: str, owner, due_on: dt.da
         return AuditFinding.objects.create(audit=audit, item_id=item_id or "", note=note, action=action, raised_by=user)
 
 
+def percent_text(value: float | None) -> str:
+    """A conformance as the page prints it (Django's ``floatformat:1``, half up: 81.25 → 81.3), "no applicable
+    item" for None: one rounding for the page, the PDF and the signed statement."""
+    return "no applicable item" if value is None else f"{floatformat(value, 1)} %"
+
+
 def finalise(audit: Audit, user, password: str) -> Audit:
     """Finalise by e-signature ("approved"): every item answered (a level or N/A); read-only afterwards."""
     check_may_write(user)
@@ -249,7 +256,7 @@ def finalise(audit: Audit, user, password: str) -> Audit:
             user,
             password,
             "approved",
-            f"{stored.reference} finalised, overall conformance {summary:.1f} %"
+            f"{stored.reference} finalised, overall conformance {percent_text(summary)}"
             if summary is not None
             else f"{stored.reference} finalised",
         )
