@@ -190,3 +190,17 @@ def test_incident_and_action_lists_use_the_shared_filter_form(client, qm, tech):
     nobody = client.get("/quality/actions/", {"owner": "999999"}).content.decode()
     assert 'data-testid="error-owner"' in nobody and "data-action=" not in nobody
     assert client.get("/quality/actions/", {"q": "shield"}).content.decode().count("data-action=") == 1
+
+
+def test_an_indicator_chart_without_data_has_a_plain_axis():
+    import re
+
+    from nmguard.apps.quality.indicators_svg import indicator_svg
+
+    def ticks(svg: str) -> list[float]:
+        return [float(t) for t in re.findall(r'text-anchor="end">([0-9.e+-]+)</text>', svg)]
+
+    for values in ([None, None], [0.0, 0.0], [None, 0.0]):
+        assert max(ticks(indicator_svg("QC compliance", ["2026-01", "2026-02"], values, "%"))) >= 1, values
+    small = ticks(indicator_svg("Staff dose", ["2026-01"], [0.05], "mSv"))
+    assert 0.01 < max(small) < 0.1  # a small measured value keeps its own scale

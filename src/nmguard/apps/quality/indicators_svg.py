@@ -22,7 +22,9 @@ def indicator_svg(title: str, labels: Sequence[str], values: Sequence[float | No
     if len(labels) != len(values):
         raise ValueError("one value per label")
     width = max(480, LEFT + RIGHT + SLOT * max(len(labels), 1))
-    top_value = max([v for v in values if v is not None] + [1e-3])
+    # With nothing measured, or only zeros (no overdue action), the axis runs to 1: a floor of 1e-3 drew ticks of
+    # 0.0005 % and 0.0005 actions. Small positive values (mSv) keep their own scale.
+    top_value = max([v for v in values if v is not None] + [0.0]) or 1.0
     ticks = nice_ticks(0.0, top_value * 1.08)
     high = max(ticks[-1], top_value * 1.08)
     plot_h = HEIGHT - TOP - BOTTOM
