@@ -204,3 +204,15 @@ def test_an_indicator_chart_without_data_has_a_plain_axis():
         assert max(ticks(indicator_svg("QC compliance", ["2026-01", "2026-02"], values, "%"))) >= 1, values
     small = ticks(indicator_svg("Staff dose", ["2026-01"], [0.05], "mSv"))
     assert 0.01 < max(small) < 0.1  # a small measured value keeps its own scale
+
+
+def test_training_pages_link_only_the_forms_the_user_may_use(client, qm, tech, make_user):
+    reader = make_user("read_only", "inspector")
+    for user, sign, guards in ((reader, False, False), (tech, False, False), (qm, True, True)):
+        client.force_login(user)
+        other = client.get(f"/quality/training/people/{reader.pk if user != reader else tech.pk}/").content.decode()
+        assert ('data-testid="sign-link"' in other) is sign, user
+        matrix = client.get("/quality/training/matrix/").content.decode()
+        assert ('data-testid="guards-link"' in matrix) is guards, user
+    client.force_login(qm)  # nobody signs their own competence: no link on one's own page
+    assert 'data-testid="sign-link"' not in client.get("/quality/training/").content.decode()

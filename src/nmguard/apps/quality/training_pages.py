@@ -36,23 +36,27 @@ def _person_context(person) -> dict:
     }
 
 
+def _links(user, person=None) -> dict[str, bool]:
+    """Which forms to link: only those the user may use (the pages and services check again), and no
+    "Sign a competence" on one's own page (nobody signs their own)."""
+    roles = set(user.groups.values_list("name", flat=True))
+    signers = {r.value for t in training_requirements().tasks.values() for r in competence_services.signer_roles(t)}
+    own = person is None or person.pk == user.pk
+    may_write = user.has_perm(training_services.WRITE_PERMISSION)
+    return {"may_write": may_write, "may_sign": bool(roles & signers) and not own}
+
+
 @requires(VIEW)
 def my_training(request: HttpRequest) -> HttpResponse:
     """The signed-in person's trainings and competences, with links to the matrix and the forms."""
-    context = _person_context(request.user) | {
-        "own": True,
-        "may_write": request.user.has_perm(training_services.WRITE_PERMISSION),
-    }
+    context = _person_context(request.user) | {"own": True} | _links(request.user)
     return render(request, "quality/training/person.html", context)
 
 
 @requires(VIEW)
 def person_page(request: HttpRequest, pk: int) -> HttpResponse:
     person = object_or_404(get_user_model().objects.all(), pk=pk)
-    context = _person_context(person) | {
-        "own": person.pk == request.user.pk,
-        "may_write": request.user.has_perm(training_services.WRITE_PERMISSION),
-    }
+    context = _person_context(person) | {"own": person.pk == request.user.pk} | _links(request.user, person)
     return render(request, "quality/training/person.html", context)
 
 
@@ -62,7 +66,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
     day = timezone.localdate()
     trainings, rows = training_services.matrix(day)
     guards = {g.task: g for g in TaskGuard.objects.all()}
-    context = {"day": day, "trainings": trainings, "rows": rows, "guards": guards}
+    context = {"day": day, "trainings": trainings, "rows": rows, "guards": guards} | _links(request.user)
     return render(request, "quality/training/matrix.html", context)
 
 
