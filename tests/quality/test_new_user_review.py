@@ -10,7 +10,7 @@ import pytest
 from django.utils import timezone
 
 from tests.conftest import PASSWORD
-from tests.quality.test_incident_pages import _form
+from tests.quality.test_incident_pages import _form, _local
 
 pytestmark = pytest.mark.django_db
 
@@ -216,3 +216,24 @@ def test_training_pages_link_only_the_forms_the_user_may_use(client, qm, tech, m
         assert ('data-testid="guards-link"' in matrix) is guards, user
     client.force_login(qm)  # nobody signs their own competence: no link on one's own page
     assert 'data-testid="sign-link"' not in client.get("/quality/training/").content.decode()
+
+
+def test_an_incident_more_than_a_year_back_needs_the_date_confirmed(client, tech):
+    from nmguard.apps.quality.incident_models import Incident
+    from tests.quality.test_incident_api import _post, _report
+
+    client.force_login(tech)
+    typo = client.post("/quality/incidents/new/", _form(occurred_at="1926-03-04T10:00"))  # meant 2026
+    html = typo.content.decode()
+    assert typo.status_code == 400 and 'data-field="occurred_at"' in html and "more than a year ago" in html
+    assert not Incident.objects.exists()
+    confirmed = client.post("/quality/incidents/new/", _form(occurred_at="1926-03-04T10:00", confirm_date="on"))
+    assert confirmed.status_code == 302 and Incident.objects.get().reference == "IR-1926-001"
+    recent = timezone.now() - dt.timedelta(days=300)  # within the year: no confirmation asked
+    assert client.post("/quality/incidents/new/", _form(occurred_at=_local(recent))).status_code == 302
+    api = _post(client, "/incidents", _report(occurred_at="1999-01-01T10:00:00+00:00"))
+    assert api.status_code == 422 and "occurred_at" in api.content.decode()
+    assert (
+        _post(client, "/incidents", _report(occurred_at="1999-01-01T10:00:00+00:00", confirm_date=True)).status_code
+        == 201
+    )

@@ -113,6 +113,7 @@ class IncidentIn(BoundedSchema):
     immediate_action: str
     radiopharmaceutical: str = ""
     shareable: bool = False
+    confirm_date: bool = False  # needed when it happened more than a year ago (a mistyped year is refused)
     medical_event: int | None = None
     protection_event: int | None = None
     qc_result: int | None = None

@@ -37,6 +37,9 @@ class IncidentForm(BoundedFormMixin, forms.Form):
         choices=_YES_NO, coerce=lambda v: v == "yes", widget=forms.RadioSelect, label="Near miss?"
     )
     immediate_action = forms.CharField(widget=_TEXT, label="What was done straight away")
+    confirm_date = forms.BooleanField(
+        required=False, label="I checked the date: it happened more than a year ago (needed only then)"
+    )
     radiopharmaceutical = forms.CharField(required=False, max_length=120, label="Radiopharmaceutical (optional)")
     shareable = forms.BooleanField(
         required=False, label="The text above names no patient or colleague and may be shared with a learning system"
