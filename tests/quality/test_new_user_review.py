@@ -237,3 +237,25 @@ def test_an_incident_more_than_a_year_back_needs_the_date_confirmed(client, tech
         _post(client, "/incidents", _report(occurred_at="1999-01-01T10:00:00+00:00", confirm_date=True)).status_code
         == 201
     )
+
+
+def test_an_action_or_a_training_sent_twice_is_stored_once(client, qm, tech):
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+    from nmguard.apps.quality.training_models import Training, TrainingRecord
+
+    client.force_login(qm)
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    form = {"title": "Recalibrate", "kind": "corrective", "owner": tech.pk, "due_on": due, "source": "other"}
+    assert client.post("/quality/actions/new/", form).status_code == 302
+    again = client.post("/quality/actions/new/", form)
+    first = CorrectiveAction.objects.get()
+    assert again.status_code == 400 and f"raised already as CAPA {first.pk}" in again.content.decode()
+    from nmguard.apps.quality.training_services import sync_trainings
+
+    sync_trainings(qm)
+    training = Training.objects.get(key="radiation_protection")
+    record = {"person": tech.pk, "training": training.pk, "completed_on": "2026-01-05", "evidence": "certificate"}
+    assert client.post("/quality/training/record/", record).status_code == 302
+    twice = client.post("/quality/training/record/", record)
+    assert twice.status_code == 400 and 'data-field="completed_on"' in twice.content.decode()
+    assert TrainingRecord.objects.filter(person=tech).count() == 1

@@ -66,6 +66,16 @@ def raise_action(
         raise InputError("due_on: a date expected", "due_on")
     check_date(due_on, "due_on", earliest=timezone.localdate())
     _check_owner(owner)
+    twin = CorrectiveAction.objects.filter(
+        title=title,
+        source=source,
+        source_ref=source_ref,
+        owner=owner,
+        due_on=due_on,
+        status__in=(Status.OPEN, Status.DONE),
+    ).first()
+    if twin is not None:  # a form sent twice: one action, not two to follow and close
+        raise InputError(f"title: this action is raised already as CAPA {twin.pk}", "title")
     with acting_as(user, reason=f"corrective action raised from {source} {source_ref}".strip()):
         return CorrectiveAction.objects.create(
             title=title,

@@ -72,6 +72,10 @@ def record_training(person, training: Training, completed_on: dt.date, evidence:
     if completed_on > timezone.localdate():
         raise InputError(f"completed_on: {completed_on} lies in the future", "completed_on")
     evidence = check_text(evidence or "", "evidence", max_length=300, required=True).strip()
+    if TrainingRecord.objects.filter(person=person, training=training, completed_on=completed_on).exists():
+        raise InputError(
+            f"completed_on: {training.name} on {completed_on} is recorded for {person} already", "completed_on"
+        )
     with transaction.atomic(), acting_as(user, reason=f"training recorded: {training.key} for {person}"):
         return TrainingRecord.objects.create(
             person=person,
