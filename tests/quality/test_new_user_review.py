@@ -259,3 +259,23 @@ def test_an_action_or_a_training_sent_twice_is_stored_once(client, qm, tech):
     twice = client.post("/quality/training/record/", record)
     assert twice.status_code == 400 and 'data-field="completed_on"' in twice.content.decode()
     assert TrainingRecord.objects.filter(person=tech).count() == 1
+
+
+def test_an_action_raised_from_an_incident_leads_back_to_it(client, qm, tech):
+    import re
+
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+    from nmguard.apps.quality.incident_models import Incident
+
+    client.force_login(tech)
+    client.post("/quality/incidents/new/", _form())
+    incident = Incident.objects.get()
+    client.force_login(qm)
+    due = (timezone.localdate() + dt.timedelta(days=7)).isoformat()
+    url = f"/quality/incidents/{incident.pk}/action/"
+    client.post(url, {"title": "Second check", "kind": "corrective", "owner": tech.pk, "due_on": due})
+    html = client.get(f"/quality/actions/{CorrectiveAction.objects.get().pk}/").content.decode()
+    link = re.search(r'data-testid="action-source">incident <a href="([^"]+)">', html)
+    assert link, "no link back to the incident"
+    listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
+    assert listed.count("data-incident=") == 1 and f'data-incident="{incident.pk}"' in listed
