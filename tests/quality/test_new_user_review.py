@@ -279,3 +279,20 @@ def test_an_action_raised_from_an_incident_leads_back_to_it(client, qm, tech):
     assert link, "no link back to the incident"
     listed = client.get(link.group(1).replace("&amp;", "&")).content.decode()
     assert listed.count("data-incident=") == 1 and f'data-incident="{incident.pk}"' in listed
+
+
+def test_an_action_due_more_than_a_year_ahead_needs_the_date_confirmed(client, qm, tech):
+    from nmguard.apps.quality.capa_models import CorrectiveAction
+    from tests.quality.test_incident_api import _post
+
+    client.force_login(qm)
+    form = {"title": "Recalibrate", "kind": "corrective", "owner": tech.pk, "due_on": "2062-01-15", "source": "other"}
+    typo = client.post("/quality/actions/new/", form)  # meant 2026 or 2027
+    assert typo.status_code == 400 and 'data-field="due_on"' in typo.content.decode()
+    assert "more than a year ahead" in typo.content.decode() and not CorrectiveAction.objects.exists()
+    assert client.post("/quality/actions/new/", {**form, "confirm_due": "on"}).status_code == 302
+    soon = (timezone.localdate() + dt.timedelta(days=300)).isoformat()  # within the year: no confirmation asked
+    assert client.post("/quality/actions/new/", {**form, "title": "Other", "due_on": soon}).status_code == 302
+    body = {"title": "API", "owner": tech.username, "due_on": "2062-01-15", "source": "other"}
+    assert _post(client, "/actions", body).status_code == 422
+    assert _post(client, "/actions", {**body, "confirm_due": True}).status_code == 201

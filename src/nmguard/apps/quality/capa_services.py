@@ -27,6 +27,7 @@ Status = CorrectiveAction.Status
 RAISERS = (Role.QUALITY_MANAGER, Role.RPO, Role.PHYSICIST, Role.PHYSICIAN)
 # Who may close (sign) or cancel: the quality manager owns the CAPA system; the RPO closes radiation-safety ones.
 CLOSERS = (Role.QUALITY_MANAGER, Role.RPO)
+FAR_DUE = dt.timedelta(days=366)  # beyond it, a due date needs the user's confirmation (see raise_action)
 
 
 def _check_owner(owner) -> None:
@@ -53,8 +54,13 @@ def raise_action(
     user,
     kind: str = "corrective",
     description: str = "",
+    confirm_due: bool | None = None,
 ) -> CorrectiveAction:
-    """Raise an open action owned by ``owner`` and due on ``due_on`` (a local date; may not lie in the past)."""
+    """Raise an open action owned by ``owner`` and due on ``due_on`` (a local date; may not lie in the past).
+
+    ``confirm_due``: the forms and the API pass whether the user ticked "I checked the date"; a due date more than
+    a year ahead (a mistyped year, 2062 for 2026, would never fall overdue nor be escalated) then needs it. Callers
+    that ask no such question (``None``) are not checked."""
     require_role(user, *RAISERS, what="raising a corrective or preventive action")
     title = check_text(title or "", "title", max_length=200, required=True).strip()
     source = check_text(source or "", "source", max_length=40, required=True).strip()
@@ -65,6 +71,12 @@ def raise_action(
     if not isinstance(due_on, dt.date) or isinstance(due_on, dt.datetime):
         raise InputError("due_on: a date expected", "due_on")
     check_date(due_on, "due_on", earliest=timezone.localdate())
+    if confirm_due is False and due_on > timezone.localdate() + FAR_DUE:
+        raise InputError(
+            f"due_on: {due_on.isoformat()} is more than a year ahead: check the year, "
+            "or tick that you checked the date",
+            "due_on",
+        )
     _check_owner(owner)
     twin = CorrectiveAction.objects.filter(
         title=title,

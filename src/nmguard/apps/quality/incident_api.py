@@ -148,6 +148,7 @@ class ActionIn(BoundedSchema):
     owner: str  # username
     due_on: str  # YYYY-MM-DD, local date
     kind: str = "corrective"
+    confirm_due: bool = False  # needed when it is due more than a year ahead (a mistyped year is refused)
 
 
 @router.post("/incidents/{pk}/actions", response={201: dict})
@@ -160,6 +161,7 @@ def incident_action(request: HttpRequest, pk: int, payload: ActionIn):
         owner=_owner(payload.owner),
         due_on=_date(payload.due_on, "due_on"),
         kind=payload.kind,
+        confirm_due=payload.confirm_due,
     )
     return Status(201, _action(action))
 

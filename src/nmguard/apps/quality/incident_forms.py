@@ -94,6 +94,9 @@ class ActionForm(BoundedFormMixin, forms.Form):
     kind = forms.ChoiceField(choices=[("corrective", "Corrective"), ("preventive", "Preventive")], initial="corrective")
     owner = forms.ModelChoiceField(queryset=get_user_model().objects.none(), label="Owner")
     due_on = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="Due on (local date)")
+    confirm_due = forms.BooleanField(
+        required=False, label="I checked the date: it is due more than a year ahead (needed only then)"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

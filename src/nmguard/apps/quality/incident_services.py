@@ -178,13 +178,29 @@ def investigate(incident: Incident, user, *, root_cause: str, factors: list[str]
     return stored
 
 
-def raise_incident_action(incident: Incident, user, *, title: str, owner, due_on: dt.date, kind: str = "corrective"):
+def raise_incident_action(
+    incident: Incident,
+    user,
+    *,
+    title: str,
+    owner,
+    due_on: dt.date,
+    kind: str = "corrective",
+    confirm_due: bool | None = None,
+):
     """A CAPA raised from the incident's investigation (investigators only), its source the incident's reference."""
     require_role(user, *INVESTIGATORS, what="raising an action from an incident")
     if incident.status == Incident.Status.CLOSED:
         raise InputError("title: the incident is closed; raise a new action from its CAPA page", "title")
     return raise_action(
-        title=title, source=SOURCE, source_ref=incident.reference, owner=owner, due_on=due_on, user=user, kind=kind
+        title=title,
+        source=SOURCE,
+        source_ref=incident.reference,
+        owner=owner,
+        due_on=due_on,
+        user=user,
+        kind=kind,
+        confirm_due=confirm_due,
     )
 
 
