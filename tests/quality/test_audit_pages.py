@@ -134,3 +134,25 @@ def test_api_audit_score_findings_and_clinical(client, qm, dept):
     assert page.status_code == 200 and b"at or below the protocol&#x27;s DRL" in page.content
     assert client.get("/quality/audits/clinical/").status_code == 200
     assert client.get(f"{API}/clinical-audits/{created.json()['id']}").json()["loop"][0]["id"] == created.json()["id"]
+
+
+def test_previous_not_applicable_and_evidence_read_as_a_person_reads_them(client, qm):
+    """The previous audit's N/A reads "N/A" (it showed a bare None); evidence is named by its kind and linked to
+    its page (it showed "quality.CorrectiveAction 7: …")."""
+    from nmguard.apps.quality import audit_services as s
+
+    checklist = s.shipped_checklist(user=qm)
+    today = timezone.localdate()
+    before = s.start_audit(checklist, mode="self", audited_on=today - dt.timedelta(days=200), auditors="x", user=qm)
+    now = s.start_audit(checklist, mode="self", audited_on=today, auditors="x", user=qm)
+    s.answer_item(before, "4.2", None, "", qm)
+    s.answer_item(before, "2.2", 3, "", qm)
+    s.answer_item(now, "2.2", 1, "", qm)
+    finding = s.raise_finding(now, item_id="2.2", note="Dose records not reviewed", owner=qm,
+                              due_on=today + dt.timedelta(days=30), user=qm)  # fmt: skip
+    s.attach_evidence(now.answers.get(item_id="2.2"), "quality.CorrectiveAction", str(finding.action.pk), qm)
+    client.force_login(qm)
+    html = client.get(f"/quality/audits/{now.pk}/").content.decode()
+    assert "<td>None</td>" not in html and "<td>N/A</td>" in html and "<td>3</td>" in html
+    assert f'<a href="/quality/actions/{finding.action.pk}/">Corrective action: ' in html
+    assert "quality.CorrectiveAction" not in html.split('data-testid="evidence-form"')[0]

@@ -5,8 +5,11 @@ audit is signed ("approved") and read-only from then on."""
 
 from __future__ import annotations
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
+from django.utils.text import capfirst
 
 from nmguard.apps.core.records import AuditedModel
 
@@ -88,8 +91,28 @@ class AuditEvidence(AuditedModel):
     label = models.CharField(max_length=300)
     added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
+    # the page that shows each kind of evidence (a training record has none of its own)
+    PAGES = {
+        "equipment.QCResult": "qc-result",
+        "radiopharmacy.Batch": "hotlab-batch",
+        "quality.ControlledDocument": "quality-document",
+        "quality.CorrectiveAction": "quality-action",
+    }
+
     class Meta:
         ordering = ["answer", "pk"]
+
+    def display_name(self) -> str:
+        """What a reader calls the record ("Batch: MDP-261206-1 …"), not its model label and key."""
+        try:
+            kind = capfirst(django_apps.get_model(self.model_label)._meta.verbose_name)
+        except LookupError:  # the part that held it is no longer installed: say what was stored
+            kind = self.model_label
+        return f"{kind}: {self.label}"
+
+    def get_absolute_url(self) -> str:
+        page = self.PAGES.get(self.model_label)
+        return reverse(page, args=[int(self.object_pk)]) if page and self.object_pk.isdigit() else ""
 
 
 class AuditFinding(AuditedModel):

@@ -76,6 +76,13 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "quality/audits/list.html", context, status=status)
 
 
+def _level_text(levels: dict[str, int | None], item_id: str) -> str:
+    """A previous answer as read: its level, "N/A" (answered not applicable), or "—" (not in that audit)."""
+    if item_id not in levels:
+        return "—"
+    return "N/A" if levels[item_id] is None else str(levels[item_id])
+
+
 def _item_rows(audit: Audit, comparison: s.Comparison):
     """Per section: its score and its items with their answer, evidence, previous level and trend."""
     checklist = s.checklist_of(audit)
@@ -89,7 +96,7 @@ def _item_rows(audit: Audit, comparison: s.Comparison):
             answer = answers.get(item.id)
             items.append({
                 "item": item, "answer": answer, "evidence": list(answer.evidence.all()) if answer else [],
-                "previous": before.get(item.id, "—") if comparison.previous else None,
+                "previous": _level_text(before, item.id) if comparison.previous else None,
                 "trend": comparison.per_item.get(item.id, ""),
                 "form": AnswerForm(initial={"item_id": item.id, "comment": answer.comment if answer else "",
                                             "level": "na" if answer and answer.level is None else

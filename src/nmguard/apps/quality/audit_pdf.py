@@ -139,7 +139,7 @@ def _sections(audit: Audit, checklist, score, comparison: s.Comparison) -> list[
     for _, item in checklist.items():
         answer = answers.get(item.id)
         evidence = (
-            "; ".join(f"{e.model_label} {e.object_pk}: {e.label}" for e in answer.evidence.all()) if answer else ""
+            "; ".join(e.display_name() for e in answer.evidence.all()) if answer else ""
         )
         item_rows.append([
             f"{item.id} {item.text}", level(answer.level) if answer else "not answered",
