@@ -138,9 +138,7 @@ def _sections(audit: Audit, checklist, score, comparison: s.Comparison) -> list[
     item_rows = []
     for _, item in checklist.items():
         answer = answers.get(item.id)
-        evidence = (
-            "; ".join(e.display_name() for e in answer.evidence.all()) if answer else ""
-        )
+        evidence = "; ".join(e.display_name() for e in answer.evidence.all()) if answer else ""
         item_rows.append([
             f"{item.id} {item.text}", level(answer.level) if answer else "not answered",
             answer.comment if answer else "", evidence or "–",
