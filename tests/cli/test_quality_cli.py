@@ -162,3 +162,88 @@ def test_bad_input_exits_2_with_one_line_and_writes_nothing(capsys, action, qm, 
 def test_overdue_table_when_none(capsys, db):
     code, out, _ = run(capsys, "overdue")
     assert code == 0 and out.strip() == f"no open action past its due date on {timezone.localdate().isoformat()}"
+
+
+# ``nmguard quality send``: the mail job after ``escalate`` in cron.
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def _escalated(capsys, action, tech) -> None:
+    """The three rows of an action 31 days late; the owner has an e-mail address, the quality manager none."""
+    from nmguard.apps.core.actor import acting_as
+
+    with acting_as(tech, reason="test: e-mail address"):
+        tech.email = "tech1@hospital.example"
+        tech.save()
+    with time_machine.travel(_at(action.due_on + dt.timedelta(days=31), 6, 15), tick=False):
+        assert len(run_json(capsys, "escalate", "--as", "qm1")["notifications"]) == 3
+
+
+def _sent() -> list[tuple[str, int, bool]]:
+    from nmguard.apps.quality.capa_models import Notification
+
+    return sorted((n.recipient.username, n.step_days, n.sent) for n in Notification.objects.all())
+
+
+def test_send_once_lines_and_summary(capsys, action, qm, tech, settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = LOCMEM
+    _escalated(capsys, action, tech)
+    code, out, err = run(capsys, "send", "--as", "qm1")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert len(lines) == 4
+    assert (
+        sum(line.startswith("sent: notification ") and "-> tech1 <tech1@hospital.example>" in line for line in lines)
+        == 2
+    )
+    kept = [line for line in lines if line.startswith("kept: ")]
+    assert len(kept) == 1 and "-> qm1: " in kept[0] and kept[0].endswith("(user qm1 has no e-mail address)")
+    assert lines[-1] == "2 notification(s) sent, 1 kept unsent, as qm1"
+    assert [m.to for m in mail.outbox] == [["tech1@hospital.example"]] * 2
+    assert _sent() == [("qm1", 30, False), ("tech1", 0, True), ("tech1", 7, True)]
+    doc = run_json(capsys, "send", "--as", "qm1")  # the second run: nothing new goes out
+    assert (doc["sent"], doc["kept"], [n["recipient"] for n in doc["notifications"]]) == (0, 1, ["qm1"])
+    assert len(mail.outbox) == 2
+
+
+def test_send_refused_by_the_server_keeps_the_row(capsys, action, qm, tech, settings):
+    settings.EMAIL_BACKEND = "tests.quality.test_notification_mail.RefusingBackend"  # refuses tech1's address
+    _escalated(capsys, action, tech)
+    doc = run_json(capsys, "send", "--as", "qm1")
+    assert (doc["sent"], doc["kept"]) == (0, 3)
+    assert all(n["why"].startswith("mail server refused") for n in doc["notifications"] if n["recipient"] == "tech1")
+    assert _sent() == [("qm1", 30, False), ("tech1", 0, False), ("tech1", 7, False)]
+
+
+def test_send_dry_run_sends_nothing(capsys, action, qm, tech, settings):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"  # a dry run needs no server
+    _escalated(capsys, action, tech)
+    before = _events()
+    code, out, _ = run(capsys, "send", "--dry-run")
+    assert code == 0 and out.count("would send: ") == 2 and out.count("would keep: ") == 1
+    assert out.splitlines()[-1] == "dry run: 2 notification(s) would be sent, 1 kept; nothing sent"
+    assert mail.outbox == [] and _events() == before and not any(sent for *_, sent in _sent())
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--as", "qm1"], "error: no mail server configured (NMGUARD_EMAIL_HOST)"),
+        ([], "error: --as: the username the rows are marked sent under is needed (or --dry-run)"),
+        (["--as", "tech1"], "error: --as: Sending the notifications needs the role"),
+    ],
+)
+def test_send_bad_input_or_no_server_exits_2(capsys, action, qm, tech, settings, args, message):
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"  # as without NMGUARD_EMAIL_HOST
+    settings.EMAIL_HOST = ""
+    _escalated(capsys, action, tech)
+    before = _events()
+    code, out, err = run(capsys, "send", *args)
+    assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and err.startswith(message)
+    assert mail.outbox == [] and _events() == before and not any(sent for *_, sent in _sent())

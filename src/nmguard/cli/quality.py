@@ -1,9 +1,10 @@
-"""Quality-system commands: ``nmguard quality escalate`` and ``nmguard quality overdue``.
+"""Quality-system commands: ``nmguard quality escalate``, ``send`` and ``overdue``.
 
 ``escalate`` is the overdue-action escalation a department puts in cron (once a day, e.g. ``15 6 * * *``): it
 writes the e-mail-ready notification rows due that day through the quality app's service, so the CLI, the API
 (``POST /api/v1/quality/actions/escalate``) and the demo write the same rows, once per action, step and recipient.
-The rows are attributed to ``--as`` (a user who may raise actions, as the API requires) and audited. ``overdue``
+The rows are attributed to ``--as`` (a user who may raise actions, as the API requires) and audited. ``send`` is
+the mail job that follows it in cron: it mails the unsent rows (``apps/quality/notification_mail``). ``overdue``
 lists the open actions past their due date. Both judge the department's local day (``--on``, default today; a day
 in the future is refused). Django is imported inside each command (start-up time).
 """
@@ -42,8 +43,8 @@ def judged_day(text: str | None) -> dt.date:
     return day
 
 
-def _escalating_user(username: str):
-    """The active user the rows are written under; must hold the permission the API requires."""
+def _escalating_user(username: str, doing: str = "escalating overdue actions"):
+    """The active user the rows are written (or marked sent) under; must hold the permission the API requires."""
     from django.contrib.auth import get_user_model
 
     from nmguard.apps.core.permissions import refusal
@@ -52,7 +53,7 @@ def _escalating_user(username: str):
     if user is None:
         raise InputError(f"--as: no active user {username[:60]!r}", "as")
     if not user.has_perm(ESCALATE_PERM):
-        raise InputError(f"--as: {refusal(ESCALATE_PERM, 'escalating overdue actions')}", "as")
+        raise InputError(f"--as: {refusal(ESCALATE_PERM, doing)}", "as")
     return user
 
 
@@ -113,6 +114,44 @@ def escalate(
         print(_line("would write" if dry_run else "written", r))
     summary = f"{len(rows)} notification(s) for {overdue_actions} overdue action(s) on {day.isoformat()}"
     print(f"dry run: {summary} would be written; nothing written" if dry_run else f"{summary} written as {as_user}")
+
+
+@quality_app.command("send")
+def send(
+    as_user: str | None = typer.Option(
+        None, "--as", help="username the rows are marked sent under (a quality manager or administrator)"
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="say what would be sent; send and change nothing"),
+    data_dir: Path | None = DATA_DIR,
+    json: bool = JSON,
+) -> None:
+    """Send the unsent notification rows by e-mail (SMTP from NMGUARD_EMAIL_HOST etc.), one message per row to
+    the recipient's address, each row at most once. A recipient without an address, or a message the server
+    refuses, keeps its row unsent for the next run (reported; exit 0). Prints one line per row, then a summary.
+
+    Cron, after escalate: 20 6 * * * nmguard quality send --as qm1 --data-dir /srv/nmguard
+    """
+    setup_django(data_dir)
+    from nmguard.apps.quality.notification_mail import send_notifications
+
+    if as_user is None and not dry_run:
+        raise InputError("--as: the username the rows are marked sent under is needed (or --dry-run)", "as")
+    user = _escalating_user(as_user, "sending the notifications") if as_user is not None else None
+    outcomes = send_notifications(user, dry_run=dry_run)
+    sent = sum(o.status in ("sent", "would send") for o in outcomes)
+    kept = len(outcomes) - sent
+    if json:
+        emit_json({"dry_run": dry_run, "sent": sent, "kept": kept, "notifications": [o.as_dict() for o in outcomes]})
+        return
+    for o in outcomes:
+        to = f"{o.recipient} <{o.address}>" if o.address else o.recipient
+        print(
+            f"{o.status}: notification {o.notification_id} -> {to}: {o.subject[:80]}" + (f" ({o.why})" if o.why else "")
+        )
+    if dry_run:
+        print(f"dry run: {sent} notification(s) would be sent, {kept} kept; nothing sent")
+    else:
+        print(f"{sent} notification(s) sent, {kept} kept unsent, as {as_user}")
 
 
 @quality_app.command("overdue")

@@ -255,3 +255,16 @@ def _tuning_from_environment() -> dict[str, float | int | bool]:
 globals().update(_tuning_from_environment())
 # Study folders that the API and the demo may start dosimetry jobs from.
 NMGUARD_DICOM_INBOX = os.environ.get("NMGUARD_DICOM_INBOX", "")
+
+# Outgoing mail (`nmguard quality send`): SMTP only when NMGUARD_EMAIL_HOST is set; without it the dummy backend,
+# which reaches no server, and the send command refuses to run ("no mail server configured").
+EMAIL_HOST = os.environ.get("NMGUARD_EMAIL_HOST", "").strip()
+EMAIL_BACKEND = f"django.core.mail.backends.{'smtp' if EMAIL_HOST else 'dummy'}.EmailBackend"
+if not (_port := os.environ.get("NMGUARD_EMAIL_PORT", "25").strip()).isdigit():
+    raise ImproperlyConfigured(f"NMGUARD_EMAIL_PORT={_port!r} must be a port number")
+EMAIL_PORT = int(_port)
+EMAIL_HOST_USER = os.environ.get("NMGUARD_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("NMGUARD_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("NMGUARD_EMAIL_USE_TLS", "0") == "1"  # STARTTLS (port 587 as a rule)
+EMAIL_TIMEOUT = 30  # seconds per connection: a silent server must not hang the cron job
+DEFAULT_FROM_EMAIL = os.environ.get("NMGUARD_EMAIL_FROM", "nmguard@localhost")
