@@ -42,6 +42,7 @@ ROLE_FOR_TAG = {
     "quality: documents and peer review": ("quality_manager",),
     "quality incidents": ("quality_manager", "technologist"),
     "quality: indicators": ("quality_manager",),
+    "quality: management review meetings": ("quality_manager",),
     "quality: training": ("quality_manager",),
 }
 

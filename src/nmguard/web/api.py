@@ -21,6 +21,7 @@ from nmguard.apps.quality.audit_api import router as quality_audits_router
 from nmguard.apps.quality.document_api import router as quality_documents_router
 from nmguard.apps.quality.incident_api import router as quality_incidents_router
 from nmguard.apps.quality.indicators_api import router as quality_indicators_router
+from nmguard.apps.quality.review_meeting_api import router as quality_review_meetings_router
 from nmguard.apps.quality.training_api import router as training_router
 from nmguard.apps.radiopharmacy.api import router as hotlab_router
 from nmguard.apps.therapy.api import router as dosimetry_router
@@ -83,6 +84,7 @@ api.add_router("/protection/shielding", shielding_router)
 api.add_router("/release", release_router)
 api.add_router("/quality", training_router)  # training and competence
 api.add_router("/quality", quality_indicators_router)  # indicators, readiness
+api.add_router("/quality", quality_review_meetings_router)  # management-review meetings
 api.add_router("/quality", quality_audits_router)  # audits, clinical audits
 api.add_router("/quality", quality_documents_router)  # documents, peer review
 api.add_router("/quality", quality_incidents_router)  # incidents, corrective and preventive actions

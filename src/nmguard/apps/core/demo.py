@@ -138,6 +138,9 @@ def load_demo() -> bool:
     from nmguard.apps.quality.incident_demo import load_incident_demo
 
     load_incident_demo(users, passwords)
+    from nmguard.apps.quality.review_meeting_demo import load_review_meeting_demo
+
+    load_review_meeting_demo(users, passwords)
     return True
 
 
