@@ -133,8 +133,9 @@ def test_pages_show_codes_and_names_only_to_the_quality_manager(client, setup):
     client.force_login(other)
     response = client.post(f"/quality/peer-review/reviews/{second.pk}/", {"score": "3b", "comment": ""})
     assert response.status_code == 400 and 'data-field="comment"' in response.content.decode()
-    client.force_login(reader)  # the reader may not score their own study
-    assert client.post(f"/quality/peer-review/reviews/{second.pk}/", {"score": "1"}).status_code == 403
+    client.force_login(reader)  # the reader may not score their own study: the step refused, saying why
+    own = client.post(f"/quality/peer-review/reviews/{second.pk}/", {"score": "1"})
+    assert own.status_code == 400 and "This is your study" in own.content.decode()
 
 
 def test_draw_form_errors_by_field(client, setup):

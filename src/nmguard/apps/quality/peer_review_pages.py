@@ -9,8 +9,10 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from nmguard.apps.core.permissions import refusal, requires
@@ -110,13 +112,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         for user in get_user_model().objects.filter(pk__in={s.reader_id for s in stats}):
             mapping[services.code_of(user.pk)] = user.get_full_name() or user.username
     context = {
-        "samples": PeerReviewSample.objects.all()[:100],
+        "samples": [(x, services.percent_text(x.default_rate)) for x in PeerReviewSample.objects.all()[:100]],
         "stats": stats,
         "mapping": sorted(mapping.items()),
         "plot": mark_safe(discrepancy_svg(quarters, series)) if stats else "",  # noqa: S308 (escaped in the plot)
         "form": form,
         "is_qm": is_qm,
         "rate": rate,
+        "rate_percent": services.percent_text(rate.value),
         "scores": peer_review_policy().scores,
     }
     return render(request, "quality/peer_review/overview.html", context, status=status)
@@ -131,11 +134,11 @@ def sample_page(request: HttpRequest, pk: int) -> HttpResponse:
         for r in sample.reviews.select_related("reader").order_by("study_on", "pk")
     ]
     context = {"sample": sample, "rows": rows, "rates": _rates_used(sample, names),
-               "default_percent": 100 * sample.default_rate}  # fmt: skip
+               "default_percent": services.percent_text(sample.default_rate)}  # fmt: skip
     return render(request, "quality/peer_review/sample.html", context)
 
 
-def _rates_used(sample: PeerReviewSample, names: bool) -> list[tuple[str, float]]:
+def _rates_used(sample: PeerReviewSample, names: bool) -> list[tuple[str, str]]:
     """The per-reader rates the sample was drawn with, as (reader label, %), by code unless ``names``."""
     from django.contrib.auth import get_user_model
 
@@ -144,37 +147,60 @@ def _rates_used(sample: PeerReviewSample, names: bool) -> list[tuple[str, float]
     for key, value in sample.rates.items():
         user = users.get(int(key))
         label = _reader_label(user, names) if user else services.code_of(int(key))
-        out.append((label, 100 * value))
+        out.append((label, services.percent_text(value)))
     return sorted(out)
+
+
+def _why_not_scoring(review: PeerReview, user) -> str:
+    """Why ``user`` may not score ``review`` now ("" when they may): read already, their own study, or not a
+    physician. The page says it; a POST anyway (back button, a second tab) is refused with the same words."""
+    if review.score:
+        when = review.reviewed_at and timezone.localtime(review.reviewed_at).strftime("%Y-%m-%d %H:%M")
+        return f"This study was scored already ({review.score}, {when}); a study is read a second time once."
+    if review.reader_id == user.pk:
+        return "This is your study: another physician reads it."
+    if not user.groups.filter(name=Role.PHYSICIAN.value).exists():
+        return "A physician other than the study's reader scores it."
+    return ""
+
+
+def _study_text(review: PeerReview) -> str:
+    """The drawn study as a person finds it: the protocol and the local time of the administration."""
+    a = review.administration
+    at = timezone.localtime(a.administered_at).strftime("%Y-%m-%d %H:%M")
+    return f"{a.prescription.protocol}, administered {at}"
 
 
 @requires(VIEW)
 def review_page(request: HttpRequest, pk: int) -> HttpResponse:
     """One drawn study: its second reading (a physician other than its reader scores it)."""
-    review = object_or_404(PeerReview.objects.select_related("reader", "reviewer", "sample"), pk=pk)
-    may_score = (
-        not review.score
-        and review.reader_id != request.user.pk
-        and request.user.groups.filter(name=Role.PHYSICIAN.value).exists()
+    review = object_or_404(
+        PeerReview.objects.select_related("reader", "reviewer", "sample", "administration__prescription__protocol"),
+        pk=pk,
     )
+    why_not = _why_not_scoring(review, request.user)
     form = ScoreForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if not may_score:
-            raise refusal("quality.change_peerreview", "scoring this peer review (a physician, not its reader)")
-        if form.is_valid():
+        if why_not and not review.score and review.reader_id != request.user.pk:
+            raise PermissionDenied(f"Scoring a peer review needs the role {Role.PHYSICIAN.label}. {why_not}")
+        status = 400
+        if why_not:
+            form.add_error(None, why_not)  # read already or one's own: said by the form, nothing stored
+        elif form.is_valid():
             try:
                 services.record_review(review, request.user, form.cleaned_data["score"], form.cleaned_data["comment"])
                 return redirect("quality-peer-review-review", pk=review.pk)
             except InputError as exc:
                 apply_error(form, exc)
-        status = 400
     context = {
         "review": review,
         "reader": _reader_label(review.reader, services.may_see_names(request.user)),
+        "study": _study_text(review),
         "form": form,
-        "may_score": may_score,
-        "is_reader": review.reader_id == request.user.pk,
+        "may_score": not why_not,
+        "why_not": why_not,
+        "refused": status == 400 and bool(why_not),
     }
     return render(request, "quality/peer_review/review.html", context, status=status)
 

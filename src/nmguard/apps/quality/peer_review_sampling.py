@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
 
 from nmguard.errors import InputError
 
@@ -35,6 +36,16 @@ def draw(
     """The ids drawn from ``studies`` = (study id, reader id) pairs, each at its reader's rate (sorted)."""
     rates = rates or {}
     return sorted(sid for sid, reader in studies if draw_number(seed, sid) < rates.get(reader, default_rate))
+
+
+def percent_text(fraction: float) -> str:
+    """A rate or discrepancy fraction as every peer-review page, table and plot prints it: at most two
+    decimals, half up, no trailing zeros (0.025 → "2.5 %"; the overview's integer rounding said "2 %")."""
+    value = Decimal(repr(100 * float(fraction))).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return f"{text} %"
 
 
 def reader_code(secret: str, reader_id: int) -> str:
