@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from nmguard.apps.quality.audit_models import Audit, AuditChecklist
 from nmguard.apps.quality.clinical_audit import CRITERIA
@@ -42,7 +43,14 @@ class EvidenceForm(BoundedFormMixin, forms.Form):
 
     def __init__(self, *args, labels: list[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["model_label"].choices = [(x, x) for x in labels]
+        self.fields["model_label"].choices = [(x, _kind(x)) for x in labels]
+
+
+def _kind(label: str) -> str:
+    """A record kind as a person names it ("Corrective action"), not its model label ("quality.CorrectiveAction")."""
+    from django.apps import apps
+
+    return capfirst(apps.get_model(label)._meta.verbose_name)
 
 
 class FindingForm(BoundedFormMixin, forms.Form):

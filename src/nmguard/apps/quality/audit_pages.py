@@ -168,6 +168,7 @@ def audit_page(request: HttpRequest, pk: int) -> HttpResponse:
         "comparison": comparison, "findings": audit.findings.select_related("action", "action__owner"),
         "pending": s.pending_findings(audit), "may_write": may_write, "evidence_form": evidence,
         "finding_form": finding, "finalise_form": finalise, "answer_error": answer_error,
+        "previous_text": s.percent_text(comparison.previous_score.overall_percent) if comparison.previous else "",
     }  # fmt: skip
     return render(request, "quality/audits/audit.html", context, status=status)
 

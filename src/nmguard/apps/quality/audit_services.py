@@ -104,6 +104,14 @@ def start_audit(
     check_date(audited_on, "audited_on", latest=timezone.localdate() + dt.timedelta(days=366))
     auditors = check_text(auditors or "", "auditors", max_length=300, required=True).strip()
     scope = check_text(scope or "", "scope").strip()
+    same = Audit.objects.filter(
+        checklist=checklist, mode=mode, audited_on=audited_on, auditors=auditors, status=Audit.Status.DRAFT
+    ).first()
+    if same is not None:  # the form sent twice (double click, back button): one audit, not two drafts
+        raise InputError(
+            f"audited_on: {same.reference} of {audited_on:%Y-%m-%d} by these auditors is open already; answer it there",
+            "audited_on",
+        )
     with acting_as(user, reason=f"audit started: {checklist.key} ({mode})"):
         return Audit.objects.create(
             checklist=checklist, mode=mode, audited_on=audited_on, auditors=auditors, scope=scope, created_by=user

@@ -214,6 +214,15 @@ def run_clinical_audit(
         raise InputError("period_end: before the period's start", "period_end")
     standard = check_number(standard_percent, "standard_percent", low=0.0, high=100.0, unit="%")
     notes = check_text(notes or "", "notes").strip()
+    same = ClinicalAudit.objects.filter(
+        criterion=criterion, period_start=period_start, period_end=period_end, standard_percent=standard
+    ).first()
+    if same is not None:  # the form sent twice, or the back button: the same measurement stored once
+        raise InputError(
+            f"period_start: CA-{same.pk} measured this criterion over this period already; open it, or re-audit a "
+            "later period from it",
+            "period_start",
+        )
     if re_audit_of is not None:
         if re_audit_of.criterion != criterion:
             raise InputError("re_audit_of: a re-audit repeats an audit of the same criterion", "re_audit_of")

@@ -1,0 +1,77 @@
+"""Audits and clinical audits tried as a tired new user (issue 16, new-user review): each test failed before its
+fix. The start form sent twice made two drafts; a clinical audit sent twice stored the same measurement twice (a
+re-audit sent twice was refused with the wrong reason); a previous audit with no applicable item read " %" on
+the page (the PDF said "no applicable item"); the evidence form offered record kinds as model labels."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def qm(make_user):
+    return make_user("quality_manager", "qm-new-user")
+
+
+def test_an_audit_started_twice_is_refused_naming_the_first(client, qm):
+    from nmguard.apps.quality import audit_services as s
+    from nmguard.apps.quality.audit_models import Audit
+
+    checklist = s.shipped_checklist(user=qm)
+    client.force_login(qm)
+    start = {"action": "start", "checklist": checklist.pk, "mode": "self", "auditors": "Q. M.",
+             "audited_on": timezone.localdate().isoformat()}  # fmt: skip
+    assert client.post("/quality/audits/", start).status_code == 302
+    again = client.post("/quality/audits/", start)  # a double click, or the back button
+    html = again.content.decode()
+    first = Audit.objects.get()
+    assert again.status_code == 400 and 'data-field="audited_on"' in html and f"{first.reference} of" in html
+    assert client.post("/quality/audits/", start | {"auditors": "External team"}).status_code == 302  # another
+    assert Audit.objects.count() == 2
+
+
+def test_a_clinical_audit_sent_twice_is_stored_once(client, qm):
+    from nmguard.apps.quality.audit_models import ClinicalAudit
+    from nmguard.apps.quality.clinical_audit import CRITERIA
+
+    client.force_login(qm)
+    today = timezone.localdate()
+    body = {"criterion": next(iter(CRITERIA)), "period_start": (today - dt.timedelta(days=60)).isoformat(),
+            "period_end": (today - dt.timedelta(days=31)).isoformat(), "standard_percent": "90"}  # fmt: skip
+    first = client.post("/quality/audits/clinical/", body)
+    assert first.status_code == 302
+    again = client.post("/quality/audits/clinical/", body)
+    audit = ClinicalAudit.objects.get()
+    assert again.status_code == 400 and f"CA-{audit.pk} measured this criterion" in again.content.decode()
+    later = body | {"period_start": (today - dt.timedelta(days=30)).isoformat(), "period_end": today.isoformat()}
+    assert client.post(first["Location"], later).status_code == 302  # the re-audit
+    twice = client.post(first["Location"], later)  # its form sent again: named, not "starts after the audit"
+    re_audit = ClinicalAudit.objects.get(re_audit_of=audit)
+    assert twice.status_code == 400 and f"CA-{re_audit.pk} measured this criterion" in twice.content.decode()
+    assert ClinicalAudit.objects.count() == 2
+
+
+def test_previous_without_applicable_item_and_evidence_kinds_read_as_words(client, qm):
+    from nmguard.apps.quality import audit_services as s
+
+    checklist = s.shipped_checklist(user=qm)
+    today = timezone.localdate()
+    before = s.start_audit(checklist, mode="self", audited_on=today - dt.timedelta(days=200), auditors="x", user=qm)
+    s.answer_item(before, "2.2", None, "", qm)  # everything N/A or unanswered: no overall percentage
+    now = s.start_audit(checklist, mode="self", audited_on=today, auditors="x", user=qm)
+    s.answer_item(now, "2.2", 3, "", qm)
+    client.force_login(qm)
+    html = client.get(f"/quality/audits/{now.pk}/").content.decode()
+    previous = html.split('data-testid="previous">')[1].split("</dd>")[0]
+    assert previous.endswith(": no applicable item"), previous  # ":  %" before; the PDF's wording
+    form = html.split('data-testid="evidence-form"')[1].split("</form>")[0]
+    assert '<option value="quality.CorrectiveAction">Corrective action</option>' in form
+    assert ">quality.CorrectiveAction<" not in form
+    bad = client.post(f"/quality/audits/{now.pk}/", {"action": "evidence", "item_id": "2.2",
+                                                     "model_label": "auth.User", "object_pk": "1"})  # fmt: skip
+    assert bad.status_code == 400 and 'data-field="model_label"' in bad.content.decode()  # a silent 400 before
