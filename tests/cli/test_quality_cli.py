@@ -213,7 +213,11 @@ def test_send_refused_by_the_server_keeps_the_row(capsys, action, qm, tech, sett
     _escalated(capsys, action, tech)
     doc = run_json(capsys, "send", "--as", "qm1")
     assert (doc["sent"], doc["kept"]) == (0, 3)
-    assert all(n["why"].startswith("mail server refused") for n in doc["notifications"] if n["recipient"] == "tech1")
+    assert all(
+        n["why"].startswith("the mail server did not take it: SMTPRecipientsRefused")
+        for n in doc["notifications"]
+        if n["recipient"] == "tech1"
+    )
     assert _sent() == [("qm1", 30, False), ("tech1", 0, False), ("tech1", 7, False)]
 
 

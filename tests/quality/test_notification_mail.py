@@ -101,7 +101,7 @@ def test_a_refused_message_keeps_its_row_and_the_others_go(rows, qm):
 
     outcomes = send_notifications(qm)
     assert [(o.recipient, o.status) for o in outcomes] == [("tech1", "kept"), ("qm1", "sent"), ("phys1", "kept")]
-    assert outcomes[0].why.startswith("mail server refused: SMTPRecipientsRefused")
+    assert outcomes[0].why.startswith("the mail server did not take it: SMTPRecipientsRefused")
     assert [m.to for m in mail.outbox] == [["qm1@hospital.example"]]
     assert _state() == [("phys1", False, False), ("qm1", True, True), ("tech1", False, False)]
     # the claim and its release are both in the audit trail

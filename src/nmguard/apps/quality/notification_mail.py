@@ -3,8 +3,8 @@ Django's mail framework (SMTP from ``NMGUARD_EMAIL_*``, see ``web/settings.py``)
 
 At most once: each row is *claimed* (``sent`` set, audited) in its own committed transaction before its message
 goes out, guarded by a conditional update on ``sent=false`` that takes the row's write lock, so of two runs at once
-only one claims and sends it (PostgreSQL and SQLite alike; see ``_mark``). A
-message the server refuses releases the claim (the row is unsent again, for the next run). The price: if the
+only one claims and sends it (PostgreSQL and SQLite alike; see ``_mark``). A message the server does not take
+releases the claim (the row is unsent again, for the next run). The price: if the
 process dies between the claim and the server's answer (killed, power cut), the row stays marked sent although the
 message may not have gone; the audit trail shows the claim (reason "claimed for sending by mail …") without a
 release. The other order (send, then mark) would send a row twice whenever the database update failed after the
@@ -113,7 +113,7 @@ def _message(note: Notification, address: str, connection) -> EmailMessage:
 def send_notifications(user, dry_run: bool = False) -> list[MailOutcome]:
     """Send every unsent row to its recipient's e-mail address, attributed to ``user``. A recipient without an
     address, or a message the server refuses, keeps its row unsent (reported); the others go on. A dry run sends
-    and changes nothing but still needs no server. Raises :class:`NoMailServerError` when none is configured."""
+    and changes nothing, and needs no server. Raises :class:`NoMailServerError` when none is configured."""
     if not dry_run and not mail_server_configured():
         raise NoMailServerError()
     connection = None if dry_run else get_connection(fail_silently=False)
@@ -137,7 +137,7 @@ def send_notifications(user, dry_run: bool = False) -> list[MailOutcome]:
             try:
                 _message(note, address, connection).send()
             except (smtplib.SMTPException, OSError, BadHeaderError) as exc:
-                why = f"mail server refused: {type(exc).__name__}: {exc}"[:300]
+                why = f"the mail server did not take it: {type(exc).__name__}: {exc}"[:300]
                 release(note, why)
                 outcomes.append(outcome("kept", why))
                 continue
