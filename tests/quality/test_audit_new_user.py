@@ -75,3 +75,22 @@ def test_previous_without_applicable_item_and_evidence_kinds_read_as_words(clien
     bad = client.post(f"/quality/audits/{now.pk}/", {"action": "evidence", "item_id": "2.2",
                                                      "model_label": "auth.User", "object_pk": "1"})  # fmt: skip
     assert bad.status_code == 400 and 'data-field="model_label"' in bad.content.decode()  # a silent 400 before
+
+
+def test_a_finding_due_more_than_a_year_ahead_needs_the_date_checked(client, qm):
+    from nmguard.apps.quality import audit_services as s
+    from nmguard.apps.quality.audit_models import AuditFinding
+
+    audit = s.start_audit(s.shipped_checklist(user=qm), mode="self", audited_on=timezone.localdate(), auditors="x",
+                          user=qm)  # fmt: skip
+    client.force_login(qm)
+    far = (timezone.localdate() + dt.timedelta(days=400)).isoformat()  # 2062 for 2026 is the same mistake
+    body = {"action": "finding", "item_id": "", "note": "Hot lab door left open", "owner": qm.pk, "due_on": far}
+    typo = client.post(f"/quality/audits/{audit.pk}/", body)
+    assert typo.status_code == 400 and "more than a year ahead" in typo.content.decode()
+    assert 'data-field="due_on"' in typo.content.decode() and not AuditFinding.objects.exists()
+    api = client.post(f"/api/v1/quality/audits/{audit.pk}/findings", {"note": "n", "owner": qm.username, "due_on": far},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 422 and "due_on" in api.content.decode()
+    assert client.post(f"/quality/audits/{audit.pk}/", body | {"confirm_due": "on"}).status_code == 302
+    assert AuditFinding.objects.get().action.due_on.isoformat() == far

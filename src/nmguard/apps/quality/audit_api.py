@@ -152,6 +152,7 @@ class FindingIn(BoundedSchema):
     note: str
     owner: str  # username
     due_on: str
+    confirm_due: bool = False  # needed for a due date more than a year ahead (a mistyped year)
 
 
 @router.post("/audits/{pk}/findings", response={201: dict})
@@ -161,7 +162,8 @@ def finding(request: HttpRequest, pk: int, payload: FindingIn):
     if owner is None:
         raise InputError(f"owner: no account {payload.owner[:40]!r}", "owner")
     f = s.raise_finding(object_or_404(Audit, pk=pk), item_id=payload.item_id, note=payload.note, owner=owner,
-                        due_on=_date(payload.due_on, "due_on"), user=request.user)  # fmt: skip
+                        due_on=_date(payload.due_on, "due_on"), user=request.user,
+                        confirm_due=payload.confirm_due)  # fmt: skip
     return Status(201, _finding(f))
 
 

@@ -58,6 +58,9 @@ class FindingForm(BoundedFormMixin, forms.Form):
     note = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}))
     owner = forms.ModelChoiceField(queryset=get_user_model().objects.filter(is_active=True).order_by("username"))
     due_on = forms.DateField(widget=_DATE, label="Action due on")
+    confirm_due = forms.BooleanField(
+        required=False, label="I checked the date: it is due more than a year ahead (needed only then)"
+    )
 
     def __init__(self, *args, items: list[tuple[str, str]] = (), **kwargs):
         super().__init__(*args, **kwargs)

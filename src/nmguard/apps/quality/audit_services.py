@@ -215,9 +215,12 @@ def pending_findings(audit: Audit) -> list[tuple[str, int]]:
     ]
 
 
-def raise_finding(audit: Audit, *, item_id: str, note: str, owner, due_on: dt.date, user) -> AuditFinding:
+def raise_finding(
+    audit: Audit, *, item_id: str, note: str, owner, due_on: dt.date, user, confirm_due: bool | None = None
+) -> AuditFinding:
     """A finding (an item below the level, or an auditor's note with no item) and its corrective action,
-    raised through the CAPA service with source "audit finding" and the audit's reference."""
+    raised through the CAPA service with source "audit finding" and the audit's reference. ``confirm_due`` as
+    :func:`capa_services.raise_action` (the page and the API ask it: a mistyped 2062 would never fall overdue)."""
     check_may_write(user)
     note = check_text(note or "", "note", required=True).strip()
     texts = {i.id: i.text for _, i in checklist_of(audit).items()}
@@ -235,6 +238,7 @@ def raise_finding(audit: Audit, *, item_id: str, note: str, owner, due_on: dt.da
             due_on=due_on,
             user=user,
             description=note,
+            confirm_due=confirm_due,
         )
         return AuditFinding.objects.create(audit=audit, item_id=item_id or "", note=note, action=action, raised_by=user)
 
