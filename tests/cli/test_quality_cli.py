@@ -110,19 +110,19 @@ def test_dry_run_writes_nothing(capsys, action, qm, tech):
         code, out, _ = run(capsys, "escalate", "--dry-run")
         assert code == 0
         lines = out.splitlines()
-        assert lines[:3] == [
+        assert lines[:2] == [  # one row per person: the highest step passed (not steps 0 and 7 to the owner at once)
             f"would write: CAPA {action.pk} step {step} d -> {who} (31 d late): Lead apron check"
-            for step, who in ((0, "tech1"), (7, "tech1"), (30, "qm1"))
+            for step, who in ((7, "tech1"), (30, "qm1"))
         ]
         assert (
-            lines[3].startswith("dry run: 3 notification(s) for 1 overdue action(s)") and "nothing written" in lines[3]
+            lines[2].startswith("dry run: 2 notification(s) for 1 overdue action(s)") and "nothing written" in lines[2]
         )
         assert _notes() == [] and _events() == before
-        assert len(run_json(capsys, "escalate", "--as", "qm1")["notifications"]) == 3  # the run writes them
+        assert len(run_json(capsys, "escalate", "--as", "qm1")["notifications"]) == 2  # the run writes them
         after = _events()
         doc = run_json(capsys, "escalate", "--dry-run", "--as", "qm1")
         assert (doc["dry_run"], doc["notifications"], doc["overdue_actions"]) == (True, [], 1)
-        assert _events() == after and len(_notes()) == 3
+        assert _events() == after and len(_notes()) == 2
 
 
 def test_a_past_day_judges_that_day(capsys, action, qm):
@@ -169,14 +169,15 @@ LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 
 
 def _escalated(capsys, action, tech) -> None:
-    """The three rows of an action 31 days late; the owner has an e-mail address, the quality manager none."""
+    """The two rows of an action 31 days late (the owner's step 7, the quality manager's step 30); the owner has an
+    e-mail address, the quality manager none."""
     from nmguard.apps.core.actor import acting_as
 
     with acting_as(tech, reason="test: e-mail address"):
         tech.email = "tech1@hospital.example"
         tech.save()
     with time_machine.travel(_at(action.due_on + dt.timedelta(days=31), 6, 15), tick=False):
-        assert len(run_json(capsys, "escalate", "--as", "qm1")["notifications"]) == 3
+        assert len(run_json(capsys, "escalate", "--as", "qm1")["notifications"]) == 2
 
 
 def _sent() -> list[tuple[str, int, bool]]:
@@ -193,32 +194,32 @@ def test_send_once_lines_and_summary(capsys, action, qm, tech, settings):
     code, out, err = run(capsys, "send", "--as", "qm1")
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert len(lines) == 4
+    assert len(lines) == 3
     assert (
         sum(line.startswith("sent: notification ") and "-> tech1 <tech1@hospital.example>" in line for line in lines)
-        == 2
+        == 1
     )
     kept = [line for line in lines if line.startswith("kept: ")]
     assert len(kept) == 1 and "-> qm1: " in kept[0] and kept[0].endswith("(user qm1 has no e-mail address)")
-    assert lines[-1] == "2 notification(s) sent, 1 kept unsent, as qm1"
-    assert [m.to for m in mail.outbox] == [["tech1@hospital.example"]] * 2
-    assert _sent() == [("qm1", 30, False), ("tech1", 0, True), ("tech1", 7, True)]
+    assert lines[-1] == "1 notification(s) sent, 1 kept unsent, as qm1"
+    assert [m.to for m in mail.outbox] == [["tech1@hospital.example"]]
+    assert _sent() == [("qm1", 30, False), ("tech1", 7, True)]
     doc = run_json(capsys, "send", "--as", "qm1")  # the second run: nothing new goes out
     assert (doc["sent"], doc["kept"], [n["recipient"] for n in doc["notifications"]]) == (0, 1, ["qm1"])
-    assert len(mail.outbox) == 2
+    assert len(mail.outbox) == 1
 
 
 def test_send_refused_by_the_server_keeps_the_row(capsys, action, qm, tech, settings):
     settings.EMAIL_BACKEND = "tests.quality.test_notification_mail.RefusingBackend"  # refuses tech1's address
     _escalated(capsys, action, tech)
     doc = run_json(capsys, "send", "--as", "qm1")
-    assert (doc["sent"], doc["kept"]) == (0, 3)
+    assert (doc["sent"], doc["kept"]) == (0, 2)
     assert all(
         n["why"].startswith("the mail server did not take it: SMTPRecipientsRefused")
         for n in doc["notifications"]
         if n["recipient"] == "tech1"
     )
-    assert _sent() == [("qm1", 30, False), ("tech1", 0, False), ("tech1", 7, False)]
+    assert _sent() == [("qm1", 30, False), ("tech1", 7, False)]
 
 
 def test_send_dry_run_sends_nothing(capsys, action, qm, tech, settings):
@@ -228,8 +229,8 @@ def test_send_dry_run_sends_nothing(capsys, action, qm, tech, settings):
     _escalated(capsys, action, tech)
     before = _events()
     code, out, _ = run(capsys, "send", "--dry-run")
-    assert code == 0 and out.count("would send: ") == 2 and out.count("would keep: ") == 1
-    assert out.splitlines()[-1] == "dry run: 2 notification(s) would be sent, 1 kept; nothing sent"
+    assert code == 0 and out.count("would send: ") == 1 and out.count("would keep: ") == 1
+    assert out.splitlines()[-1] == "dry run: 1 notification(s) would be sent, 1 kept; nothing sent"
     assert mail.outbox == [] and _events() == before and not any(sent for *_, sent in _sent())
 
 

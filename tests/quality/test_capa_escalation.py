@@ -54,14 +54,29 @@ def test_steps_at_local_midnight_edges_and_idempotent(setup):
     assert "CAPA" in notes.first().subject and due.isoformat() in notes.first().body
 
 
-def test_late_first_run_writes_every_step_due_once(setup):
+def test_late_first_run_writes_one_notification_per_person(setup):
+    """A first run on an action 31 days late owes the owner steps 0 and 7 and the manager step 30: each person gets
+    the highest step passed, once (not two identical '31 d late' messages to the owner)."""
     from nmguard.apps.quality.capa_models import Notification
 
     qm, tech, action, due = setup
     run = _run(qm, _at(due + dt.timedelta(days=31), 0, 30))
-    assert sorted(n.step_days for n in run.created) == [0, 7, 30]
+    assert sorted((n.recipient.username, n.step_days) for n in run.created) == [("qm1", 30), ("tech1", 7)]
     assert _run(qm, _at(due + dt.timedelta(days=31), 0, 31)).created == []
-    assert Notification.objects.count() == 3
+    assert _run(qm, _at(due + dt.timedelta(days=60), 12, 0)).created == []  # no lower step written afterwards
+    assert Notification.objects.count() == 2
+
+
+def test_a_manager_who_owns_the_action_gets_one_message_per_step_passed(make_user):
+    """The owner's steps and the manager's step reach the same person: at 30 days late one row, step 30."""
+    from nmguard.apps.quality.capa_services import raise_action
+
+    qm = make_user("quality_manager", "qm1")
+    due = timezone.localdate() + dt.timedelta(days=3)
+    raise_action(title="Review the SOP index", source="audit", source_ref="A-2", owner=qm, due_on=due, user=qm)
+    run = _run(qm, _at(due + dt.timedelta(days=30), 0, 30))
+    assert [(n.recipient.username, n.step_days) for n in run.created] == [("qm1", 30)]
+    assert "30 d late" in run.created[0].subject
 
 
 def test_done_or_cancelled_actions_are_not_escalated(setup):

@@ -2,7 +2,9 @@
 steps of ``incident_taxonomy.toml [[escalation]]`` (NMGuard policy), and the dashboard's attention items.
 
 Running the escalation again on the same day, or the next day, adds nothing already there: one notification per
-action, step and recipient (a unique constraint, and ``get_or_create`` here).
+action, step and recipient (a unique constraint, and ``get_or_create`` here). A person gets one notification per
+action and run: the highest step passed that is above any step already sent to them. A first run on an action
+30 days late, or a quality manager who owns the action, gets one message, not three saying the same.
 """
 
 from __future__ import annotations
@@ -66,16 +68,24 @@ def due_notifications(day: dt.date) -> tuple[list[DueNotification], int]:
     steps = incident_taxonomy().escalation
     managers = quality_managers()
     actions = list(overdue(day).select_related("owner"))
-    held = set(Notification.objects.filter(action__in=actions).values_list("action_id", "step_days", "recipient_id"))
+    held: dict[tuple[int, int], int] = {}  # (action, recipient) -> the highest step written
+    for action_id, step_days, recipient_id in Notification.objects.filter(action__in=actions).values_list(
+        "action_id", "step_days", "recipient_id"
+    ):
+        held[action_id, recipient_id] = max(step_days, held.get((action_id, recipient_id), -1))
     due: list[DueNotification] = []
     for action in actions:
         late = days_late(action, day)
+        reached: dict[int, tuple[int, Any]] = {}  # recipient -> (the highest step passed, the user)
         for step in steps:
             if late < max(step.after_days, 1):
                 continue
             for recipient in [action.owner] if step.to == "owner" else managers:
-                if (action.pk, step.after_days, recipient.pk) not in held:
-                    due.append(DueNotification(action, step.after_days, recipient, late))
+                if step.after_days >= reached.get(recipient.pk, (-1, None))[0]:
+                    reached[recipient.pk] = (step.after_days, recipient)
+        for recipient_pk, (step_days, recipient) in reached.items():
+            if step_days > held.get((action.pk, recipient_pk), -1):
+                due.append(DueNotification(action, step_days, recipient, late))
     return due, len(actions)
 
 
