@@ -94,3 +94,27 @@ def test_a_finding_due_more_than_a_year_ahead_needs_the_date_checked(client, qm)
     assert api.status_code == 422 and "due_on" in api.content.decode()
     assert client.post(f"/quality/audits/{audit.pk}/", body | {"confirm_due": "on"}).status_code == 302
     assert AuditFinding.objects.get().action.due_on.isoformat() == far
+
+
+def test_the_re_audit_form_offers_no_criterion_it_would_ignore(client, qm):
+    from nmguard.apps.quality.clinical_audit import CRITERIA, run_clinical_audit
+
+    today = timezone.localdate()
+    audit = run_clinical_audit(next(iter(CRITERIA)), period_start=today - dt.timedelta(days=60), user=qm,
+                               period_end=today - dt.timedelta(days=31), standard_percent=90)  # fmt: skip
+    client.force_login(qm)
+    html = client.get(f"/quality/audits/clinical/{audit.pk}/").content.decode()
+    form = html.split('data-testid="reaudit-form"')[1].split("</form>")[0]
+    assert 'name="criterion"' not in form and 'name="period_start"' in form
+    assert f"after that of CA-{audit.pk} ({audit.period_end:%Y-%m-%d})" in html
+
+
+def test_evidence_form_says_to_answer_an_item_first(client, qm):
+    from nmguard.apps.quality import audit_services as s
+
+    audit = s.start_audit(s.shipped_checklist(user=qm), mode="self", audited_on=timezone.localdate(), auditors="x",
+                          user=qm)  # fmt: skip
+    client.force_login(qm)
+    assert 'data-testid="evidence-empty"' in client.get(f"/quality/audits/{audit.pk}/").content.decode()
+    s.answer_item(audit, "1.1", 3, "", qm)
+    assert 'data-testid="evidence-empty"' not in client.get(f"/quality/audits/{audit.pk}/").content.decode()

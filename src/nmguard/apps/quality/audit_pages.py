@@ -197,6 +197,7 @@ def clinical_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit = object_or_404(ClinicalAudit.objects.select_related("computed_by", "re_audit_of"), pk=pk)
     form = ClinicalAuditForm(request.POST or None, initial={"criterion": audit.criterion,
                                                             "standard_percent": audit.standard_percent})  # fmt: skip
+    del form.fields["criterion"]  # a re-audit repeats this audit's criterion: a choice offered here was ignored
     status = 200
     if request.method == "POST":
         _post_allowed(request, "running a clinical audit")
