@@ -118,3 +118,21 @@ def test_evidence_form_says_to_answer_an_item_first(client, qm):
     assert 'data-testid="evidence-empty"' in client.get(f"/quality/audits/{audit.pk}/").content.decode()
     s.answer_item(audit, "1.1", 3, "", qm)
     assert 'data-testid="evidence-empty"' not in client.get(f"/quality/audits/{audit.pk}/").content.decode()
+
+
+def test_an_audit_dated_more_than_a_year_back_needs_the_date_checked(client, qm):
+    from nmguard.apps.quality import audit_services as s
+    from nmguard.apps.quality.audit_models import Audit
+
+    checklist = s.shipped_checklist(user=qm)
+    client.force_login(qm)
+    old = (timezone.localdate() - dt.timedelta(days=400)).isoformat()  # 1926 for 2026 is the same mistake
+    start = {"action": "start", "checklist": checklist.pk, "mode": "self", "auditors": "Q. M.", "audited_on": old}
+    typo = client.post("/quality/audits/", start)
+    assert typo.status_code == 400 and 'data-field="audited_on"' in typo.content.decode()
+    assert "more than a year back" in typo.content.decode() and not Audit.objects.exists()
+    api = client.post("/api/v1/quality/audits", {"mode": "self", "audited_on": old, "auditors": "x"},
+                      content_type="application/json")  # fmt: skip
+    assert api.status_code == 422 and "audited_on" in api.content.decode()
+    assert client.post("/quality/audits/", start | {"confirm_date": "on"}).status_code == 302
+    assert Audit.objects.get().audited_on.isoformat() == old

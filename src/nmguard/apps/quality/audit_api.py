@@ -84,6 +84,7 @@ class AuditIn(BoundedSchema):
     audited_on: str
     auditors: str
     scope: str = ""
+    confirm_date: bool = False  # needed for an audit dated more than a year back (a mistyped year)
 
 
 @router.post("/audits", response={201: dict})
@@ -93,7 +94,8 @@ def start(request: HttpRequest, payload: AuditIn):
     if checklist is None:
         checklist = s.shipped_checklist(payload.checklist, request.user)
     audit = s.start_audit(checklist, mode=payload.mode, audited_on=_date(payload.audited_on, "audited_on"),
-                          auditors=payload.auditors, scope=payload.scope, user=request.user)  # fmt: skip
+                          auditors=payload.auditors, scope=payload.scope, user=request.user,
+                          confirm_date=payload.confirm_date)  # fmt: skip
     return Status(201, _audit(audit, full=True))
 
 

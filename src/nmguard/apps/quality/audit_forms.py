@@ -20,6 +20,9 @@ class StartAuditForm(BoundedFormMixin, forms.Form):
     checklist = forms.ModelChoiceField(queryset=AuditChecklist.objects.all(), empty_label=None)
     mode = forms.ChoiceField(choices=Audit.Mode.choices)
     audited_on = forms.DateField(widget=_DATE, initial=timezone.localdate, label="Audit date")
+    confirm_date = forms.BooleanField(
+        required=False, label="I checked the date: the audit was more than a year ago (needed only then)"
+    )
     auditors = forms.CharField(max_length=300)
     scope = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

@@ -94,14 +94,30 @@ def shipped_checklist(key: str = "nmguard-sample", user=None) -> AuditChecklist:
 
 
 def start_audit(
-    checklist: AuditChecklist, *, mode: str, audited_on: dt.date, auditors: str, user, scope: str = ""
+    checklist: AuditChecklist,
+    *,
+    mode: str,
+    audited_on: dt.date,
+    auditors: str,
+    user,
+    scope: str = "",
+    confirm_date: bool | None = None,
 ) -> Audit:
+    """A draft audit. ``confirm_date``: the form and the API pass whether the user ticked "I checked the date"; a
+    date more than a year back (1926 for 2026 would become every later audit's "previous") then needs it. Callers
+    that ask no such question (``None``: the demo, an import of past audits) are not checked."""
     check_may_write(user)
     if mode not in Audit.Mode.values:
         raise InputError(f"mode: one of {', '.join(Audit.Mode.values)}", "mode")
     if not isinstance(audited_on, dt.date) or isinstance(audited_on, dt.datetime):
         raise InputError("audited_on: a date expected", "audited_on")
     check_date(audited_on, "audited_on", latest=timezone.localdate() + dt.timedelta(days=366))
+    if confirm_date is False and audited_on < timezone.localdate() - capa_services.FAR_DUE:
+        raise InputError(
+            f"audited_on: {audited_on.isoformat()} is more than a year back: check the year, "
+            "or tick that you checked the date",
+            "audited_on",
+        )
     auditors = check_text(auditors or "", "auditors", max_length=300, required=True).strip()
     scope = check_text(scope or "", "scope").strip()
     same = Audit.objects.filter(
