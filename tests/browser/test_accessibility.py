@@ -100,6 +100,9 @@ PAGES = [
     Page("peer review", "quality-manager", "quality-peer-review"),
     Page("readiness", "quality-manager", "quality-readiness"),
     Page("management review", "quality-manager", "quality-review"),
+    Page("management review meetings", "quality-manager", "quality-review-meetings"),
+    Page("management review meeting", "quality-manager", "quality-review-meeting", "quality.ManagementReviewMeeting"),
+    Page("new management review meeting", "quality-manager", "quality-review-meeting-new"),
 ]
 
 
