@@ -56,9 +56,9 @@ def test_the_study_is_named_by_protocol_and_local_time_not_a_raw_id(client, read
 
 
 def test_a_rate_reads_the_same_on_the_overview_and_the_sample(client, readers):
-    from nmguard.apps.quality.peer_review_sampling import percent_text
+    from nmguard.apps.quality.peer_review_sampling import rate_text
 
-    assert [percent_text(x) for x in (0.025, 0.05, 1 / 3, 0.00125, 1.0)] == [
+    assert [rate_text(x) for x in (0.025, 0.05, 1 / 3, 0.00125, 1.0)] == [
         "2.5 %",
         "5 %",
         "33.33 %",

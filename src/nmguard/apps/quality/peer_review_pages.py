@@ -112,14 +112,14 @@ def overview(request: HttpRequest) -> HttpResponse:
         for user in get_user_model().objects.filter(pk__in={s.reader_id for s in stats}):
             mapping[services.code_of(user.pk)] = user.get_full_name() or user.username
     context = {
-        "samples": [(x, services.percent_text(x.default_rate)) for x in PeerReviewSample.objects.all()[:100]],
+        "samples": [(x, services.rate_text(x.default_rate)) for x in PeerReviewSample.objects.all()[:100]],
         "stats": stats,
         "mapping": sorted(mapping.items()),
         "plot": mark_safe(discrepancy_svg(quarters, series)) if stats else "",  # noqa: S308 (escaped in the plot)
         "form": form,
         "is_qm": is_qm,
         "rate": rate,
-        "rate_percent": services.percent_text(rate.value),
+        "rate_percent": services.rate_text(rate.value),
         "scores": peer_review_policy().scores,
     }
     return render(request, "quality/peer_review/overview.html", context, status=status)
@@ -134,7 +134,7 @@ def sample_page(request: HttpRequest, pk: int) -> HttpResponse:
         for r in sample.reviews.select_related("reader").order_by("study_on", "pk")
     ]
     context = {"sample": sample, "rows": rows, "rates": _rates_used(sample, names),
-               "default_percent": services.percent_text(sample.default_rate)}  # fmt: skip
+               "default_percent": services.rate_text(sample.default_rate)}  # fmt: skip
     return render(request, "quality/peer_review/sample.html", context)
 
 
@@ -147,7 +147,7 @@ def _rates_used(sample: PeerReviewSample, names: bool) -> list[tuple[str, str]]:
     for key, value in sample.rates.items():
         user = users.get(int(key))
         label = _reader_label(user, names) if user else services.code_of(int(key))
-        out.append((label, services.percent_text(value)))
+        out.append((label, services.rate_text(value)))
     return sorted(out)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from html import escape
 
-from nmguard.apps.quality.peer_review_sampling import percent_text
+from nmguard.apps.quality.peer_review_sampling import rate_text
 from nmguard.reporting.svg_histogram import legend_svg, nice_ticks, svg_open
 
 WIDTH, HEIGHT = 640, 260
@@ -48,7 +48,7 @@ def discrepancy_svg(quarters: Sequence[str], series: Mapping[str, Mapping[str, t
         for i, (n, d) in points:
             out.append(
                 f'<circle cx="{sx(i):.1f}" cy="{sy(100 * d / n):.1f}" r="3" fill="{colour}">'
-                f"<title>{escape(code)} {escape(quarters[i])}: {d} of {n} ({percent_text(d / n)})</title></circle>"
+                f"<title>{escape(code)} {escape(quarters[i])}: {d} of {n} ({rate_text(d / n)})</title></circle>"
             )
         legend.append((colour, "", code))
     out += legend_svg(legend, LEFT, axis_y + 36, 185)

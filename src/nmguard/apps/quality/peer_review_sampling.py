@@ -38,7 +38,7 @@ def draw(
     return sorted(sid for sid, reader in studies if draw_number(seed, sid) < rates.get(reader, default_rate))
 
 
-def percent_text(fraction: float) -> str:
+def rate_text(fraction: float) -> str:
     """A rate or discrepancy fraction as every peer-review page, table and plot prints it: at most two
     decimals, half up, no trailing zeros (0.025 → "2.5 %"; the overview's integer rounding said "2 %")."""
     value = Decimal(repr(100 * float(fraction))).quantize(Decimal("0.01"), ROUND_HALF_UP)

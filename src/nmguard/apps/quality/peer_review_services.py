@@ -23,7 +23,7 @@ from nmguard.apps.core.actor import acting_as
 from nmguard.apps.core.guards import require_role
 from nmguard.apps.core.roles import Role
 from nmguard.apps.quality.document_models import PeerReview, PeerReviewSample
-from nmguard.apps.quality.peer_review_sampling import check_rate, draw, percent_text, reader_code
+from nmguard.apps.quality.peer_review_sampling import check_rate, draw, rate_text, reader_code
 from nmguard.errors import InputError
 from nmguard.input_bounds import check_text
 from nmguard.reference.peer_review import peer_review_policy
@@ -169,7 +169,7 @@ class ReaderQuarter:
 
     @property
     def rate_text(self) -> str:
-        return percent_text(self.rate)
+        return rate_text(self.rate)
 
 
 def reader_statistics() -> list[ReaderQuarter]:
