@@ -35,8 +35,9 @@ def test_one_reader_at_100_percent_draws_exactly_their_studies(client, readers, 
     assert {r.reader_id for r in sample.reviews.all()} == {other.pk}
     assert sample.rates == {str(other.pk): 1.0} and sample.default_rate == 0.0
     code = s.code_of(other.pk)
+    type(other).objects.filter(pk=other.pk).update(display_name="Dr Olga Other")
+    name = "Dr Olga Other"  # the reader's display name (the username showed before)
     page = client.get(response["Location"]).content.decode()
-    name = other.get_full_name() or other.username
     assert f"{code} ({name}): 100 %" in page and "default 0 %" in page
     client.force_login(reader)  # not the quality manager: the rate by reader code, no name
     page = client.get(response["Location"]).content.decode()

@@ -62,7 +62,7 @@ class ScoreForm(BoundedFormMixin, forms.Form):
 
 def _reader_label(user, names: bool) -> str:
     code = services.code_of(user.pk)
-    return f"{code} ({user.get_full_name() or user.username})" if names else code
+    return f"{code} ({user})" if names else code  # the display name, as everywhere else
 
 
 def _physicians() -> list[tuple[int, str]]:
