@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the quality tests' users qm and tech imported as fixtures and named as arguments)
 """``nmguard quality escalate`` and ``nmguard quality overdue`` (issue 16): the escalation a department runs from
 cron, judged on the local day at 00:30 and 23:50 around the due date (the due date is the last day: late from the
 day after), a second run writing nothing, the dry run writing nothing, the rows attributed to ``--as`` in the audit
@@ -14,22 +15,13 @@ import time_machine
 from django.conf import settings
 from django.utils import timezone
 from tests.cli.in_process import in_process
+from tests.quality.conftest import qm, tech  # noqa: F401 (the quality tests' users, as fixtures)
 
 run, run_json = in_process("quality")
 
 
 def _at(day: dt.date, hh: int, mm: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hh, mm), tzinfo=zoneinfo.ZoneInfo(settings.TIME_ZONE))
-
-
-@pytest.fixture
-def qm(make_user):
-    return make_user("quality_manager", "qm1")
-
-
-@pytest.fixture
-def tech(make_user):
-    return make_user("technologist", "tech1")
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ def start_audit(
     if not isinstance(audited_on, dt.date) or isinstance(audited_on, dt.datetime):
         raise InputError("audited_on: a date expected", "audited_on")
     check_date(audited_on, "audited_on", latest=timezone.localdate() + dt.timedelta(days=366))
-    if confirm_date is False and audited_on < timezone.localdate() - capa_services.FAR_DUE:
+    if confirm_date is False and audited_on < timezone.localdate() - capa_services.YEAR_CHECK:
         raise InputError(
             f"audited_on: {audited_on.isoformat()} is more than a year back: check the year, "
             "or tick that you checked the date",

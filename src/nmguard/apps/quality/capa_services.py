@@ -27,7 +27,8 @@ Status = CorrectiveAction.Status
 RAISERS = (Role.QUALITY_MANAGER, Role.RPO, Role.PHYSICIST, Role.PHYSICIAN)
 # Who may close (sign) or cancel: the quality manager owns the CAPA system; the RPO closes radiation-safety ones.
 CLOSERS = (Role.QUALITY_MANAGER, Role.RPO)
-FAR_DUE = dt.timedelta(days=366)  # beyond it, a due date needs the user's confirmation (see raise_action)
+YEAR_CHECK = dt.timedelta(days=366)  # NMGuard policy: a date further from today (a mistyped year?) needs the user's
+# confirmation — a due date ahead (raise_action), an incident, audit or meeting date back; one window for all
 
 
 def _check_owner(owner) -> None:
@@ -71,7 +72,7 @@ def raise_action(
     if not isinstance(due_on, dt.date) or isinstance(due_on, dt.datetime):
         raise InputError("due_on: a date expected", "due_on")
     check_date(due_on, "due_on", earliest=timezone.localdate())
-    if confirm_due is False and due_on > timezone.localdate() + FAR_DUE:
+    if confirm_due is False and due_on > timezone.localdate() + YEAR_CHECK:
         raise InputError(
             f"due_on: {due_on.isoformat()} is more than a year ahead: check the year, "
             "or tick that you checked the date",

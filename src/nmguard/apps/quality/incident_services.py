@@ -22,7 +22,7 @@ from nmguard.apps.equipment.models import QCResult
 from nmguard.apps.patients.models import MedicalEvent
 from nmguard.apps.protection.event_models import ProtectionEvent
 from nmguard.apps.quality.capa_models import CorrectiveAction
-from nmguard.apps.quality.capa_services import raise_action
+from nmguard.apps.quality.capa_services import YEAR_CHECK, raise_action
 from nmguard.apps.quality.incident_models import Incident
 from nmguard.errors import InputError
 from nmguard.input_bounds import check_instant, check_text
@@ -31,9 +31,6 @@ from nmguard.reference.incident_taxonomy import incident_taxonomy
 REPORT_PERMISSION = "quality.add_incident"
 INVESTIGATORS = (Role.QUALITY_MANAGER, Role.RPO)
 SOURCE = "incident"
-# An event reported more than a year after it happened is rare; a mistyped year (1926 for 2026) is not. Such a
-# date needs the reporter's confirmation (the reference takes its year, IR-1926-001).
-LATE_REPORT = dt.timedelta(days=366)
 _LINKS = {"medical_event": MedicalEvent, "protection_event": ProtectionEvent, "qc_result": QCResult}
 
 
@@ -71,7 +68,7 @@ def _check_report(values: dict) -> dict:
         raise InputError("occurred_at: a date and time expected", "occurred_at")
     check_instant(occurred, "occurred_at")
     check_not_future(occurred, "occurred_at")
-    if timezone.now() - occurred > LATE_REPORT and not values.get("confirm_date"):
+    if timezone.now() - occurred > YEAR_CHECK and not values.get("confirm_date"):
         raise InputError(
             f"occurred_at: {timezone.localtime(occurred):%Y-%m-%d} is more than a year ago: check the year, "
             "or tick that you checked the date",

@@ -26,7 +26,6 @@ from nmguard.input_bounds import check_date, check_text
 
 SOURCE = "management review"
 RECORDERS = (Role.QUALITY_MANAGER,)  # who records, raises its actions and (as chair) signs
-LATE_MEETING = dt.timedelta(days=366)  # older: the user confirms the year (as for a late incident report)
 
 
 def period_months(start: dt.date, end: dt.date) -> int:
@@ -72,7 +71,7 @@ def _checked(values: dict) -> dict:
             raise InputError(f"{name}: a date expected", name)
         dates[name] = check_date(day, name, latest=today)
     held, start, end = dates["held_on"], dates["period_start"], dates["period_end"]
-    if today - held > LATE_MEETING and not values.get("confirm_date"):
+    if today - held > capa_services.YEAR_CHECK and not values.get("confirm_date"):
         raise InputError(
             f"held_on: {held:%Y-%m-%d} is more than a year ago: check the year, or tick that you checked the date",
             "held_on",
