@@ -45,13 +45,10 @@ def judged_day(text: str | None) -> dt.date:
 
 def _escalating_user(username: str, doing: str = "escalating overdue actions"):
     """The active user the rows are written (or marked sent) under; must hold the permission the API requires."""
-    from django.contrib.auth import get_user_model
-
     from nmguard.apps.core.permissions import refusal
+    from nmguard.cli.training import active_user
 
-    user = get_user_model().objects.filter(username=username, is_active=True).first()
-    if user is None:
-        raise InputError(f"--as: no active user {username[:60]!r}", "as")
+    user = active_user(username, "--as")
     if not user.has_perm(ESCALATE_PERM):
         raise InputError(f"--as: {refusal(ESCALATE_PERM, doing)}", "as")
     return user

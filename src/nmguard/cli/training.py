@@ -19,7 +19,8 @@ JSON = typer.Option(False, "--json", help="Print one JSON object instead of a ta
 training_app = typer.Typer(help="Training and competence: a person's standing, the competence block, records.")
 
 
-def _user(username: str, option: str):
+def active_user(username: str, option: str):
+    """The active user named by a CLI option, or an InputError naming the option (one line, exit 2)."""
     from django.contrib.auth import get_user_model
 
     user = get_user_model().objects.filter(username=username, is_active=True).first()
@@ -47,7 +48,7 @@ def status(
     setup_django(data_dir)
     from nmguard.apps.quality.training_api import person_standing
 
-    doc = person_standing(_user(person, "--person"), _day(on))
+    doc = person_standing(active_user(person, "--person"), _day(on))
     if json:
         emit_json(doc)
         return
@@ -72,7 +73,7 @@ def check(
     from nmguard.apps.quality.competence_services import task_of
 
     task_of(task)
-    check_competence(_user(person, "--person"), task, _day(on), field="person")
+    check_competence(active_user(person, "--person"), task, _day(on), field="person")
     print(f"allowed: {person} may do {task} on {_day(on)}")
 
 
@@ -90,11 +91,11 @@ def record(
     from nmguard.apps.quality.training_services import parse_local_date, record_training, training_by_key
 
     r = record_training(
-        _user(person, "--person"),
+        active_user(person, "--person"),
         training_by_key(training),
         parse_local_date(completed_on, "completed_on"),
         evidence,
-        _user(as_user, "--as"),
+        active_user(as_user, "--as"),
     )
     print(f"recorded: {r.training.name} for {r.person}, expires on {r.expires_on}")
 
@@ -111,7 +112,7 @@ def guard(
     setup_django(data_dir)
     from nmguard.apps.quality.competence_services import set_task_guard
 
-    g = set_task_guard(task, enforced, reason, _user(as_user, "--as"))
+    g = set_task_guard(task, enforced, reason, active_user(as_user, "--as"))
     print(f"competence block for {g.task}: {'on' if g.enforced else 'off'}")
 
 
