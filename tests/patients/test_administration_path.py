@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 from tests.conftest import PASSWORD
 from tests.department import now_minute
 
@@ -50,13 +51,16 @@ def prescribe_fdg(dept, at, weight=70.0, patient="man"):
 
 
 def measure_for(dept, p, at, factor=1.0, half_life=F18):
-    """A syringe reading 10 min before ``at`` that decays to factor × the prescription at ``at``."""
-    reading = factor * p.prescribed_activity_Bq * 2 ** (600 / half_life)
+    """A syringe reading 10 min before ``at`` (but on ``at``'s local day: the measurement must be of the injection's
+    day, so just after midnight it is taken at 00:00) that decays to factor × the prescription at ``at``."""
+    midnight = timezone.localtime(at).replace(hour=0, minute=0, second=0, microsecond=0)
+    measured_at = max(at - dt.timedelta(minutes=10), midnight)
+    reading = factor * p.prescribed_activity_Bq * 2 ** ((at - measured_at).total_seconds() / half_life)
     return services.record_measurement(
         p,
         meter=dept["meter"],
         activity_Bq=reading,
-        measured_at=at - dt.timedelta(minutes=10),
+        measured_at=measured_at,
         user=dept["technologist"],
     )
 
